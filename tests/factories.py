@@ -1,0 +1,132 @@
+"""Test data: a small organisation like the demo one, built fast (cheap password hashes)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from stdnum.cn import ric, uscc
+from werkzeug.security import generate_password_hash
+
+from zhicheng.departments import create_department
+from zhicheng.extensions import db
+from zhicheng.models import Department, Material, Project, Unit, UnitRegistry, User
+from zhicheng.models.accounts import KIND_STAFF, KIND_SUB, KIND_UNIT, SUB_PERMISSIONS
+
+PASSWORD = "Passw0rd123"
+_HASH = None
+
+
+def pw_hash() -> str:
+    global _HASH
+    if _HASH is None:
+        _HASH = generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
+    return _HASH
+
+
+def make_uscc(seq: int, prefix: str = "91330106MA") -> str:
+    body = f"{prefix}{seq:07d}"[:17]
+    return body + uscc.calc_check_digit(body)
+
+
+def make_id_card(birth: date = date(1990, 5, 17), seq: int = 123, area: str = "330106") -> str:
+    body = f"{area}{birth:%Y%m%d}{seq:03d}"
+    return body + ric.calc_check_digit(body)
+
+
+def staff(username, dept, **roles) -> User:
+    u = User(kind=KIND_STAFF, username=username, password_hash=pw_hash(), department=dept,
+             real_name=username, **roles)
+    db.session.add(u)
+    return u
+
+
+def unit(name, dept, username, seq) -> tuple[Unit, User]:
+    u = Unit(uscc=make_uscc(seq), legal_rep="法人" + str(seq), name=name, department=dept,
+             email=f"{username}@example.com")
+    db.session.add(u)
+    db.session.flush()
+    acct = User(kind=KIND_UNIT, username=username, password_hash=pw_hash(), unit=u, email=u.email)
+    db.session.add(acct)
+    return u, acct
+
+
+def sub(unit_obj, username, **perms) -> User:
+    u = User(kind=KIND_SUB, username=username, password_hash=pw_hash(), unit=unit_obj, real_name=username,
+             **perms)
+    db.session.add(u)
+    return u
+
+
+ALL_PERMS = {k: True for k in SUB_PERMISSIONS}
+
+
+@dataclass
+class Org:
+    root: Department
+    xihu: Department
+    edu: Department
+    edu_sub: Department
+    talent: Department
+    unit_a: Unit
+    unit_b: Unit
+    users: dict[str, User] = field(default_factory=dict)
+    projects: dict[str, Project] = field(default_factory=dict)
+
+    def __getitem__(self, name) -> User:
+        return self.users[name]
+
+
+def build_org(today: date | None = None) -> Org:
+    today = today or date.today()
+    root = create_department("杭州市人力资源和社会保障局", None)
+    xihu = create_department("西湖区人才职改办", root)
+    edu = create_department("杭州市教育局", root)
+    edu_sub = create_department("杭州市教育局直属学校管理处", edu)
+    talent = create_department("杭州市人才服务局", root)
+    users = {}
+    all_roles = dict(role_admin=True, role_review=True, role_return=True, role_publish=True)
+    users["root"] = staff("rootadmin", root, role_dict=True, **all_roles)
+    for key, dept in [("xihu", xihu), ("edu", edu), ("edusub", edu_sub), ("talent", talent)]:
+        users[f"{key}_admin"] = staff(f"{key}admin", dept, role_admin=True)
+        users[f"{key}_review"] = staff(f"{key}review", dept, role_review=True)
+        users[f"{key}_return"] = staff(f"{key}return", dept, role_return=True)
+        users[f"{key}_publish"] = staff(f"{key}publish", dept, role_publish=True)
+    unit_a, users["unit_a"] = unit("甲单位科技有限公司", xihu, "unita", 1)
+    unit_b, users["unit_b"] = unit("乙单位中学", edu_sub, "unitb", 2)
+    users["sub_a_full"] = sub(unit_a, "unita001", **ALL_PERMS)
+    users["sub_a_none"] = sub(unit_a, "unita002")
+    for perm in SUB_PERMISSIONS:
+        users[f"sub_a_{perm}"] = sub(unit_a, f"unitaonly{perm.replace('perm_', '').replace('_', '')}", **{perm: True})
+    users["sub_b_full"] = sub(unit_b, "unitb001", **ALL_PERMS)
+    db.session.add(UnitRegistry(uscc=make_uscc(900), legal_rep="赵名录", name="名录内的杭州某某有限公司"))
+    start, end = today - timedelta(days=10), today + timedelta(days=20)
+    projects = {
+        "middle": Project(name="中级初定项目", kind="cd_middle", year=today.year, start_date=start, end_date=end,
+                          issuer=root, series="工程", majors="计算机应用", scope="在杭单位", requirements="中级初定相关要求"),
+        "xihu_junior": Project(name="西湖区初级初定项目", kind="cd_junior", year=today.year, start_date=start,
+                               end_date=end, issuer=xihu, series="工程", majors="建筑工程", scope="西湖区单位",
+                               requirements="西湖区初级相关要求"),
+        "edu_rd": Project(name="教育局初级认定项目", kind="rd_junior", year=today.year, start_date=start,
+                          end_date=end, issuer=edu, series="教师", majors="中学数学", scope="教育系统",
+                          requirements="教育局认定相关要求"),
+        "closed": Project(name="已截止的中级项目", kind="cd_middle", year=today.year, start_date=start - timedelta(days=60),
+                          end_date=start - timedelta(days=30), issuer=root, requirements="已截止"),
+    }
+    db.session.add_all(projects.values())
+    db.session.commit()
+    return Org(root, xihu, edu, edu_sub, talent, unit_a, unit_b, users, projects)
+
+
+def material(project: Project, creator: User, name: str = "张三", seq: int = 1, **fields) -> Material:
+    """A draft material with valid data, numbered like the real ones."""
+    birth = fields.pop("birth_date", date(1990, 5, 17))
+    m = Material(project=project, unit_id=creator.unit_id, creator=creator, name=name, gender="男",
+                 birth_date=birth, id_card=fields.pop("id_card", make_id_card(birth, seq)),
+                 phone="13800138000", work_start_date=date(2012, 7, 1), current_major="计算机应用",
+                 series="工程", major="计算机应用", qualification="工程师", education="本科", **fields)
+    db.session.add(m)
+    db.session.flush()
+    from zhicheng.materials import assign_number
+    assign_number(m)
+    db.session.commit()
+    return m

@@ -1,0 +1,57 @@
+"""zhicheng: the online system for professional-title (职称) applications."""
+from __future__ import annotations
+
+from flask import Flask, redirect, url_for
+from flask_login import current_user
+
+from .config import INSTANCE, ROOT, Config
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config: object | None = None) -> Flask:
+    app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_path=str(INSTANCE),
+                static_folder=str(ROOT / "zhicheng" / "static"))
+    app.config.from_object(config or Config())
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "请先登录"
+    login_manager.login_message_category = "warning"
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=lambda: "zh_Hans_CN", timezone_selector=lambda: "Asia/Shanghai")
+
+    from . import models  # noqa: F401  (register every table on the metadata)
+    from .auth import bp as auth_bp
+    from .admin import init_admin
+    from .cli import register_cli
+    from .errors import register_error_handlers
+
+    app.register_blueprint(auth_bp)
+    init_admin(app)
+    register_cli(app)
+    register_error_handlers(app)
+
+    try:
+        from .printing import register_fonts
+    except ImportError:
+        pass
+    else:
+        register_fonts()
+
+    @app.route("/")
+    def index():
+        if current_user.is_authenticated:
+            return redirect(url_for("admin.index"))
+        return redirect(url_for("auth.login"))
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+    return app

@@ -1,0 +1,18 @@
+"""Flask-Admin wiring: one Admin, views per role (each view decides its own access)."""
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+
+from .home import HomeView
+
+
+def init_admin(app) -> Admin:
+    admin = Admin(
+        app,
+        name="职称申报评审系统",
+        index_view=HomeView(name="首页", url="/admin", endpoint="admin"),
+        theme=Bootstrap4Theme(base_template="admin/zc_base.html", swatch="cerulean", fluid=True),
+    )
+    from . import accounts, materials
+    materials.register(admin)
+    accounts.register(admin)
+    return admin

@@ -1,0 +1,92 @@
+"""Base classes for every admin view: access by role, rows through zhicheng.scope."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import BaseView
+from flask_admin.contrib.sqla import ModelView
+from flask_login import current_user
+
+from ..extensions import db
+
+
+def _gate(allowed: bool):
+    """None when the request may proceed, else the response that refuses it."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path if request.method == "GET" else None))
+    if current_user.must_change_password:
+        return redirect(url_for("auth.change_password"))
+    if not allowed:
+        abort(403)
+    return None
+
+
+class GuardMixin:
+    """`allowed(user)` decides menu visibility and 403; anonymous users go to the login page."""
+
+    def allowed(self, user) -> bool:  # pragma: no cover - every view overrides
+        return False
+
+    def is_accessible(self) -> bool:
+        return (current_user.is_authenticated and not current_user.must_change_password
+                and self.allowed(current_user))
+
+    def inaccessible_callback(self, name, **kwargs):
+        return _gate(False) or abort(403)
+
+
+class GuardedView(GuardMixin, BaseView):
+    """A plain page (form or report) in the admin layout."""
+
+
+class ScopedModelView(GuardMixin, ModelView):
+    """A model list whose every row access goes through a zhicheng.scope function.
+
+    get_query / get_count_query filter the list; get_one loads a row by id through the
+    same filter (Flask-Admin's default would load any id) and answers 404 otherwise.
+    Custom actions load their rows with `scoped_rows(ids)`.
+    """
+
+    page_size = 20
+    can_set_page_size = True
+    page_size_options = (20, 50, 100)
+    can_view_details = True
+    can_export = False
+    list_template = "admin/zc_list.html"
+
+    def __init__(self, model, session=None, **kwargs):
+        super().__init__(model, session or db.session, **kwargs)
+
+    def scope(self, user):  # pragma: no cover - every view overrides
+        raise NotImplementedError
+
+    def get_query(self):
+        return super().get_query().filter(self.scope(current_user))
+
+    def get_count_query(self):
+        return super().get_count_query().filter(self.scope(current_user))
+
+    def get_one(self, id):
+        try:
+            pk = int(id)
+        except (TypeError, ValueError):
+            abort(404)
+        row = self.get_query().filter(self.model.id == pk).one_or_none()
+        if row is None:
+            abort(404)
+        return row
+
+    def scoped_rows(self, ids) -> list:
+        try:
+            pks = [int(i) for i in ids]
+        except (TypeError, ValueError):
+            abort(404)
+        return self.get_query().filter(self.model.id.in_(pks)).all()
+
+    def handle_view_exception(self, exc):
+        # Refusals from the service layer are shown to the user, never swallowed.
+        from ..workflow import WorkflowError
+        from ..validators import ValidationError
+        if isinstance(exc, (WorkflowError, ValidationError)):
+            flash(str(exc), "error")
+            return True
+        return super().handle_view_exception(exc)

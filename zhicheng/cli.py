@@ -1,0 +1,61 @@
+"""flask commands: demo-data, backup, restore."""
+from __future__ import annotations
+
+import click
+from flask import Flask
+
+
+def register_cli(app: Flask) -> None:
+    @app.cli.command("demo-data")
+    @click.option("--scale", type=click.Choice(["small", "city"]), default="small", show_default=True)
+    @click.option("--if-empty", is_flag=True, help="不报错地跳过已有数据的数据库")
+    def demo_data(scale: str, if_empty: bool) -> None:
+        """装入演示数据并打印演示账号。"""
+        from sqlalchemy import select
+        from .extensions import db
+        from .models import Department
+        if scale == "city":
+            from .citydata import load_city
+            load_city()
+            return
+        if db.session.scalar(select(Department.id).limit(1)) is not None:
+            if if_empty:
+                click.echo("数据库中已有数据，跳过演示数据。")
+                _print_logins(None)
+                return
+            raise click.ClickException("数据库中已有数据，演示数据只能装入空数据库")
+        from .demo import load_demo
+        _print_logins(load_demo())
+
+    @app.cli.command("backup")
+    @click.argument("path", type=click.Path(dir_okay=False))
+    def backup(path: str) -> None:
+        """备份数据库和上传文件到一个 .tar.gz 文件。"""
+        from .backup import make_backup
+        click.echo(make_backup(path))
+
+    @app.cli.command("restore")
+    @click.argument("path", type=click.Path(exists=True, dir_okay=False))
+    @click.option("--yes", is_flag=True, help="确认覆盖当前数据")
+    def restore(path: str, yes: bool) -> None:
+        """从备份文件恢复（覆盖当前数据库和上传文件）。"""
+        if not yes:
+            click.confirm("恢复将覆盖当前全部数据，确定继续？", abort=True)
+        from .backup import restore_backup
+        click.echo(restore_backup(path))
+
+
+def _print_logins(logins) -> None:
+    from .demo import DEMO_PASSWORD
+    click.echo("\n演示账号（密码均为 %s）：" % DEMO_PASSWORD)
+    rows = logins or [
+        ("rsj_admin", DEMO_PASSWORD, "市人社局 管理员"),
+        ("xihu_admin / _review / _return / _publish", DEMO_PASSWORD, "西湖区人才职改办 各角色"),
+        ("jyj_admin / _review / _return / _publish", DEMO_PASSWORD, "杭州市教育局 各角色"),
+        ("xhsz", DEMO_PASSWORD, "单位：杭州西湖数字科技有限公司"),
+        ("szsz", DEMO_PASSWORD, "单位：杭州市第十四中学"),
+        ("xhsz001 / xhsz002 / szsz001 / szsz002", DEMO_PASSWORD, "工作账号"),
+    ]
+    for username, _pw, who in rows:
+        click.echo(f"  {username:<45} {who}")
+    click.echo("")

@@ -1,0 +1,120 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import ForeignKey, String, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .org import Department, Unit
+
+# Column name -> label, in the manuals' words. The order is the order of the checkboxes.
+STAFF_ROLES = {
+    "role_admin": "管理员",
+    "role_review": "审核经办",
+    "role_return": "退回审查",
+    "role_publish": "项目发布",
+    "role_dict": "字典维护",
+}
+SUB_PERMISSIONS = {
+    "perm_fill": "填写材料",
+    "perm_submit": "上报材料",
+    "perm_print": "打印表格",
+    "perm_export": "导出汇总表",
+    "perm_view": "查看上报材料",
+    "perm_edit_info": "修改基本信息",
+    "perm_change_password": "修改密码",
+}
+
+KIND_STAFF = "staff"
+KIND_UNIT = "unit"
+KIND_SUB = "sub"
+KIND_LABELS = {KIND_STAFF: "部门工作人员", KIND_UNIT: "单位用户", KIND_SUB: "工作账号"}
+
+
+class User(UserMixin, db.Model):
+    """Every account that logs in: department staff, unit accounts and their 工作账号.
+
+    One table keeps usernames unique across all kinds and gives one login page.
+    """
+
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(10), index=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    must_change_password: Mapped[bool] = mapped_column(default=False)
+    enabled: Mapped[bool] = mapped_column(default=True)
+    real_name: Mapped[str] = mapped_column(String(50), default="")
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    email: Mapped[str] = mapped_column(String(120), default="")
+    id_card: Mapped[str] = mapped_column(String(18), default="")
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    last_login_at: Mapped[datetime | None]
+
+    role_admin: Mapped[bool] = mapped_column(default=False)
+    role_review: Mapped[bool] = mapped_column(default=False)
+    role_return: Mapped[bool] = mapped_column(default=False)
+    role_publish: Mapped[bool] = mapped_column(default=False)
+    role_dict: Mapped[bool] = mapped_column(default=False)
+
+    perm_fill: Mapped[bool] = mapped_column(default=False)
+    perm_submit: Mapped[bool] = mapped_column(default=False)
+    perm_print: Mapped[bool] = mapped_column(default=False)
+    perm_export: Mapped[bool] = mapped_column(default=False)
+    perm_view: Mapped[bool] = mapped_column(default=False)
+    perm_edit_info: Mapped[bool] = mapped_column(default=False)
+    perm_change_password: Mapped[bool] = mapped_column(default=False)
+
+    department: Mapped[Department | None] = relationship(foreign_keys=[department_id])
+    unit: Mapped[Unit | None] = relationship(foreign_keys=[unit_id])
+    # Guard for 删除: an account that created materials may not be deleted (DB-level too: no cascade).
+    materials = relationship("Material", back_populates="creator", lazy="dynamic",
+                             foreign_keys="Material.creator_id")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: a disabled account has no session
+        return self.enabled
+
+    @property
+    def is_staff(self) -> bool:
+        return self.kind == KIND_STAFF
+
+    @property
+    def is_unit(self) -> bool:
+        return self.kind == KIND_UNIT
+
+    @property
+    def is_sub(self) -> bool:
+        return self.kind == KIND_SUB
+
+    @property
+    def is_root_staff(self) -> bool:
+        return self.is_staff and self.department is not None and self.department.is_root
+
+    def can(self, permission: str) -> bool:
+        """A unit account may do everything a sub-account may; staff none of these."""
+        if self.is_unit:
+            return permission in SUB_PERMISSIONS
+        if self.is_sub:
+            return bool(getattr(self, permission, False))
+        return False
+
+    def has_role(self, role: str) -> bool:
+        return self.is_staff and bool(getattr(self, role, False))
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, self.kind)
+
+    @property
+    def display_name(self) -> str:
+        return self.real_name or self.username
+
+    def __str__(self) -> str:
+        return f"{self.username}（{self.real_name}）" if self.real_name else self.username

@@ -1,0 +1,129 @@
+"""Who may see which rows: one function per model, returning a WHERE clause.
+
+Lists, get_one, edit forms, actions, relation dropdowns, downloads and exports all go
+through these functions; nothing else decides visibility.
+"""
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, false, select, true
+
+from .models import (Attachment, Department, ExportJob, Material, MaterialState, Project,
+                     ReviewRecord, Unit, User)
+from .models.accounts import KIND_STAFF, KIND_SUB, KIND_UNIT
+
+
+def subtree_ids(department: Department):
+    """Select of the ids of a department and every department below it."""
+    return select(Department.id).where(Department.path.startswith(department.path))
+
+
+def departments(user) -> ColumnElement[bool]:
+    """Departments a staff member administers: their own and everything below it."""
+    if not user.is_authenticated or not user.is_staff or user.department is None:
+        return false()
+    if user.department.is_root:
+        return true()
+    return Department.path.startswith(user.department.path)
+
+
+def units(user) -> ColumnElement[bool]:
+    if not user.is_authenticated:
+        return false()
+    if user.is_staff and user.department is not None:
+        if user.department.is_root:
+            return true()
+        return Unit.department_id.in_(subtree_ids(user.department))
+    if user.unit_id is not None:
+        return Unit.id == user.unit_id
+    return false()
+
+
+def staff_accounts(user) -> ColumnElement[bool]:
+    """Department staff accounts a 管理员 manages (own department and below)."""
+    if not user.is_authenticated or not user.has_role("role_admin"):
+        return false()
+    if user.department.is_root:
+        return User.kind == KIND_STAFF
+    return (User.kind == KIND_STAFF) & User.department_id.in_(subtree_ids(user.department))
+
+
+def unit_accounts(user) -> ColumnElement[bool]:
+    """Unit login accounts a department 管理员 may enable/disable/reset."""
+    if not user.is_authenticated or not user.has_role("role_admin"):
+        return false()
+    if user.department.is_root:
+        return User.kind == KIND_UNIT
+    return (User.kind == KIND_UNIT) & User.unit_id.in_(
+        select(Unit.id).where(Unit.department_id.in_(subtree_ids(user.department))))
+
+
+def sub_accounts(user) -> ColumnElement[bool]:
+    """工作账号: a unit sees its own; a sub-account only itself."""
+    if not user.is_authenticated:
+        return false()
+    if user.is_unit:
+        return (User.kind == KIND_SUB) & (User.unit_id == user.unit_id)
+    if user.is_sub:
+        return User.id == user.id
+    return false()
+
+
+def projects(user) -> ColumnElement[bool]:
+    """Units see projects issued by their 归口部门 or a department above it; staff also
+    see those issued inside their subtree."""
+    if not user.is_authenticated:
+        return false()
+    if user.is_staff and user.department is not None:
+        if user.department.is_root:
+            return true()
+        return (Project.issuer_id.in_(user.department.ancestor_ids())
+                | Project.issuer_id.in_(subtree_ids(user.department)))
+    if user.unit is not None:
+        return Project.issuer_id.in_(user.unit.department.ancestor_ids())
+    return false()
+
+
+def managed_projects(user) -> ColumnElement[bool]:
+    """Projects a 项目发布 staff member may edit: those of their own department."""
+    if not user.is_authenticated or not user.has_role("role_publish"):
+        return false()
+    return Project.issuer_id == user.department_id
+
+
+def materials(user) -> ColumnElement[bool]:
+    """A unit sees all its materials; a sub-account those it created (and only with a
+    material permission); staff see submitted materials of units in their subtree."""
+    if not user.is_authenticated:
+        return false()
+    if user.is_unit:
+        return Material.unit_id == user.unit_id
+    if user.is_sub:
+        return (Material.unit_id == user.unit_id) & (Material.creator_id == user.id)
+    if user.is_staff and user.department is not None:
+        submitted = Material.state != MaterialState.DRAFT
+        if user.department.is_root:
+            return submitted
+        return submitted & Material.unit_id.in_(
+            select(Unit.id).where(Unit.department_id.in_(subtree_ids(user.department))))
+    return false()
+
+
+def review_queue(user) -> ColumnElement[bool]:
+    """Materials waiting at the staff member's own department."""
+    if not user.is_authenticated or not user.is_staff:
+        return false()
+    return (Material.state == MaterialState.IN_REVIEW) & (Material.current_department_id == user.department_id)
+
+
+def attachments(user) -> ColumnElement[bool]:
+    return Attachment.material_id.in_(select(Material.id).where(materials(user)))
+
+
+def review_records(user) -> ColumnElement[bool]:
+    return ReviewRecord.material_id.in_(select(Material.id).where(materials(user)))
+
+
+def export_jobs(user) -> ColumnElement[bool]:
+    if not user.is_authenticated:
+        return false()
+    return ExportJob.user_id == user.id

@@ -1,0 +1,98 @@
+"""USCC (GB 32100-2015), ID card (GB 11643-1999) and mobile-number checks, with Chinese messages.
+
+The check-digit arithmetic is python-stdnum's; this module only maps its exceptions to
+the messages users read and adds the legacy-code rule.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from stdnum import exceptions as sx
+from stdnum.cn import ric, uscc
+
+
+class ValidationError(ValueError):
+    pass
+
+
+@dataclass
+class UsccResult:
+    code: str
+    checksum_ok: bool
+
+
+def check_uscc(value: str) -> UsccResult:
+    """Return the normalised code; a code that fails only its check digit comes back with
+    checksum_ok=False (legacy codes exist and may be accepted with a recorded reason)."""
+    code = (value or "").strip().upper().replace(" ", "")
+    if not code:
+        raise ValidationError("请填写机构代码（统一社会信用代码）")
+    try:
+        return UsccResult(uscc.validate(code), True)
+    except sx.InvalidLength:
+        raise ValidationError("统一社会信用代码应为18位") from None
+    except sx.InvalidChecksum:
+        return UsccResult(code, False)
+    except sx.ValidationError:
+        raise ValidationError("统一社会信用代码格式不正确：前8位为数字，其余为数字或大写字母（不含I、O、Z、S、V）") from None
+
+
+def check_id_card(value: str) -> str:
+    """Return the 18-character ID number with an upper-case X, or raise with a Chinese message."""
+    number = (value or "").strip().replace(" ", "").upper()
+    if not number:
+        raise ValidationError("请填写身份证号")
+    if len(number) != 18:
+        raise ValidationError("身份证号应为18位")
+    if not re.fullmatch(r"\d{17}[\dX]", number):
+        raise ValidationError("身份证号格式不正确：前17位为数字，最后一位为数字或X")
+    try:
+        ric.get_birth_date(number)
+    except sx.ValidationError:
+        raise ValidationError("身份证号中的出生日期不正确") from None
+    if ric.get_birth_date(number) > date.today():
+        raise ValidationError("身份证号中的出生日期不正确")
+    if number[-1] != ric.calc_check_digit(number):
+        raise ValidationError("身份证号校验位不正确，请核对")
+    return number
+
+
+def birth_date_of(id_card: str) -> date:
+    return ric.get_birth_date(id_card)
+
+
+def gender_of(id_card: str) -> str:
+    return "男" if int(id_card[16]) % 2 else "女"
+
+
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+
+
+def check_mobile(value: str) -> str:
+    """Strip +86 / 0086 and separators; the rest must be a mainland mobile number."""
+    number = re.sub(r"[\s\-()]", "", value or "")
+    if number.startswith("+86"):
+        number = number[3:]
+    elif number.startswith("0086"):
+        number = number[4:]
+    if not _MOBILE.fullmatch(number):
+        raise ValidationError("手机号码格式不正确，应为11位手机号")
+    return number
+
+
+_USERNAME = re.compile(r"[A-Za-z0-9]{3,64}")
+
+
+def check_username(value: str) -> str:
+    name = (value or "").strip()
+    if not _USERNAME.fullmatch(name):
+        raise ValidationError("用户账号只能由字母和数字组成，3至64位")
+    return name
+
+
+def check_password_rule(value: str) -> str:
+    if len(value or "") < 8 or not re.search(r"[A-Za-z]", value) or not re.search(r"\d", value):
+        raise ValidationError("密码至少8位，且须同时包含字母和数字")
+    return value
