@@ -1,0 +1,290 @@
+"""导出汇总表: the current query as an .xlsx with typed cells, a frozen header and sensible
+widths. Rows come from the database in batches and go straight into openpyxl's write-only
+workbook (which spools to disk), so a large export never holds all rows in memory. Exports
+above EXPORT_BACKGROUND_THRESHOLD rows run as a background job with visible progress."""
+from __future__ import annotations
+
+import json
+import secrets
+import tempfile
+import threading
+from dataclasses import asdict, dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Callable, Iterable
+from urllib.parse import quote
+
+from flask import Flask, current_app
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
+
+from . import audit, scope
+from .extensions import db
+from .models import Department, ExportJob, Material, Project, STATE_LABELS, Unit
+from .models.projects import PROJECT_KINDS
+from .validators import ValidationError
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    width: float
+    kind: str = "text"  # text | date | datetime | int
+
+
+DATE_FMT = "yyyy-mm-dd"
+DATETIME_FMT = "yyyy-mm-dd hh:mm"
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
+
+
+def write_xlsx(fileobj, title: str, columns: list[Column], rows: Iterable[Iterable[Any]],
+               progress: Callable[[int], None] | None = None, every: int = 2000) -> int:
+    """Write rows to an .xlsx; cells typed by the column kind. Returns the row count."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(title[:31])
+    for i, col in enumerate(columns, 1):
+        ws.column_dimensions[_letter(i)].width = col.width
+    ws.freeze_panes = "A2"
+    header = []
+    for col in columns:
+        cell = WriteOnlyCell(ws, value=col.header)
+        cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, Alignment(horizontal="center")
+        header.append(cell)
+    ws.append(header)
+    date_cols = {i: (DATE_FMT if c.kind == "date" else DATETIME_FMT)
+                 for i, c in enumerate(columns) if c.kind in ("date", "datetime")}
+    n = 0
+    for row in rows:
+        values = list(row)
+        for i, fmt in date_cols.items():
+            if values[i] is not None:
+                cell = WriteOnlyCell(ws, value=values[i])
+                cell.number_format = fmt
+                values[i] = cell
+        ws.append(values)
+        n += 1
+        if progress and n % every == 0:
+            progress(n)
+    wb.save(fileobj)
+    return n
+
+
+def _letter(i: int) -> str:
+    from openpyxl.utils import get_column_letter
+    return get_column_letter(i)
+
+
+def content_disposition(ascii_name: str, display_name: str) -> str:
+    """attachment with an ASCII filename and the Chinese one as filename* (RFC 6266)."""
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(display_name)}"
+
+
+# --- the material summary ----------------------------------------------------------------
+
+MATERIAL_COLUMNS = [
+    Column("编号", 18), Column("姓名", 10), Column("性别", 6), Column("出生日期", 12, "date"),
+    Column("身份证号", 21), Column("手机", 14), Column("参加工作时间", 13, "date"),
+    Column("工作单位", 28), Column("归口部门", 20), Column("申报项目", 32), Column("项目类别", 10),
+    Column("年份", 7, "int"), Column("申报系列", 10), Column("申报专业", 14), Column("申报资格名称", 14),
+    Column("学历", 10), Column("状态", 9), Column("所在审核部门", 20), Column("上报时间", 17, "datetime"),
+    Column("操作人", 10), Column("联系电话", 14),
+]
+
+
+@dataclass
+class ExportFilters:
+    project: int | None = None
+    state: str | None = None
+    name: str | None = None
+    id_card: str | None = None
+    number: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    unit: str | None = None          # departments: unit name keyword
+    department: int | None = None    # departments: a sub-department (its subtree)
+
+    @classmethod
+    def from_args(cls, args) -> "ExportFilters":
+        def text(key):
+            value = (args.get(key) or "").strip()
+            return value or None
+
+        def integer(key, label):
+            value = text(key)
+            if value is None:
+                return None
+            if not value.isdigit():
+                raise ValidationError(f"{label}不正确")
+            return int(value)
+
+        def day(key, label):
+            value = text(key)
+            if value is None:
+                return None
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                raise ValidationError(f"{label}格式应为 年-月-日，例如 2026-01-31") from None
+
+        f = cls(project=integer("project", "申报项目"), state=text("state"), name=text("name"),
+                id_card=(text("id_card") or "").upper() or None, number=text("number"),
+                date_from=day("date_from", "上报开始日期"), date_to=day("date_to", "上报截止日期"),
+                unit=text("unit"), department=integer("department", "部门"))
+        if f.state is not None and f.state not in STATE_LABELS:
+            raise ValidationError("状态不正确")
+        if f.date_from and f.date_to and f.date_from > f.date_to:
+            raise ValidationError("上报开始日期不能晚于截止日期")
+        return f
+
+    def as_args(self) -> dict:
+        return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in asdict(self).items() if v is not None}
+
+
+def material_conditions(user, f: ExportFilters) -> list:
+    """The scope of the user plus the filters; the same list feeds the page and the file."""
+    conds = [scope.materials(user)]
+    if f.project is not None:
+        conds.append(Material.project_id == f.project)
+    if f.state is not None:
+        conds.append(Material.state == f.state)
+    if f.name:
+        conds.append(Material.name.contains(f.name, autoescape=True))
+    if f.id_card:
+        conds.append(Material.id_card == f.id_card)
+    if f.number:
+        conds.append(Material.number == f.number)
+    if f.date_from:
+        conds.append(Material.submitted_at >= datetime.combine(f.date_from, datetime.min.time()))
+    if f.date_to:
+        conds.append(Material.submitted_at < datetime.combine(f.date_to, datetime.max.time()))
+    if f.unit and user.is_staff:
+        conds.append(Material.unit_id.in_(select(Unit.id).where(Unit.name.contains(f.unit, autoescape=True))))
+    if f.department is not None and user.is_staff:
+        dept = db.session.scalar(select(Department).where(Department.id == f.department, scope.departments(user)))
+        if dept is None:
+            raise ValidationError("所选部门不存在或不在本部门管辖范围内")
+        conds.append(Material.unit_id.in_(select(Unit.id).where(Unit.department_id.in_(scope.subtree_ids(dept)))))
+    return conds
+
+
+def material_rows_statement(conds):
+    unit_dept = aliased(Department)
+    cur_dept = aliased(Department)
+    return (
+        select(Material.number, Material.name, Material.gender, Material.birth_date, Material.id_card,
+               Material.phone, Material.work_start_date, Unit.name, unit_dept.name, Project.name, Project.kind,
+               Project.year, Material.series, Material.major, Material.qualification, Material.education,
+               Material.state, cur_dept.name, Material.submitted_at, Material.submitter_name,
+               Material.submitter_phone)
+        .join(Unit, Unit.id == Material.unit_id)
+        .join(unit_dept, unit_dept.id == Unit.department_id)
+        .join(Project, Project.id == Material.project_id)
+        .outerjoin(cur_dept, cur_dept.id == Material.current_department_id)
+        .where(*conds)
+        .order_by(Material.id)
+    )
+
+
+def _material_rows(conds, batch: int = 2000):
+    result = db.session.execute(material_rows_statement(conds).execution_options(yield_per=batch))
+    for row in result:
+        values = list(row)
+        values[10] = PROJECT_KINDS.get(values[10], values[10])
+        values[16] = STATE_LABELS.get(values[16], values[16])
+        yield values
+
+
+def count_materials(conds) -> int:
+    return db.session.scalar(select(func.count()).select_from(Material).where(*conds))
+
+
+def export_filename(f: ExportFilters) -> tuple[str, str]:
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    label = "汇总表"
+    if f.project is not None:
+        name = db.session.scalar(select(Project.name).where(Project.id == f.project))
+        if name:
+            label = f"{name}汇总表"
+    return f"zhicheng-export-{stamp}.xlsx", f"{label}-{stamp}.xlsx"
+
+
+def export_materials_to(fileobj, user, f: ExportFilters, progress=None) -> int:
+    return write_xlsx(fileobj, "汇总表", MATERIAL_COLUMNS, _material_rows(material_conditions(user, f)),
+                      progress=progress)
+
+
+def export_materials_file(user, f: ExportFilters) -> tuple[Path, int]:
+    """Write the workbook to a temporary file (spooled by openpyxl) and return its path."""
+    tmp = tempfile.NamedTemporaryFile(prefix="zc-export-", suffix=".xlsx", delete=False)
+    tmp.close()
+    n = export_materials_to(tmp.name, user, f)
+    audit.record("export.materials", None, f"导出汇总表 {n} 行；条件 {json.dumps(f.as_args(), ensure_ascii=False)}",
+                 actor=user)
+    db.session.commit()
+    return Path(tmp.name), n
+
+
+# --- background jobs ------------------------------------------------------------------------
+
+_threads: dict[int, threading.Thread] = {}
+
+
+def start_export_job(user, f: ExportFilters, total: int) -> ExportJob:
+    ascii_name, display = export_filename(f)
+    job = ExportJob(user_id=user.id, status="pending", params=json.dumps(f.as_args()), total=total,
+                    filename=display)
+    db.session.add(job)
+    audit.record("export.job", None, f"后台导出汇总表 {total} 行", actor=user)
+    db.session.commit()
+    app = current_app._get_current_object()
+    thread = threading.Thread(target=_run_job, args=(app, job.id), daemon=True, name=f"export-{job.id}")
+    _threads[job.id] = thread
+    thread.start()
+    return job
+
+
+def wait_for_job(job_id: int, timeout: float = 60) -> None:
+    """Tests and the CLI use this; the web pages poll the job row instead."""
+    thread = _threads.get(job_id)
+    if thread is not None:
+        thread.join(timeout)
+
+
+def _run_job(app: Flask, job_id: int) -> None:
+    from .models import User
+    with app.app_context():
+        job = db.session.get(ExportJob, job_id)
+        user = db.session.get(User, job.user_id)
+        export_dir = Path(app.config["EXPORT_DIR"])
+        export_dir.mkdir(parents=True, exist_ok=True)
+        stored = f"{secrets.token_hex(16)}.xlsx"
+        job.status = "running"
+        db.session.commit()
+
+        def progress(n):
+            db.session.execute(ExportJob.__table__.update().where(ExportJob.id == job_id).values(done=n))
+            db.session.commit()
+
+        try:
+            f = ExportFilters(**{k: (date.fromisoformat(v) if k.startswith("date_") else v)
+                                 for k, v in json.loads(job.params).items()})
+            # The rows are read again through the owner's scope at run time.
+            n = export_materials_to(str(export_dir / stored), user, f, progress=progress)
+            job = db.session.get(ExportJob, job_id)
+            job.status, job.done, job.total, job.stored_name = "done", n, n, stored
+            job.finished_at = datetime.now()
+        except Exception as exc:  # reported on the job page, never lost silently
+            db.session.rollback()
+            job = db.session.get(ExportJob, job_id)
+            job.status, job.error = "failed", f"{type(exc).__name__}: {exc}"
+            job.finished_at = datetime.now()
+        db.session.commit()
+        db.session.remove()
+
+
+def job_file(job: ExportJob) -> Path:
+    return Path(current_app.config["EXPORT_DIR"]) / job.stored_name
