@@ -54,7 +54,7 @@ class ScopedModelView(GuardMixin, ModelView):
     list_template = "admin/zc_list.html"
 
     def __init__(self, model, session=None, **kwargs):
-        super().__init__(model, session or db.session, **kwargs)
+        super().__init__(model, session or db, **kwargs)
 
     def scope(self, user):  # pragma: no cover - every view overrides
         raise NotImplementedError
