@@ -3,16 +3,17 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
 
 from .. import audit, passwords
 from ..accounts import AccountError, change_password as do_change_password
-from ..extensions import db, login_manager
+from ..extensions import db, limiter, login_manager
 from ..models import User
-from . import bp
-from .forms import ChangePasswordForm, LoginForm
+from ..registration import RegistrationData, RegistrationError, lookup_registry, register_unit, registration_departments
+from . import bp, captcha_code, password_reset, throttle
+from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 
 
 @login_manager.user_loader
@@ -36,11 +37,21 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("admin.index"))
     form = LoginForm()
-    error = None
+    error, status = None, 200
     if form.validate_on_submit():
         username = form.username.data.strip()
+        captcha_error = captcha_code.check(form.captcha.data) if current_app.config["CAPTCHA_ENABLED"] else None
+        if captcha_error:
+            form.captcha.errors.append(captcha_error)
+            return render_template("auth/login.html", form=form, error=None)
         user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
-        if user is None or not passwords.verify(user.password_hash, form.password.data):
+        if throttle.blocked(username):
+            audit.record("login.rate_limited", user, f"用户名 {username}，登录失败次数过多被暂时锁定", actor=user)
+            db.session.commit()
+            error, status = (f"登录失败次数过多，该账号或当前网络已被暂时锁定，请{throttle.lockout_minutes()}分钟后再试",
+                             429)
+        elif user is None or not passwords.verify(user.password_hash, form.password.data):
+            throttle.record_failure(username)
             audit.record("login.failure", user, f"用户名 {username}", actor=user)
             db.session.commit()
             error = "用户名或密码错误"
@@ -57,7 +68,7 @@ def login():
                 flash("首次登录或密码已被重置，请先修改密码", "warning")
                 return redirect(url_for("auth.change_password"))
             return redirect(safe_next(request.args.get("next")) or url_for("admin.index"))
-    return render_template("auth/login.html", form=form, error=error), (200 if not error else 200)
+    return render_template("auth/login.html", form=form, error=error), status
 
 
 @bp.route("/logout", methods=["POST"])
@@ -90,14 +101,79 @@ def change_password():
 
 @bp.route("/captcha.png")
 def captcha_image():
-    return ("", 404)
+    response = make_response(captcha_code.new_image())
+    response.mimetype = "image/png"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _department_choices() -> list[tuple]:
+    choices = [("", "请选择归口部门", {})]
+    for dept, accepts in registration_departments():
+        indent = "\u3000" * (dept.depth - 1) + ("└ " if dept.depth > 1 else "")
+        choices.append((dept.id, indent + dept.name, {} if accepts else {"disabled": True}))
+    return choices
 
 
 @bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("30 per hour", methods=["POST"])
 def register():
-    return ("", 404)
+    form = RegisterForm()
+    form.department_id.choices = _department_choices()
+    if form.validate_on_submit():
+        data = RegistrationData(uscc=form.uscc.data, legal_rep=form.legal_rep.data, name=form.name.data,
+                                department_id=form.department_id.data, username=form.username.data,
+                                password=form.password.data, confirm=form.confirm.data, email=form.email.data,
+                                legacy_reason=form.legacy_reason.data)
+        try:
+            register_unit(data, form.license.data)
+        except RegistrationError as e:
+            for name, message in e.errors.items():
+                form[name].errors.append(message)
+        else:
+            flash("注册成功，请登录", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/register/lookup")
+@limiter.limit("60 per minute")
+def register_lookup():
+    """单位名录 look-up for the registration page: fills 单位全称 while the user types."""
+    entry = lookup_registry(request.args.get("uscc", ""), request.args.get("legal_rep", ""))
+    return jsonify(found=entry is not None, name=entry.name if entry else "")
+
+
+FORGOT_SENT = ("如果用户名和电子邮箱与系统中的账号一致，找回密码的链接已发送到该邮箱，1小时内有效，只能使用一次。"
+               "若注册时没有填写电子邮箱，请致电让归口部门（区人才职改办）工作人员协助找回密码。")
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
 def forgot_password():
-    return ("", 404)
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        password_reset.request_reset(form.username.data, form.email.data)
+        flash(FORGOT_SENT, "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot_password.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        user = password_reset.user_for_token(token)
+    except password_reset.InvalidResetLink as e:
+        return render_template("auth/reset_password.html", form=None, invalid=str(e)), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            password_reset.reset_with_token(token, form.new_password.data, form.confirm.data)
+        except password_reset.InvalidResetLink as e:
+            return render_template("auth/reset_password.html", form=None, invalid=str(e)), 400
+        except password_reset.ResetError as e:
+            form[e.field].errors.append(str(e))
+        else:
+            flash("密码已重置，请使用新密码登录", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form, username=user.username, invalid=None)
