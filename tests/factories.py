@@ -30,7 +30,8 @@ def make_uscc(seq: int, prefix: str = "91330106MA") -> str:
 
 def make_id_card(birth: date = date(1990, 5, 17), seq: int = 123, area: str = "330106") -> str:
     body = f"{area}{birth:%Y%m%d}{seq:03d}"
-    return body + ric.calc_check_digit(body)
+    # stdnum's calc_check_digit expects the number with a (placeholder) check digit on the end.
+    return body + ric.calc_check_digit(body + "0")
 
 
 def staff(username, dept, **roles) -> User:
