@@ -27,6 +27,17 @@ def register_cli(app: Flask) -> None:
         from .demo import load_demo
         _print_logins(load_demo())
 
+    @app.cli.command("check-consistency")
+    def check_consistency_cmd() -> None:
+        """核对每份材料的审核记录与其状态、所在部门是否一致。"""
+        from .consistency import check_consistency
+        problems = check_consistency()
+        for p in problems[:50]:
+            click.echo(p)
+        click.echo(f"不一致的材料：{len(problems)} 份")
+        if problems:
+            raise SystemExit(1)
+
     @app.cli.command("backup")
     @click.argument("path", type=click.Path(dir_okay=False))
     def backup(path: str) -> None:
