@@ -159,11 +159,15 @@ def load_city(units: int = 5000, subs_per_unit: int = 10, materials: int = 200_0
                                      reason=reason, state_after=state_after))
                 if roll >= 0.15:
                     t = t0
-                    # some materials were returned once and resubmitted
-                    if rng.random() < 0.35:
+                    # most materials were returned and corrected a few times before this submission
+                    for _cycle in range(rng.choices((0, 1, 2, 3), weights=(3, 4, 2, 1))[0]):
                         rec("submit", t, None, path[0], "in_review", "操作人：经办人")
+                        stop = rng.randrange(len(path))
+                        for k in range(stop):
+                            t += timedelta(hours=rng.randrange(1, 72))
+                            rec("pass", t, path[k], path[k + 1], "in_review")
                         t += timedelta(hours=rng.randrange(1, 96))
-                        rec("return", t, path[0], None, "returned", "材料不全，请补充学历证明")
+                        rec("return", t, path[stop], None, "returned", "材料不全，请补充学历证明")
                         t += timedelta(hours=rng.randrange(1, 96))
                     submitted = t
                     rec("submit", t, None, path[0], "in_review", "操作人：经办人")
