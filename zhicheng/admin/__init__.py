@@ -12,8 +12,9 @@ def init_admin(app) -> Admin:
         index_view=HomeView(name="首页", url="/admin", endpoint="admin"),
         theme=Bootstrap4Theme(base_template="admin/zc_base.html", swatch="cerulean", fluid=True),
     )
-    from . import accounts, exports, materials
+    from . import accounts, exports, materials, printing_views
     materials.register(admin)
+    printing_views.register(admin)
     exports.register(admin)
     accounts.register(admin)
     return admin
