@@ -193,3 +193,25 @@ def test_register_without_csrf_token_is_refused(org, client):
     r = client.post("/register", data={"uscc": NEW_CODE, "username": "x1234"})
     assert r.status_code == 400
     assert count(Unit) == 2
+
+
+@pytest.mark.browser
+def test_registry_name_fills_itself_while_typing(org, page):
+    page.goto("/register")
+    page.get_by_role("textbox", name="机构代码", exact=True).fill(REGISTRY_CODE)
+    page.get_by_label("法定代表人").fill("赵名录")
+    page.get_by_label("法定代表人").blur()
+    name = page.get_by_label("单位全称")
+    page.wait_for_function("document.getElementById('name').value !== ''")
+    assert name.input_value() == "名录内的杭州某某有限公司"
+    assert name.get_attribute("readonly") is not None
+    assert page.get_by_text("已根据单位名录自动识别单位名称").is_visible()
+
+    page.get_by_label("归口部门").select_option(label=org.talent.name)
+    page.get_by_label("用户账号").fill("browserunit")
+    page.get_by_label("登录密码").fill("Secret123")
+    page.get_by_label("确认密码").fill("Secret123")
+    page.get_by_label("电子邮箱").fill("hr@browser.example.com")
+    page.get_by_role("button", name="提交").click()
+    page.wait_for_url("**/login")
+    assert page.get_by_text("注册成功，请登录").is_visible()
