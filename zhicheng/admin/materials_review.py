@@ -36,7 +36,7 @@ class ReviewQueueView(MaterialListView):
 
     def is_action_allowed(self, name: str) -> bool:
         role = self.action_roles.get(name)
-        return role is None or current_user.has_role(role)
+        return super().is_action_allowed(name) and (role is None or current_user.has_role(role))
 
     @expose("/action/", methods=("POST",))
     def action_view(self):

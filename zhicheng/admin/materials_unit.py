@@ -59,7 +59,7 @@ class ManageMaterialsView(ApplicantListView):
         FilterEqual(Material.state, "状态", options=list(STATE_LABELS.items())),)
 
     @action("delete_materials", "删除", "确定删除所选材料？删除后不可恢复。")
-    def action_delete(self, ids):
+    def action_delete_materials(self, ids):
         try:
             n = workflow.delete_materials(current_user, [r.id for r in self._rows_or_404(ids)])
         except WorkflowError as e:
