@@ -6,6 +6,7 @@ import os
 import re
 
 import pytest
+from flask import g
 from sqlalchemy import text
 
 from zhicheng import create_app
@@ -19,6 +20,15 @@ from . import factories
 def app(tmp_path):
     url = os.environ.get("TEST_DATABASE_URL")
     app = create_app(TestConfig(tmp_path, url))
+
+    @app.before_request
+    def _forget_previous_request():
+        # Requests share the test's app context (and its `g`); Flask-Login caches the user and
+        # Flask-WTF the CSRF token in g, so without this a second client would act as (and with
+        # the token of) whoever made the previous request.
+        g.pop("_login_user", None)
+        g.pop(app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
+
     with app.app_context():
         if url:
             _reset_postgres()

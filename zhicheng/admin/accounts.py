@@ -101,7 +101,7 @@ def _with_flags(base, labels: dict):
 
 
 def _flags_of(form, labels: dict) -> dict:
-    return {key: bool(getattr(form, key).data) for key in labels if hasattr(form, key)}
+    return {key: bool(form[key].data) for key in labels if key in form}
 
 
 class SubAccountBase(FlaskForm):
@@ -670,7 +670,7 @@ class AuditedModelView(ScopedModelView):
     audit_name = ""
 
     def on_model_change(self, form, model, is_created):
-        self.session.flush()
+        db.session.flush()
         audit.record(f"{self.audit_name}.{'create' if is_created else 'update'}", model,
                      f"{'新增' if is_created else '修改'}{self.name}：{model}")
 
