@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from io import BytesIO
 
-from flask import abort, current_app, flash, make_response, redirect, request, send_file, url_for
+from flask import abort, current_app, flash, make_response, redirect, request, send_file
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import (BooleanEqualFilter, DateTimeBetweenFilter, FilterEqual,
@@ -223,6 +223,22 @@ def _datetime(view, context, model, name):
     return value.strftime("%Y-%m-%d %H:%M") if value else ""
 
 
+class NoDetailsPage:
+    """Views without a details page answer 404 there, like any row out of scope."""
+
+    @expose("/details/")
+    def details_view(self):
+        abort(404)
+
+
+class NoEditPage:
+    """Read-only lists answer 404 on the edit URL instead of redirecting."""
+
+    @expose("/edit/", methods=("GET", "POST"))
+    def edit_view(self):
+        abort(404)
+
+
 class AccountListMixin:
     """开通 / 禁用 / 密码重置 on selected accounts of the view's scope."""
 
@@ -255,7 +271,7 @@ class AccountListMixin:
 
 # --- 后台管理 (unit account) ---
 
-class SubAccountView(AccountListMixin, ScopedModelView):
+class SubAccountView(NoDetailsPage, AccountListMixin, ScopedModelView):
     """工作账号管理."""
 
     list_template = "admin/accounts/sub_list.html"
@@ -445,7 +461,7 @@ def _scoped_department(user, dept_id) -> Department | None:
     return db.session.scalar(select(Department).where(scope.departments(user), Department.id == dept_id))
 
 
-class StaffView(AccountListMixin, ScopedModelView):
+class StaffView(NoDetailsPage, AccountListMixin, ScopedModelView):
     """本部门工作人员."""
 
     list_template = "admin/accounts/staff_list.html"
@@ -544,7 +560,7 @@ class StaffView(AccountListMixin, ScopedModelView):
         return self._reset(ids)
 
 
-class SubDepartmentView(ScopedModelView):
+class SubDepartmentView(NoDetailsPage, NoEditPage, ScopedModelView):
     """下级部门."""
 
     list_template = "admin/accounts/department_list.html"
@@ -589,7 +605,7 @@ class SubDepartmentView(ScopedModelView):
                            back=self.get_url(".index_view"))
 
 
-class UnitListView(ScopedModelView):
+class UnitListView(NoDetailsPage, NoEditPage, ScopedModelView):
     """注册单位: units under the department and its sub-departments; their login accounts."""
 
     can_create = False
@@ -678,7 +694,7 @@ class AuditedModelView(ScopedModelView):
         audit.record(f"{self.audit_name}.delete", model, f"删除{self.name}：{model}")
 
 
-class DictItemView(AuditedModelView):
+class DictItemView(NoDetailsPage, AuditedModelView):
     """字典维护."""
 
     audit_name = "dict"
@@ -714,7 +730,7 @@ class DictItemView(AuditedModelView):
         super().on_model_change(form, model, is_created)
 
 
-class RegistryView(AuditedModelView):
+class RegistryView(NoDetailsPage, AuditedModelView):
     """单位名录 (with 导入 from .xlsx)."""
 
     audit_name = "registry"
@@ -798,7 +814,7 @@ def read_registry_xlsx(upload) -> list[tuple[int, str, str, str]]:
         wb.close()
 
 
-class AuditLogView(ScopedModelView):
+class AuditLogView(NoEditPage, ScopedModelView):
     """审计日志 (read-only)."""
 
     can_create = False
