@@ -260,17 +260,24 @@ def test_attachment_download_keeps_chinese_name_and_is_scoped(app, org, auth, cs
     post_form(c, fill_url(org.projects["xihu_junior"]), form_data(), csrf,
               files={"review_form": (io.BytesIO(PDF), "李四评审表.pdf")})
     att = db.session.scalars(select(Attachment)).one()
-    url = f"/admin/material_file/{att.id}"
+    url = f"/admin/materials/attachment/{att.id}"
+    assert url in c.get(f"/admin/materials/modify/?id={att.material_id}").get_data(as_text=True)
     r = c.get(url)
     assert r.status_code == 200 and r.data == PDF and r.mimetype == "application/pdf"
     assert quote("李四评审表.pdf") in r.headers["Content-Disposition"]
     assert auth.client("unitb").get(url).status_code == 404
-    assert auth.client("xihureview").get(url).status_code == 404, "not submitted yet"
-    workflow.submit_materials(org["unit_a"], [att.material_id], "王经办", "13812345678")
-    assert auth.client("xihureview").get(url).status_code == 200
-    assert auth.client("edureview").get(url).status_code == 404
     assert auth.client(org["sub_a_full"].username).get(url).status_code == 404, "created by the unit account"
-    assert c.get("/admin/material_file/999999").status_code == 404
+    review_url = f"/admin/review/attachment/{att.id}"
+    assert auth.client("xihureview").get(review_url).status_code == 404, "not submitted yet"
+    workflow.submit_materials(org["unit_a"], [att.material_id], "王经办", "13812345678")
+    reviewer = auth.client("xihureview")
+    assert review_url in reviewer.get(f"/admin/review/details/?id={att.material_id}").get_data(as_text=True)
+    r = reviewer.get(review_url)
+    assert r.status_code == 200 and r.data == PDF
+    assert auth.client("edureview").get(review_url).status_code == 404
+    assert auth.client("edureview").get(f"/admin/dept_materials/attachment/{att.id}").status_code == 404
+    assert c.get(f"/admin/tracking/attachment/{att.id}").status_code == 200
+    assert c.get("/admin/materials/attachment/999999").status_code == 404
 
 
 # --- 上报材料 ------------------------------------------------------------------------------

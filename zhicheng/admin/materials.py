@@ -1,7 +1,6 @@
 """Projects, materials, review: the declaration workflow's menus, in the manual's words."""
 from ..models import Material, Project
 from .home import HOME_LINKS
-from .materials_common import MaterialFileView
 from .materials_projects import UNIT_CATEGORY, ProjectAdminView, ProjectInfoView, ProjectListView, is_applicant
 from .materials_review import REVIEW_CATEGORY, DepartmentMaterialsView, ReviewQueueView, may_review
 from .materials_unit import (ChangeDepartmentView, ManageMaterialsView, ReturnedListView, SubmitListView,
@@ -26,7 +25,6 @@ def register(admin) -> None:
     admin.add_view(ProjectAdminView(Project, name="项目发布", category="项目管理", endpoint="project_admin"))
 
     admin.add_view(ProjectInfoView(name="相关要求", endpoint="project_info"))
-    admin.add_view(MaterialFileView(name="附件", endpoint="material_file"))
 
     HOME_LINKS.update({
         "state:draft": ("materials.index_view", {"state": "draft"}, _can("perm_fill")),

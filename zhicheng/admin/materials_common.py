@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 from .. import scope, storage
 from ..extensions import db
 from ..models import Attachment, Material, Project, ReviewRecord, STATE_LABELS
-from .base import GuardedView, ScopedModelView
+from .base import ScopedModelView
 
 
 def _project_options():
@@ -120,41 +120,23 @@ class MaterialListView(RequestFilterOptions, ScopedModelView):
     def details_extra(self, model) -> dict:
         return {}
 
-
-def review_records_of(material: Material) -> list[ReviewRecord]:
-    return list(db.session.scalars(
-        select(ReviewRecord).where(ReviewRecord.material_id == material.id, scope.review_records(current_user))
-        .options(joinedload(ReviewRecord.department), joinedload(ReviewRecord.to_department))
-        .order_by(ReviewRecord.id)))
-
-
-def may_download(user) -> bool:
-    if not user.is_authenticated:
-        return False
-    if user.is_staff:
-        return True
-    return any(user.can(p) for p in ("perm_fill", "perm_submit", "perm_view", "perm_print", "perm_export"))
-
-
-class MaterialFileView(GuardedView):
-    """附件 download: loaded through scope.attachments, streamed under its original name."""
-
-    def allowed(self, user) -> bool:
-        return may_download(user)
-
-    def is_visible(self) -> bool:
-        return False
-
-    @expose("/")
-    def index(self):
+    # Editing and creating go through the materials form, never Flask-Admin's generic pages.
+    @expose("/new/", methods=("GET", "POST"))
+    def create_view(self):
         abort(404)
 
-    @expose("/<int:attachment_id>")
-    def download(self, attachment_id: int):
+    @expose("/edit/", methods=("GET", "POST"))
+    def edit_view(self):
+        abort(404)
+
+    @expose("/attachment/<int:attachment_id>")
+    def attachment_view(self, attachment_id: int):
+        """附件 download: through scope.attachments and this list's own rows; original name kept."""
         att = db.session.scalar(select(Attachment).where(Attachment.id == attachment_id,
                                                          scope.attachments(current_user)))
         if att is None:
             abort(404)
+        self.get_one(att.material_id)
         try:
             path = storage.path_of(att.stored_name)
         except FileNotFoundError:
@@ -164,5 +146,8 @@ class MaterialFileView(GuardedView):
         return send_file(path, mimetype=att.mime, as_attachment=True, download_name=att.original_name)
 
 
-def attachment_url(att: Attachment) -> str:
-    return url_for("material_file.download", attachment_id=att.id)
+def review_records_of(material: Material) -> list[ReviewRecord]:
+    return list(db.session.scalars(
+        select(ReviewRecord).where(ReviewRecord.material_id == material.id, scope.review_records(current_user))
+        .options(joinedload(ReviewRecord.department), joinedload(ReviewRecord.to_department))
+        .order_by(ReviewRecord.id)))

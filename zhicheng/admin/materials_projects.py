@@ -231,7 +231,10 @@ class ProjectInfoView(GuardedView):
 
     @expose("/")
     def index(self):
-        abort(404)
+        projects = list(db.session.scalars(
+            select(Project).where(scope.projects(current_user)).options(joinedload(Project.issuer))
+            .order_by(Project.year.desc(), Project.id.desc())))
+        return self.render("admin/materials/announcements.html", projects=projects)
 
     @expose("/requirements")
     def requirements(self):
