@@ -12,6 +12,11 @@ def create_app(config: object | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_path=str(INSTANCE),
                 static_folder=str(ROOT / "zhicheng" / "static"))
     app.config.from_object(config or Config())
+    if app.config.get("PROXY_COUNT"):
+        # Behind nginx the client address (used by the failed-login limit) comes from X-Forwarded-For.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        n = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)

@@ -51,7 +51,12 @@ class Config:
         self.LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per 15 minutes")
         self.SMTP_HOST = os.environ.get("SMTP_HOST", "")
         self.SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
+        self.SMTP_STARTTLS = _env_bool("SMTP_STARTTLS", False)
+        self.SMTP_USERNAME = os.environ.get("SMTP_USERNAME", "")
+        self.SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD", "")
         self.MAIL_SENDER = os.environ.get("MAIL_SENDER", "zhicheng@localhost")
+        # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted (0: none).
+        self.PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
         self.EXPORT_BACKGROUND_THRESHOLD = int(os.environ.get("EXPORT_BACKGROUND_THRESHOLD", "20000"))
         self.MAX_CONTENT_LENGTH = 30 * 1024 * 1024
         self.SESSION_COOKIE_HTTPONLY = True
@@ -67,6 +72,8 @@ class Config:
 
 class TestConfig(Config):
     """Used by the test-suite: fresh database per test, captcha off, mail to a temp dir."""
+
+    __test__ = False  # not a pytest test class
 
     def __init__(self, tmp: Path, database_url: str | None = None) -> None:
         super().__init__()

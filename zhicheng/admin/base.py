@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import abort, flash, redirect, request, url_for
-from flask_admin import BaseView
+from flask_admin import BaseView, expose
 from flask_admin.contrib.sqla import ModelView
 from flask_login import current_user
 
@@ -74,6 +74,31 @@ class ScopedModelView(GuardMixin, ModelView):
         if row is None:
             abort(404)
         return row
+
+    # A page the view does not offer answers 404 (Flask-Admin would redirect to the list).
+    @expose("/details/")
+    def details_view(self):
+        if not self.can_view_details:
+            abort(404)
+        return super().details_view()
+
+    @expose("/edit/", methods=("GET", "POST"))
+    def edit_view(self):
+        if not self.can_edit:
+            abort(404)
+        return super().edit_view()
+
+    @expose("/new/", methods=("GET", "POST"))
+    def create_view(self):
+        if not self.can_create:
+            abort(404)
+        return super().create_view()
+
+    @expose("/delete/", methods=("POST",))
+    def delete_view(self):
+        if not self.can_delete:
+            abort(404)
+        return super().delete_view()
 
     def scoped_rows(self, ids) -> list:
         try:
