@@ -1,0 +1,156 @@
+"""List pages, exact lookups and home-page counts at city scale, each against a bare
+Flask-Admin ModelView over the same table in the same run.
+
+    .venv/bin/flask --app app demo-data --scale city          # once, with DATABASE_URL set
+    DATABASE_URL=... .venv/bin/python bench/bench_lists.py [--n 30]
+
+Prints median / p95 per page (ms) and the ratio of medians ours / bare.
+Budgets: ratio ≤ 1.5, p95 ≤ 50 ms; exact lookup ≤ 5 ms; home counts ≤ 50 ms.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("CAPTCHA_ENABLED", "0")
+os.environ.setdefault("LOGIN_RATE_LIMIT", "1000 per minute")
+
+from flask_admin import Admin, AdminIndexView  # noqa: E402
+from flask_admin.contrib.sqla import ModelView  # noqa: E402
+from sqlalchemy import func, select  # noqa: E402
+
+from zhicheng import create_app  # noqa: E402
+from zhicheng.demo import DEMO_PASSWORD  # noqa: E402
+from zhicheng.extensions import db  # noqa: E402
+from zhicheng.models import Department, Material, MaterialState, Unit, User  # noqa: E402
+
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def bare_admin(app):
+    """Plain ModelViews, no scope, no joins: the baseline a list page is compared with."""
+    admin = Admin(app, name="bare", url="/bare", endpoint="bare",
+                  index_view=AdminIndexView(endpoint="bare", url="/bare"))
+    for model, name in [(Material, "material"), (User, "user"), (Unit, "unit")]:
+        view = ModelView(model, db, endpoint=f"bare_{name}", url=f"/bare/{name}")
+        view.page_size = 20
+        admin.add_view(view)
+
+
+def login(app, username):
+    c = app.test_client()
+    token = _CSRF.search(c.get("/login").get_data(as_text=True)).group(1)
+    r = c.post("/login", data={"username": username, "password": DEMO_PASSWORD, "csrf_token": token})
+    assert r.status_code == 302, (username, r.status_code)
+    return c
+
+
+def timed(client, url, n):
+    client.get(url)  # warm-up
+    samples = []
+    for _ in range(n):
+        t = time.perf_counter()
+        r = client.get(url)
+        samples.append((time.perf_counter() - t) * 1000)
+        assert r.status_code == 200, (url, r.status_code)
+    samples.sort()
+    return statistics.median(samples), samples[max(0, int(round(0.95 * len(samples))) - 1)]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--n", type=int, default=30)
+    args = ap.parse_args()
+    app = create_app()
+    bare_admin(app)
+    failures = []
+    with app.app_context():
+        total = db.session.scalar(select(func.count(Material.id)))
+        if total < 100_000:
+            print(f"only {total} materials: load the city data first (flask demo-data --scale city)")
+            return 2
+        # Representative accounts: a unit with materials, its sub-account, a busy district reviewer, the root office.
+        unit_id = db.session.scalar(select(Material.unit_id).group_by(Material.unit_id)
+                                    .order_by(func.count().desc()).limit(1))
+        unit_user = db.session.scalar(select(User.username).where(User.unit_id == unit_id, User.kind == "unit"))
+        sub_user = db.session.scalar(select(User.username).join(Material, Material.creator_id == User.id)
+                                     .where(User.unit_id == unit_id).limit(1))
+        busiest = db.session.scalar(
+            select(Material.current_department_id)
+            .join(Department, Department.id == Material.current_department_id)
+            .where(Material.state == MaterialState.IN_REVIEW, Department.parent_id.isnot(None))
+            .group_by(Material.current_department_id).order_by(func.count().desc()).limit(1))
+        dept_name = db.session.get(Department, busiest).name
+        reviewer = db.session.scalar(select(User.username).where(User.department_id == busiest,
+                                                                 User.role_review.is_(True)).limit(1))
+        sample = db.session.execute(select(Material.id_card, Material.number, Material.unit_id)
+                                    .where(Material.unit_id == unit_id).limit(1)).one()
+        print(f"city data: {total} materials; unit {unit_user}, sub-account {sub_user}, "
+              f"reviewer {reviewer} ({dept_name})\n")
+
+    clients = {u: login(app, u) for u in {unit_user, sub_user, reviewer, "rsj_admin"}}
+    bare = clients["rsj_admin"]
+    cases = [
+        ("单位 管理材料", unit_user, "/admin/materials/", "/bare/material/"),
+        ("单位 上报材料", unit_user, "/admin/submit/", "/bare/material/"),
+        ("单位 被退回的材料", unit_user, "/admin/returned/", "/bare/material/"),
+        ("单位 上报材料跟踪", unit_user, "/admin/tracking/", "/bare/material/"),
+        ("单位 进入打印", unit_user, "/admin/print/", "/bare/material/"),
+        ("单位 工作账号管理", unit_user, "/admin/sub_accounts/", "/bare/user/"),
+        ("工作账号 管理材料", sub_user, "/admin/materials/", "/bare/material/"),
+        ("部门 待审核材料", reviewer, "/admin/review/", "/bare/material/"),
+        ("部门 本部门及下级材料", reviewer, "/admin/dept_materials/", "/bare/material/"),
+        ("市人社局 本部门及下级材料", "rsj_admin", "/admin/dept_materials/", "/bare/material/"),
+        ("市人社局 待审核材料", "rsj_admin", "/admin/review/", "/bare/material/"),
+        ("市人社局 注册单位", "rsj_admin", "/admin/units/", "/bare/unit/"),
+        ("市人社局 本部门工作人员", "rsj_admin", "/admin/staff/", "/bare/user/"),
+    ]
+    print(f"{'page':<26}{'ours med':>9}{'p95':>8}{'bare med':>10}{'p95':>8}{'ratio':>7}")
+    for label, user, ours, base in cases:
+        m, p = timed(clients[user], ours, args.n)
+        bm, bp = timed(bare, base, args.n)
+        ratio = m / bm
+        flag = "" if ratio <= 1.5 and p <= 50 else "  <-- over budget"
+        if flag:
+            failures.append(label)
+        print(f"{label:<26}{m:>9.1f}{p:>8.1f}{bm:>10.1f}{bp:>8.1f}{ratio:>7.2f}{flag}")
+
+    print("\nexact lookups (ms, whole request; budget ≤ 5 ms for the query)")
+    with app.app_context():
+        from zhicheng import scope  # noqa: F401
+        for label, cond in [("身份证号", Material.id_card == sample.id_card), ("编号", Material.number == sample.number)]:
+            samples = []
+            for _ in range(args.n):
+                t = time.perf_counter()
+                db.session.execute(select(Material.id).where(cond)).all()
+                samples.append((time.perf_counter() - t) * 1000)
+            samples.sort()
+            print(f"  query by {label:<6} median {statistics.median(samples):.2f}  p95 {samples[int(0.95 * len(samples)) - 1]:.2f}")
+            if statistics.median(samples) > 5:
+                failures.append(f"lookup {label}")
+    for label, url in [("身份证号", f"/admin/materials/?search={sample.id_card}"),
+                       ("编号", f"/admin/materials/?search={sample.number}")]:
+        m, p = timed(clients[unit_user], url, args.n)
+        print(f"  单位 管理材料 search {label:<6} median {m:.1f}  p95 {p:.1f}")
+        m, p = timed(clients["rsj_admin"], url.replace("/admin/materials/", "/admin/dept_materials/"), args.n)
+        print(f"  市人社局 本部门及下级材料 search {label:<6} median {m:.1f}  p95 {p:.1f}")
+
+    print("\nhome page with counts (ms)")
+    for label, user in [("单位首页", unit_user), ("部门首页", reviewer), ("市人社局首页", "rsj_admin")]:
+        m, p = timed(clients[user], "/admin/", args.n)
+        flag = "" if p <= 50 else "  <-- over budget"
+        if flag:
+            failures.append(label)
+        print(f"  {label:<10} median {m:.1f}  p95 {p:.1f}{flag}")
+    print("\nover budget: " + (", ".join(failures) if failures else "none"))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
