@@ -330,3 +330,14 @@ def test_estimate_is_usually_right(org):
         m = make_material(org, MaterialState.IN_REVIEW, records=[SUBMIT], achievements=(SENTENCE * 60)[:length])
         right += printing.estimate_pages(m) == printing.page_count(printing.render_material_pdf(m))
     assert right >= len(lengths) - 2
+
+
+def test_a_bare_draft_prints_blank_rows(org):
+    m = Material(project=org["cd"], unit=org["unit"], creator=org["user"], name="李四", id_card="330106199001010011")
+    db.session.add(m)
+    db.session.commit()
+    reader = pdf_of(m)
+    assert len(reader.pages) == 1
+    flat = squeeze(reader.pages[0].extract_text())
+    assert "李四" in flat and "编号：________" in flat and WATERMARK in reader.pages[0].extract_text()
+    assert "第1页共1页" in flat
