@@ -45,8 +45,25 @@ def _uscc(n: int) -> str:
 
 
 def _insert(model, rows):
+    """Bulk insert: COPY on PostgreSQL, executemany elsewhere. Scalar column defaults are
+    filled in here because COPY does not know them."""
+    if not rows:
+        return
+    table = model.__table__
+    keys = list(rows[0])
+    defaults = {c.name: c.default.arg for c in table.columns
+                if c.name not in keys and c.default is not None and c.default.is_scalar}
+    if db.engine.dialect.name == "postgresql":
+        cols = keys + list(defaults)
+        tail = tuple(defaults.values())
+        raw = db.session.connection().connection.driver_connection
+        with raw.cursor() as cur:
+            with cur.copy(f"COPY {table.name} ({', '.join(cols)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(tuple(row[k] for k in keys) + tail)
+        return
     for i in range(0, len(rows), CHUNK):
-        db.session.execute(insert(model), rows[i:i + CHUNK])
+        db.session.execute(table.insert(), [dict(defaults, **r) for r in rows[i:i + CHUNK]])
 
 
 def load_city(units: int = 5000, subs_per_unit: int = 10, materials: int = 200_000, seed: int = 2026,
