@@ -6,7 +6,7 @@ from collections import OrderedDict
 
 from flask import has_request_context, abort, request, send_file, url_for
 from flask_admin import expose
-from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_admin.contrib.sqla.filters import FilterEqual, IntEqualFilter
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
@@ -63,7 +63,7 @@ class MaterialListView(RequestFilterOptions, ScopedModelView):
     column_sortable_list = ("number", "name", "submitted_at", "updated_at")
     column_searchable_list = ("name", "id_card", "number")
     column_default_sort = ("id", True)
-    column_filters = (FilterEqual(Material.project_id, "申报项目", options=_project_options),)
+    column_filters = (IntEqualFilter(Material.project_id, "申报项目", options=_project_options),)
     column_formatters = {
         "number": lambda v, c, m, n: v.number_link(m),
         "project": lambda v, c, m, n: m.project.name,

@@ -5,7 +5,7 @@ from datetime import date
 
 from flask import has_request_context, abort, flash, g, request, url_for
 from flask_admin import expose
-from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_admin.contrib.sqla.filters import IntEqualFilter
 from flask_admin.form import BaseForm
 from flask_login import current_user
 from markupsafe import Markup, escape
@@ -194,8 +194,8 @@ class ProjectListView(RequestFilterOptions, ScopedModelView):
     column_searchable_list = ("name",)
     column_default_sort = [("year", True), ("id", True)]
     column_filters = (
-        FilterEqual(Project.issuer_id, "发布单位", options=_issuer_options),
-        FilterEqual(Project.year, "年份", options=_year_options),
+        IntEqualFilter(Project.issuer_id, "发布单位", options=_issuer_options),
+        IntEqualFilter(Project.year, "年份", options=_year_options),
     )
     column_formatters = {
         "kind": lambda v, c, m, n: m.kind_label,
