@@ -139,3 +139,18 @@ def test_department_home_links_to_the_filtered_queue(org, auth):
     assert m.number in page and other.number not in page
     home = auth.client("xihuadmin").get("/admin/").get_data(as_text=True)
     assert "/admin/review/" not in home
+
+
+def test_search_by_whole_id_card_or_number_is_exact(org, auth):
+    from zhicheng.workflow import submit_materials
+    p = org.projects["xihu_junior"]
+    a = factories.material(p, org["unit_a"], name="精确甲", seq=41)
+    b = factories.material(p, org["unit_a"], name="精确乙", seq=42)
+    submit_materials(org["unit_a"], [a.id, b.id], "经办人", "13900001111")
+    c = auth.client("xihureview")
+    html = c.get(f"/admin/review/?search={a.id_card.lower()}").get_data(as_text=True)
+    assert "精确甲" in html and "精确乙" not in html
+    html = c.get(f"/admin/review/?search={b.number}").get_data(as_text=True)
+    assert "精确乙" in html and "精确甲" not in html
+    html = c.get("/admin/review/?search=精确").get_data(as_text=True)   # names still match by part
+    assert "精确甲" in html and "精确乙" in html
