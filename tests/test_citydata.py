@@ -16,6 +16,9 @@ def test_city_loader_small_is_deterministic_and_consistent(app):
     states = dict(db.session.execute(select(Material.state, func.count()).group_by(Material.state)).all())
     assert set(states) == {"draft", "in_review", "returned", "approved"}
     assert check_consistency() == []
+    # generated 工作账号 keep their permissions (unit and sub-account rows are inserted together)
+    sub = db.session.scalar(select(User).where(User.username == "u00000001"))
+    assert sub.perm_fill and sub.perm_submit and not sub.perm_export
     # the named demo logins exist beside the generated ones
     assert db.session.scalar(select(User.id).where(User.username == "xhsz")) is not None
 

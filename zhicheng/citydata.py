@@ -50,20 +50,20 @@ def _insert(model, rows):
     if not rows:
         return
     table = model.__table__
-    keys = list(rows[0])
-    defaults = {c.name: c.default.arg for c in table.columns
-                if c.name not in keys and c.default is not None and c.default.is_scalar}
+    keys = list(dict.fromkeys(k for row in rows for k in row))  # rows may carry different keys
+    defaults = {c.name: (c.default.arg if c.default is not None and c.default.is_scalar else None)
+                for c in table.columns if c.name != "id" or "id" in keys}
+    cols = list(dict.fromkeys(keys + [c for c, v in defaults.items() if v is not None]))
+    full = [tuple(row.get(c, defaults.get(c)) for c in cols) for row in rows]
     if db.engine.dialect.name == "postgresql":
-        cols = keys + list(defaults)
-        tail = tuple(defaults.values())
         raw = db.session.connection().connection.driver_connection
         with raw.cursor() as cur:
             with cur.copy(f"COPY {table.name} ({', '.join(cols)}) FROM STDIN") as copy:
-                for row in rows:
-                    copy.write_row(tuple(row[k] for k in keys) + tail)
+                for values in full:
+                    copy.write_row(values)
         return
-    for i in range(0, len(rows), CHUNK):
-        db.session.execute(table.insert(), [dict(defaults, **r) for r in rows[i:i + CHUNK]])
+    for i in range(0, len(full), CHUNK):
+        db.session.execute(table.insert(), [dict(zip(cols, values)) for values in full[i:i + CHUNK]])
 
 
 def load_city(units: int = 5000, subs_per_unit: int = 10, materials: int = 200_000, seed: int = 2026,
