@@ -84,3 +84,45 @@ def test_no_row_outside_the_scope_is_reachable(app, org, auth, csrf, role):
             db.session.expire_all()
             assert db.session.get(view.model, row.id) is not None, (view.endpoint, role, "row deleted")
             assert _snapshot(row) == before, (view.endpoint, role, "row changed")
+
+
+# The product's role table, written out independently of the views' own allowed() methods:
+# which accounts open each page (200); every other logged-in account gets 403.
+UNITS = {"unit_a", "unit_b"}
+FULL_SUBS = {"sub_a_full", "sub_b_full"}
+ALL_STAFF = {"root", "xihu_admin", "xihu_review", "xihu_return", "xihu_publish", "edu_admin", "edu_review",
+             "edusub_admin"}
+ADMINS = {"root", "xihu_admin", "edu_admin", "edusub_admin"}
+EXPECTED = {
+    "/admin/projects/": UNITS | FULL_SUBS | {"sub_a_perm_fill"},            # 填写材料
+    "/admin/materials/": UNITS | FULL_SUBS | {"sub_a_perm_fill"},           # 管理材料
+    "/admin/returned/": UNITS | FULL_SUBS | {"sub_a_perm_fill"},            # 被退回的材料
+    "/admin/submit/": UNITS | FULL_SUBS | {"sub_a_perm_submit"},            # 上报材料
+    "/admin/tracking/": UNITS | FULL_SUBS | {"sub_a_perm_view"},            # 上报材料跟踪
+    "/admin/print/": UNITS | FULL_SUBS | {"sub_a_perm_print"},              # 进入打印
+    "/admin/export/": UNITS | FULL_SUBS | {"sub_a_perm_export"} | ALL_STAFF,  # 导出汇总表
+    "/admin/change_department/": UNITS,                                      # 修改归口部门
+    "/admin/sub_accounts/": UNITS,                                           # 工作账号管理
+    "/admin/basic_info/": UNITS | FULL_SUBS | {"sub_a_perm_edit_info"},     # 基本信息管理
+    "/admin/review/": {"root", "xihu_review", "xihu_return", "edu_review"},  # 待审核材料
+    "/admin/dept_materials/": ALL_STAFF,                                     # 本部门及下级材料
+    "/admin/project_admin/": {"root", "xihu_publish"},                       # 项目发布
+    "/admin/staff/": ADMINS,                                                 # 本部门工作人员
+    "/admin/sub_departments/": ADMINS,                                       # 下级部门
+    "/admin/units/": ADMINS,                                                 # 注册单位
+    "/admin/dicts/": {"root"},                                               # 字典维护
+    "/admin/registry/": {"root"},                                            # 单位名录
+    "/admin/audit_log/": {"root"},                                           # 审计日志
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_page_opens_exactly_for_the_roles_of_the_table(org, auth, role):
+    c = auth.client(org[role].username)
+    got = {url: c.get(url).status_code for url in EXPECTED}
+    want = {url: (200 if role in roles else 403) for url, roles in EXPECTED.items()}
+    assert got == want
+    # and the menu shows exactly the pages that open
+    home = c.get("/admin/").get_data(as_text=True)
+    for url, roles in EXPECTED.items():
+        assert (f'href="{url}"' in home) == (role in roles), (role, url)
