@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 from io import BytesIO
 
 from openpyxl import load_workbook
@@ -137,9 +138,11 @@ def test_batch_creates_sequence_skipping_taken_and_offers_xlsx(org, auth, csrf):
     assert r.status_code == 200
     assert r.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     ws = load_workbook(BytesIO(r.data)).active
-    rows = [tuple(row) for row in ws.iter_rows(values_only=True)]
+    rows = [tuple(row[:2]) for row in ws.iter_rows(values_only=True)]
     assert rows[0] == ("用户名", "初始密码")
     assert rows[1:] == list(zip(names, otps))
+    assert ws.freeze_panes == "A2"          # written by the same exporter as 导出汇总表
+    assert "批量新增账号" in unquote(r.headers["Content-Disposition"])
 
 
 def test_batch_download_refused_to_anyone_else(org, auth, csrf):

@@ -16,13 +16,14 @@ from flask_admin.contrib.sqla.filters import (BooleanEqualFilter, DateTimeBetwee
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 from sqlalchemy import false, select, true
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.validators import ValidationError as FieldError
 
 from .. import accounts, audit, scope
+from ..exporting import Column, content_disposition, write_xlsx
 from ..extensions import db
 from ..models import DICT_KINDS, AuditLog, Department, DictItem, Unit, UnitRegistry, User
 from ..models.accounts import STAFF_ROLES, SUB_PERMISSIONS
@@ -171,15 +172,13 @@ class RegistryImportForm(FlaskForm):
 
 # --- helpers shared by the views ---
 
+OTP_COLUMNS = [Column("用户名", 20), Column("初始密码", 22), Column("说明", 36)]
+
+
 def otp_workbook(rows) -> bytes:
-    """The batch's usernames and one-time passwords as an .xlsx sheet (streamed, write-only)."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("工作账号")
-    ws.append(["用户名", "初始密码"])
-    for username, password in rows:
-        ws.append([username, password])
+    """The batch's usernames and one-time passwords as an .xlsx sheet (the 导出汇总表 writer)."""
     out = BytesIO()
-    wb.save(out)
+    write_xlsx(out, "工作账号", OTP_COLUMNS, ((u, p, "首次登录须修改密码") for u, p in rows))
     return out.getvalue()
 
 
@@ -345,8 +344,10 @@ class SubAccountView(NoDetailsPage, AccountListMixin, ScopedModelView):
         audit.record("account.batch_download", current_user.unit, f"下载批量新增账号的初始密码（{len(data['rows'])}个）")
         db.session.commit()
         response = send_file(BytesIO(otp_workbook(data["rows"])), as_attachment=True,
-                             download_name="批量新增账号.xlsx",
+                             download_name="zhicheng-accounts.xlsx",
                              mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response.headers["Content-Disposition"] = content_disposition(
+            f"zhicheng-accounts-{current_user.username}.xlsx", f"批量新增账号-{current_user.username}.xlsx")
         return _no_store(response)
 
     @expose("/edit/", methods=("GET", "POST"))
