@@ -39,12 +39,8 @@ def create_app(config: object | None = None) -> Flask:
     register_cli(app)
     register_error_handlers(app)
 
-    try:
-        from .printing import register_fonts
-    except ImportError:
-        pass
-    else:
-        register_fonts()
+    from .printing import register_fonts
+    register_fonts()
 
     @app.route("/")
     def index():
