@@ -28,8 +28,13 @@ class GuardMixin:
         return False
 
     def is_accessible(self) -> bool:
-        return (current_user.is_authenticated and not current_user.must_change_password
-                and self.allowed(current_user))
+        # Asked for every menu entry on every page: answered once per request and view.
+        cache = request.environ.setdefault("zhicheng.accessible", {})
+        key = id(self)
+        if key not in cache:
+            user = current_user._get_current_object()
+            cache[key] = bool(user.is_authenticated and not user.must_change_password and self.allowed(user))
+        return cache[key]
 
     def inaccessible_callback(self, name, **kwargs):
         return _gate(False) or abort(403)

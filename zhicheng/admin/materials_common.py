@@ -53,6 +53,8 @@ class MaterialListView(RequestFilterOptions, ScopedModelView):
 
     states: tuple[str, ...] | None = None
     can_create = can_edit = can_delete = False
+    # The 编号 is the link to the material (manual: 点击对应材料的编号，即可查看); no icon column.
+    column_display_actions = False
     list_template = "admin/materials/list.html"
     details_template = "admin/materials/details.html"
     page_intro = ""

@@ -193,8 +193,8 @@ class ReturnedListView(ApplicantListView):
 
     def reasons(self) -> dict[int, str]:
         """The latest 退回理由 of each listed material, one query per page."""
-        from flask import g
-        if "zc_return_reasons" not in g:
+        cache = request.environ
+        if "zhicheng.return_reasons" not in cache:
             from ..models import ReviewRecord
             rows = db.session.execute(
                 select(ReviewRecord.material_id, ReviewRecord.reason)
@@ -202,8 +202,8 @@ class ReturnedListView(ApplicantListView):
                 .where(scope.materials(current_user), Material.state == S.RETURNED,
                        ReviewRecord.action == "return")
                 .order_by(ReviewRecord.id)).all()
-            g.zc_return_reasons = {mid: reason for mid, reason in rows}
-        return g.zc_return_reasons
+            cache["zhicheng.return_reasons"] = {mid: reason for mid, reason in rows}
+        return cache["zhicheng.return_reasons"]
 
 
 class TrackingListView(ApplicantListView):
