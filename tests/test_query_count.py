@@ -56,6 +56,9 @@ def statements_for(app, client, url: str, expected_rows: int) -> int:
 
 LISTS = [
     ("unita", "/admin/materials/?page_size=100", False, True),
+    ("unita", "/admin/submit/?page_size=100", False, True),
+    ("unita", "/admin/print/?page_size=100", True, False),
+    ("rootadmin", "/admin/dept_materials/?page_size=100", True, False),
     ("unita", "/admin/tracking/?page_size=100", True, False),
     ("xihureview", "/admin/review/?page_size=100", True, True),
     ("xihuadmin", "/admin/dept_materials/?page_size=100", True, False),
@@ -72,3 +75,65 @@ def test_list_query_count_does_not_grow_with_rows(app, org, auth, username, url,
     assert small == large, f"{url}: {small} statements for 20 rows, {large} for 100"
     page = client.get(url).get_data(as_text=True)
     assert re.search(r">\s*申报人0\s*<", page) and re.search(r">\s*申报人99\s*<", page)
+
+
+def test_returned_list_query_count_does_not_grow_with_rows(app, org, auth):
+    client = auth.client("unita")
+    url = "/admin/returned/?page_size=100"
+    ids = make_materials(org, 20, submit=True)
+    workflow.return_materials(org["xihu_return"], ids, "请补充材料")
+    small = statements_for(app, client, url, -1)
+    more = make_materials(org, 80, start=20, submit=True)
+    workflow.return_materials(org["xihu_return"], more, "请补充材料")
+    large = statements_for(app, client, url, -1)
+    assert small == large, f"{small} statements for 20 rows, {large} for 100"
+
+
+def _accounts(org, n, start):
+    from zhicheng.models import User
+    for i in range(start, start + n):
+        db.session.add(User(kind="sub", username=f"qc{i:04d}", password_hash="x", unit_id=org.unit_a.id,
+                            real_name=f"账号{i}", perm_fill=True))
+    db.session.commit()
+
+
+def _units(org, n, start):
+    from zhicheng.models import Unit, User
+    for i in range(start, start + n):
+        u = Unit(uscc=factories.make_uscc(5000 + i), legal_rep="法人", name=f"计数单位{i}",
+                 department=org.xihu if i % 2 else org.edu_sub)
+        db.session.add(u)
+        db.session.flush()
+        db.session.add(User(kind="unit", username=f"qcu{i:04d}", password_hash="x", unit_id=u.id))
+    db.session.commit()
+
+
+def _staff(org, n, start):
+    from zhicheng.models import User
+    for i in range(start, start + n):
+        db.session.add(User(kind="staff", username=f"qcs{i:04d}", password_hash="x",
+                            department=org.xihu if i % 2 else org.edu, role_review=True))
+    db.session.commit()
+
+
+def _audit(org, n, start):
+    from zhicheng.models import AuditLog
+    for i in range(start, start + n):
+        db.session.add(AuditLog(action="account.create", actor_id=org["unit_a"].id, actor_name="unita",
+                                target_type="User", target_id=i, detail=f"第{i}条"))
+    db.session.commit()
+
+
+@pytest.mark.parametrize("username,url,make", [
+    ("unita", "/admin/sub_accounts/?page_size=100", _accounts),
+    ("rootadmin", "/admin/units/?page_size=100", _units),
+    ("rootadmin", "/admin/staff/?page_size=100", _staff),
+    ("rootadmin", "/admin/audit_log/?page_size=100", _audit),
+])
+def test_account_lists_query_count_does_not_grow_with_rows(app, org, auth, username, url, make):
+    client = auth.client(username)
+    make(org, 10, 0)
+    small = statements_for(app, client, url, -1)
+    make(org, 60, 10)
+    large = statements_for(app, client, url, -1)
+    assert small == large, f"{url}: {small} statements for ~10 more rows, {large} for ~70 more"

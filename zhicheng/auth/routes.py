@@ -6,11 +6,12 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from .. import audit, passwords
 from ..accounts import AccountError, change_password as do_change_password
 from ..extensions import db, limiter, login_manager
-from ..models import User
+from ..models import Unit, User
 from ..registration import RegistrationData, RegistrationError, lookup_registry, register_unit, registration_departments
 from . import bp, captcha_code, password_reset, throttle
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
@@ -18,7 +19,14 @@ from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, RegisterFo
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    return db.session.get(User, int(user_id))
+    # Every page needs the account's unit and department (menus, scope): one query, not three.
+    try:
+        pk = int(user_id)
+    except (TypeError, ValueError):
+        return None
+    return db.session.scalar(
+        select(User).where(User.id == pk)
+        .options(joinedload(User.unit).joinedload(Unit.department), joinedload(User.department)))
 
 
 def safe_next(target: str | None) -> str | None:
