@@ -12,7 +12,7 @@ USERS=${USERS:-60}
 PORT=${PORT:-8123}
 OUT=${OUT:-bench/out}
 mkdir -p "$OUT"
-.venv/bin/pip install -q "locust>=2.30" >/dev/null
+.venv/bin/pip install -q -e '.[bench]' >/dev/null
 export RATELIMIT_STORAGE_URI=${RATELIMIT_STORAGE_URI:-redis://127.0.0.1:6379/0}
 export CAPTCHA_ENABLED=0
 export LOAD_REVIEWERS=$(.venv/bin/python - <<'PY'
@@ -24,7 +24,7 @@ with create_app().app_context():
     print(",".join(db.session.scalars(select(User.username).where(User.username.like("d%review")))))
 PY
 )
-.venv/bin/gunicorn -w 2 -b "127.0.0.1:$PORT" --access-logfile /dev/null --error-logfile "$OUT/gunicorn.log" 'app:app' &
+GUNICORN_BIND="127.0.0.1:$PORT" GUNICORN_WORKERS=2 GUNICORN_ACCESS_LOG=/dev/null .venv/bin/gunicorn -c gunicorn.conf.py --error-logfile "$OUT/gunicorn.log" "app:app" &
 GPID=$!
 trap 'kill $GPID 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/login" >/dev/null && break; sleep 0.2; done

@@ -41,7 +41,8 @@ class Config:
         INSTANCE.mkdir(parents=True, exist_ok=True)
         self.SECRET_KEY = _secret_key()
         self.SQLALCHEMY_DATABASE_URI = _database_url()
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # Recycle connections instead of pinging before every checkout (a round trip per request).
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_recycle": 1800}
         self.UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or str(INSTANCE / "uploads")
         self.MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR") or str(INSTANCE / "outbox")
         self.EXPORT_DIR = os.environ.get("EXPORT_DIR") or str(INSTANCE / "exports")

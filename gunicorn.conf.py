@@ -1,0 +1,16 @@
+"""Production server settings (`gunicorn app:app` reads this file from the working directory).
+
+Workers and threads come from the environment; the app (with its CJK font) is loaded once in
+the master and shared by the forked workers.
+"""
+import os
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+# Threads let a worker run Python while another request of it waits on PostgreSQL.
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+preload_app = True
+timeout = 60
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
+errorlog = "-"
