@@ -8,6 +8,7 @@ import pytest
 from stdnum.cn import uscc
 
 from . import factories
+from .browser_helpers import open_menu
 
 pytestmark = pytest.mark.browser
 
@@ -33,11 +34,6 @@ def log_in(page, username: str, password: str = factories.PASSWORD) -> None:
 def log_out(page) -> None:
     page.get_by_role("button", name="退出").click()
     expect(page.get_by_role("heading", name="用户登录")).to_be_visible()
-
-
-def open_menu(page, category: str, item: str) -> None:
-    page.get_by_role("navigation").get_by_role("link", name=category).click()
-    page.get_by_role("navigation").get_by_role("link", name=item).click()
 
 
 def test_unit_registers_and_sets_up_a_sub_account(org, page, tmp_path):

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from . import factories
+from .browser_helpers import open_menu
 
 pytestmark = pytest.mark.browser
 
@@ -51,12 +52,6 @@ def log_out(page) -> None:
 def switch_user(page, username: str) -> None:
     log_out(page)
     log_in(page, username)
-
-
-def open_menu(page, category: str, item: str) -> None:
-    nav = page.get_by_role("navigation")
-    nav.get_by_role("link", name=category, exact=True).click()
-    nav.get_by_role("link", name=item, exact=True).click()
 
 
 def go_home(page) -> None:
