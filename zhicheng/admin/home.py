@@ -1,4 +1,6 @@
 """首页: what each kind of account sees first."""
+from urllib.parse import urlencode
+
 from flask import redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
@@ -9,13 +11,22 @@ HOME_LINKS: dict[str, tuple[str, dict, object]] = {}
 
 
 def link_for(key: str, **params) -> str | None:
-    entry = HOME_LINKS.get(key)
-    if entry is None:
-        return None
-    endpoint, fixed, allowed = entry
-    if allowed is not None and not allowed(current_user):
-        return None
-    return url_for(endpoint, **fixed, **params)
+    """The link behind a home-page count, or None when the user may not open that list.
+    The base URL and the permission are worked out once per request and key (a unit's home
+    page has four counts for every project)."""
+    cache = request.environ.setdefault("zhicheng.home_links", {})
+    if key not in cache:
+        entry = HOME_LINKS.get(key)
+        base = None
+        if entry is not None:
+            endpoint, fixed, allowed = entry
+            if allowed is None or allowed(current_user):
+                base = url_for(endpoint, **fixed)
+        cache[key] = base
+    base = cache[key]
+    if base is None or not params:
+        return base
+    return f"{base}{'&' if '?' in base else '?'}{urlencode(params)}"
 
 
 class HomeView(AdminIndexView):
