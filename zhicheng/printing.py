@@ -291,13 +291,10 @@ def watermarked(material: Material) -> bool:
     return material.state in WATERMARKED_STATES
 
 
-def render_material_html(material: Material, watermark_path: Path | None = None,
-                         pages: int | None = None) -> str:
+def render_material_html(material: Material, watermark_path: Path | None = None) -> str:
     """The form as HTML (inside an app context), before it becomes a PDF.
 
     `watermark_path` is the PDF put under every page; None prints without one.
-    `pages` is the page count the footer states; None lets xhtml2pdf count
-    them (<pdf:pagecount>, two layout passes).
     """
     supervisor, approver = opinions(material)
     project = material.project
@@ -321,7 +318,6 @@ def render_material_html(material: Material, watermark_path: Path | None = None,
         period=_period,
         wrap=_wrap,
         project_label=project_label,
-        pages=pages,
     )
 
 
@@ -337,60 +333,11 @@ def page_count(pdf: bytes) -> int:
     return len(_PAGE_OBJECT.findall(pdf))
 
 
-# Layout of the form, in points, for estimate_pages(): taken from the template,
-# then calibrated on renders of 0 to 4,200 characters of 业绩 (right for all but
-# one length in a hundred; tests/test_printing.py checks it stays mostly right).
-_FRAME_HEIGHT = 25.9 / 2.54 * 72
-_LINE = _FONT_SIZE * 1.5
-_ROW = _LINE + 5.0                      # a table row of one line: padding 3 + 2
-_TOP = 34.0 + 19.0                      # <h1> and the 申报项目/编号 line
-_SECTION = 11.5 * 1.5 + 6.0             # 学历学位, 工作经历, 专业技术工作业绩
-_OPINIONS = 3 * (3 * _FONT_SIZE * 1.7 + 18.0) + 20.0
-# The paragraph's padding and borders, and what a line breaking anywhere in a
-# run of Chinese leaves unused at its end (about a character and a half).
-_ACH_WIDTH = _FRAME_WIDTH - 13.5 - 16.0
-_INDENT = 2.0                           # text-indent, in ems
-
-
-def _cell_lines(text, pct: float) -> int:
-    room = (pct / 100 * _FRAME_WIDTH - _CELL_PADDING) / _FONT_SIZE
-    return max(1, -(-int(_ems(str(text or "")) * 100) // int(room * 100)))
-
-
-def estimate_pages(material: Material) -> int:
-    """A guess at the form's page count, from the lengths of what it holds.
-
-    It only saves time: the form is rendered in one pass with this number as
-    "共 N 页" and rendered again, with the real number, when the guess was
-    wrong (the layout does not depend on the number, so the second is right).
-    """
-    y = _TOP + 7 * _ROW + _cell_lines(material.unit.name if material.unit else "", 85) * _LINE - _LINE
-    y += 2 * _SECTION + 2 * _ROW
-    y += sum(max(_cell_lines(e.school, 30), _cell_lines(e.major, 22)) * _LINE + 5.0
-             for e in material.educations) or _ROW
-    y += sum(max(_cell_lines(w.employer, 36), _cell_lines(w.post, 18), _cell_lines(w.duty, 24)) * _LINE + 5.0
-             for w in material.work_histories) or _ROW
-    y += _SECTION
-    pages = 1
-    room = _ACH_WIDTH / _FONT_SIZE
-    paragraphs = _paragraphs(material.achievements) or [""]
-    y += 11.0 + 2.0 * len(paragraphs)
-    for para in paragraphs:
-        lines = max(1, -(-int((_ems(para) + _INDENT) * 100) // int(room * 100)))
-        for _ in range(lines):
-            if y + _LINE > _FRAME_HEIGHT:
-                pages, y = pages + 1, 0.0
-            y += _LINE
-    if y + _OPINIONS > _FRAME_HEIGHT:
-        pages += 1
-    return pages
-
-
-def _render(material: Material, watermark: Path | None, pages: int) -> bytes:
+def _render(material: Material, watermark: Path | None) -> bytes:
     from xhtml2pdf import pisa
     from xhtml2pdf.config.resources import ResourceAccessPolicy
 
-    html = render_material_html(material, watermark, pages)
+    html = render_material_html(material, watermark)
     # The document may read nothing but the watermark, and fetch nothing: the
     # form holds applicants' text, escaped by Jinja, and no resources of its own.
     policy = ResourceAccessPolicy.server(base_dir=watermark.parent if watermark else None,
@@ -405,16 +352,9 @@ def _render(material: Material, watermark: Path | None, pages: int) -> bytes:
 def render_material_pdf(material: Material) -> bytes:
     """The material's 初定表/认定表 as PDF bytes. Needs an app context (render_template).
 
-    The footer says "第 n 页 共 N 页". xhtml2pdf's own <pdf:pagecount> lays the
-    whole document out twice to learn N, which doubles the time a form takes;
-    here the form is laid out once with estimate_pages() as N, and only when
-    the PDF has another number of pages is it laid out again with that number.
+    Each page's footer says "第 n 页". A total ("共 N 页", xhtml2pdf's <pdf:pagecount>)
+    would make xhtml2pdf lay the whole form out twice, doubling the time a form takes.
     """
     register_fonts()
     watermark = watermark_dir() / "watermark.pdf" if watermarked(material) else None
-    guess = estimate_pages(material)
-    pdf = _render(material, watermark, guess)
-    pages = page_count(pdf)
-    if pages != guess:
-        pdf = _render(material, watermark, pages)
-    return pdf
+    return _render(material, watermark)
