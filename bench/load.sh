@@ -7,7 +7,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${DATABASE_URL:?set DATABASE_URL to the city-scale PostgreSQL database}"
-DURATION=${DURATION:-60s}
+DURATION=${DURATION:-70s}
 USERS=${USERS:-60}
 PORT=${PORT:-8123}
 OUT=${OUT:-bench/out}
@@ -28,7 +28,9 @@ GUNICORN_BIND="127.0.0.1:$PORT" GUNICORN_WORKERS=2 GUNICORN_ACCESS_LOG=/dev/null
 GPID=$!
 trap 'kill $GPID 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/login" >/dev/null && break; sleep 0.2; done
-.venv/bin/locust -f bench/locustfile.py --headless -u "$USERS" -r 20 -t "$DURATION" \
+# Statistics start once every user has logged in (--reset-stats); logins go on during the run
+# (each user logs out and in again now and then), so they are part of the measured mix.
+.venv/bin/locust -f bench/locustfile.py --headless -u "$USERS" -r 10 -t "$DURATION" --reset-stats \
   --host "http://127.0.0.1:$PORT" --csv "$OUT/load" --only-summary 2>&1 | tail -40
 kill $GPID; wait $GPID 2>/dev/null || true
 trap - EXIT

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, String, func
+from sqlalchemy import ForeignKey, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -118,3 +118,9 @@ class User(UserMixin, db.Model):
 
     def __str__(self) -> str:
         return f"{self.username}（{self.real_name}）" if self.real_name else self.username
+
+
+# Login and the "name already used" check compare case-insensitively: an index on
+# lower(username) serves them (no scan of every account) and keeps two accounts from
+# differing only in case.
+Index("ux_user_account_username_lower", func.lower(User.username), unique=True)
