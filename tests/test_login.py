@@ -9,6 +9,7 @@ import pytest
 from itsdangerous import TimestampSigner
 from sqlalchemy import select
 
+from zhicheng.auth import captcha_code
 from zhicheng.extensions import db
 from zhicheng.models import AuditLog
 
@@ -144,7 +145,8 @@ def test_captcha_on_wrong_is_refused_and_right_is_accepted(app, org, client, csr
     image = client.get("/captcha.png")
     assert image.status_code == 200 and image.mimetype == "image/png" and image.data[:4] == b"\x89PNG"
     with client.session_transaction() as sess:
-        answer = sess["captcha_answer"]
+        assert "captcha_answer" not in sess            # only an id travels in the cookie
+        answer = captcha_code.answer_of(sess["captcha_id"])
     assert len(answer) == 4 and not set(answer) & set("0O1IL")
 
     wrong = "2222" if answer != "2222" else "3333"
@@ -158,10 +160,26 @@ def test_captcha_on_wrong_is_refused_and_right_is_accepted(app, org, client, csr
 
     client.get("/captcha.png")
     with client.session_transaction() as sess:
-        answer = sess["captcha_answer"]
+        answer = captcha_code.answer_of(sess["captcha_id"])
     r = post_login(client, csrf, "unita", PASSWORD, captcha=answer.lower())
     assert r.status_code == 302
     assert client.get("/admin/").status_code == 200
+
+
+def test_a_solved_captcha_cannot_be_replayed_with_an_old_cookie(app, org, client, csrf):
+    app.config["CAPTCHA_ENABLED"] = True
+    client.get("/captcha.png")
+    with client.session_transaction() as sess:
+        answer = captcha_code.answer_of(sess["captcha_id"])
+    token = csrf(client, "/login")
+    old_cookie = client.get_cookie("session").value
+    r = client.post("/login", data={"username": "unita", "password": "wrong-1a", "captcha": answer,
+                                    "csrf_token": token})
+    assert "用户名或密码错误" in r.get_data(as_text=True)
+    client.set_cookie("session", old_cookie)           # the cookie from before the attempt
+    r = client.post("/login", data={"username": "unita", "password": PASSWORD, "captcha": answer,
+                                    "csrf_token": token})
+    assert r.status_code == 200 and "验证码已失效" in r.get_data(as_text=True)
 
 
 def test_captcha_missing_is_refused(app, org, client, csrf):

@@ -121,6 +121,9 @@ def set_enabled(actor: User, target: User, enabled: bool) -> None:
     if target.id == actor.id:
         raise AccountError("不能禁用或开通自己的账号")
     target.enabled = bool(enabled)
+    if target.is_unit and target.unit is not None:
+        # A unit's login account stands for the unit: its 工作账号 follow (User.is_active).
+        target.unit.enabled = bool(enabled)
     audit.record("account.enable" if enabled else "account.disable", target,
                  f"{'开通' if enabled else '禁用'} {target.username}", actor=actor)
     db.session.commit()

@@ -194,11 +194,11 @@ def count_materials(conds) -> int:
     return db.session.scalar(select(func.count()).select_from(Material).where(*conds))
 
 
-def export_filename(f: ExportFilters) -> tuple[str, str]:
+def export_filename(user, f: ExportFilters) -> tuple[str, str]:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     label = "汇总表"
     if f.project is not None:
-        name = db.session.scalar(select(Project.name).where(Project.id == f.project))
+        name = db.session.scalar(select(Project.name).where(Project.id == f.project, scope.projects(user)))
         if name:
             label = f"{name}汇总表"
     return f"zhicheng-export-{stamp}.xlsx", f"{label}-{stamp}.xlsx"
@@ -226,7 +226,7 @@ _threads: dict[int, threading.Thread] = {}
 
 
 def start_export_job(user, f: ExportFilters, total: int) -> ExportJob:
-    ascii_name, display = export_filename(f)
+    ascii_name, display = export_filename(user, f)
     job = ExportJob(user_id=user.id, status="pending", params=json.dumps(f.as_args()), total=total,
                     filename=display)
     db.session.add(job)

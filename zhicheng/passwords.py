@@ -40,6 +40,10 @@ def hash_chosen(password: str) -> str:
     return generate_password_hash(password, method="scrypt")
 
 
+# Checked against when a login names no account, so that answer takes as long as a wrong password.
+DUMMY_HASH = "scrypt:32768:8:1$zhichengdummy$" + "0" * 128
+
+
 def verify(stored: str, password: str) -> bool:
     if not stored or password is None:
         return False

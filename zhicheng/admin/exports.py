@@ -14,6 +14,7 @@ from ..extensions import db
 from ..models import Department, ExportJob, Material, Project, STATE_LABELS
 from ..validators import ValidationError
 from .base import GuardedView
+from .home import HOME_LINKS
 
 PREVIEW_ROWS = 50
 
@@ -85,7 +86,7 @@ class ExportView(GuardedView):
             flash(f"共 {total} 条记录，已转入后台导出，完成后可在本页下载", "info")
             return redirect(url_for(".job", id=job.id))
         path, _n = export_materials_file(current_user, f)
-        ascii_name, display = export_filename(f)
+        ascii_name, display = export_filename(current_user, f)
         response = send_file(path, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                              as_attachment=True, download_name=ascii_name)
         response.headers["Content-Disposition"] = content_disposition(ascii_name, display)
@@ -115,5 +116,7 @@ class ExportView(GuardedView):
 
 
 def register(admin) -> None:
+    # 导出材料 on each project row of 填写材料 opens this page filtered to the project.
+    HOME_LINKS["export"] = ("export.index", {}, may_export)
     admin.add_view(ExportView(name="导出汇总表", endpoint="export", url="/admin/export",
                               category="专业技术资格初定认定"))

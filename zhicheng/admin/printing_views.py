@@ -15,6 +15,7 @@ from .. import audit, scope
 from ..extensions import db
 from ..models import Material, MaterialState as S
 from .base import GuardedView
+from .home import HOME_LINKS
 from .materials_common import MaterialListView
 
 
@@ -81,6 +82,8 @@ class PrintFileView(GuardedView):
 
 
 def register(admin) -> None:
+    # 进入打印 on each project row of 填写材料 opens the print list filtered to the project.
+    HOME_LINKS["print"] = ("print_list.index_view", {}, lambda user: not user.is_staff and may_print(user))
     admin.add_view(PrintListView(Material, name="进入打印", endpoint="print_list", url="/admin/print",
                                  category="专业技术资格初定认定"))
     admin.add_view(PrintFileView(name="打印", endpoint="print_file", url="/admin/print-file"))

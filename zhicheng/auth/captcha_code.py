@@ -1,27 +1,54 @@
-"""Login captcha: an image from the `captcha` package; the answer lives in the session and is
-good for one attempt only."""
+"""Login captcha: an image from the `captcha` package. The answer is kept on the server
+(CaptchaChallenge), the session carries only its id, and the first attempt deletes it: one
+image, one attempt, even for someone who replays an old session cookie."""
 from __future__ import annotations
 
 import secrets
+from datetime import datetime, timedelta
 
 from captcha.image import ImageCaptcha
 from flask import session
+from sqlalchemy import delete, select
+
+from ..extensions import db
+from ..models import CaptchaChallenge
 
 # Upper case only (the check ignores case) and none of 0 O 1 I L, which read alike.
 ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 LENGTH = 4
-_KEY = "captcha_answer"
+LIFETIME = timedelta(minutes=15)
+_KEY = "captcha_id"
 
 
 def new_image() -> bytes:
     answer = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
-    session[_KEY] = answer
+    challenge_id = secrets.token_hex(16)
+    now = datetime.now()
+    db.session.execute(delete(CaptchaChallenge).where(CaptchaChallenge.created_at < now - LIFETIME))
+    db.session.add(CaptchaChallenge(id=challenge_id, answer=answer, created_at=now))
+    db.session.commit()
+    session[_KEY] = challenge_id
     return ImageCaptcha(width=160, height=60).generate(answer).getvalue()
+
+
+def answer_of(challenge_id: str | None) -> str | None:
+    """The answer of a live challenge (tests read it; nothing else should)."""
+    if not challenge_id:
+        return None
+    return db.session.scalar(select(CaptchaChallenge.answer).where(CaptchaChallenge.id == challenge_id))
 
 
 def check(value: str | None) -> str | None:
     """None when the typed value matches, else the message to show. Always consumes the answer."""
-    answer = session.pop(_KEY, None)
+    challenge_id = session.pop(_KEY, None)
+    answer = None
+    if challenge_id:
+        row = db.session.get(CaptchaChallenge, challenge_id)
+        # Only the request that deletes the row may use it (two at once: one wins).
+        taken = db.session.execute(delete(CaptchaChallenge).where(CaptchaChallenge.id == challenge_id)).rowcount
+        db.session.commit()
+        if row is not None and taken == 1 and row.created_at >= datetime.now() - LIFETIME:
+            answer = row.answer
     typed = (value or "").strip().upper()
     if not typed:
         return "请输入验证码"

@@ -12,6 +12,7 @@ from .. import audit, passwords
 from ..accounts import AccountError, change_password as do_change_password
 from ..extensions import db, limiter, login_manager
 from ..models import Unit, User
+from ..models.accounts import password_fingerprint
 from ..registration import RegistrationData, RegistrationError, lookup_registry, register_unit, registration_departments
 from . import bp, captcha_code, password_reset, throttle
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
@@ -20,13 +21,18 @@ from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, RegisterFo
 @login_manager.user_loader
 def load_user(user_id: str):
     # Every page needs the account's unit and department (menus, scope): one query, not three.
+    pk, _, fingerprint = (user_id or "").partition(":")
     try:
-        pk = int(user_id)
-    except (TypeError, ValueError):
+        pk = int(pk)
+    except ValueError:
         return None
-    return db.session.scalar(
+    user = db.session.scalar(
         select(User).where(User.id == pk)
         .options(joinedload(User.unit).joinedload(Unit.department), joinedload(User.department)))
+    # A session from before the last password change or reset is over.
+    if user is None or password_fingerprint(user.password_hash) != fingerprint:
+        return None
+    return user
 
 
 def safe_next(target: str | None) -> str | None:
@@ -58,15 +64,18 @@ def login():
             db.session.commit()
             error, status = (f"登录失败次数过多，该账号或当前网络已被暂时锁定，请{throttle.lockout_minutes()}分钟后再试",
                              429)
-        elif user is None or not passwords.verify(user.password_hash, form.password.data):
+        elif not passwords.verify(user.password_hash if user else passwords.DUMMY_HASH, form.password.data) \
+                or user is None:
+            # An unknown name costs the same hash as a wrong password: timing tells nothing.
             throttle.record_failure(username)
             audit.record("login.failure", user, f"用户名 {username}", actor=user)
             db.session.commit()
             error = "用户名或密码错误"
-        elif not user.enabled:
-            audit.record("login.disabled", user, "账号已禁用", actor=user)
+        elif not user.is_active:
+            audit.record("login.disabled", user, "账号已禁用" if not user.enabled else "所属单位已禁用", actor=user)
             db.session.commit()
-            error = "该账号已被禁用，请联系单位管理员或归口部门开通"
+            error = ("该账号已被禁用，请联系单位管理员或归口部门开通" if not user.enabled
+                     else "所属单位已被归口部门禁用，请联系归口部门开通")
         else:
             login_user(user)
             user.last_login_at = datetime.now()
@@ -96,12 +105,14 @@ def change_password():
         return render_template("errors/error.html", code=403, message="没有修改密码的权限"), 403
     form = ChangePasswordForm()
     if form.validate_on_submit():
+        user = current_user._get_current_object()
         try:
-            do_change_password(current_user, None if forced else form.old_password.data,
+            do_change_password(user, None if forced else form.old_password.data,
                                form.new_password.data, form.confirm.data)
         except AccountError as e:
             flash(str(e), "error")
         else:
+            login_user(user)  # this session goes on; every other one of the account ends
             flash("密码修改成功", "success")
             return redirect(url_for("admin.index"))
     return render_template("auth/change_password.html", form=form, forced=forced)

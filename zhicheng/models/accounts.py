@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -31,6 +32,10 @@ KIND_STAFF = "staff"
 KIND_UNIT = "unit"
 KIND_SUB = "sub"
 KIND_LABELS = {KIND_STAFF: "部门工作人员", KIND_UNIT: "单位用户", KIND_SUB: "工作账号"}
+
+
+def password_fingerprint(password_hash: str) -> str:
+    return hashlib.sha256((password_hash or "").encode()).hexdigest()[:16]
 
 
 class User(UserMixin, db.Model):
@@ -78,8 +83,16 @@ class User(UserMixin, db.Model):
                              foreign_keys="Material.creator_id")
 
     @property
-    def is_active(self) -> bool:  # Flask-Login: a disabled account has no session
-        return self.enabled
+    def is_active(self) -> bool:
+        """Flask-Login: a disabled account, or any account of a disabled unit, has no session."""
+        if not self.enabled:
+            return False
+        return self.unit is None or self.unit.enabled
+
+    def get_id(self) -> str:
+        """What the session remembers: the id and a fingerprint of the password hash, so every
+        session ends when the password changes or is reset (see auth.routes.load_user)."""
+        return f"{self.id}:{password_fingerprint(self.password_hash)}"
 
     @property
     def is_staff(self) -> bool:

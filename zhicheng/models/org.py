@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
@@ -61,6 +61,8 @@ class Unit(db.Model):
     license_name: Mapped[str | None] = mapped_column(String(200))
     legacy_code_reason: Mapped[str | None] = mapped_column(Text)
     in_registry: Mapped[bool] = mapped_column(default=False)
+    # 禁用 of a unit by its department: the unit account and all its 工作账号 stop logging in.
+    enabled: Mapped[bool] = mapped_column(default=True, server_default=true())
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     department: Mapped[Department] = relationship()
