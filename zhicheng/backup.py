@@ -9,7 +9,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import Date, DateTime, delete, insert, select, text
+from sqlalchemy import Date, DateTime, Integer, delete, insert, select, text
 
 from .extensions import db
 
@@ -85,7 +85,7 @@ def restore_backup(path: str) -> str:
                     conn.execute(insert(table), rows[i:i + 5000])
             if conn.dialect.name == "postgresql":
                 for table in tables:
-                    if "id" in table.c:
+                    if "id" in table.c and isinstance(table.c.id.type, Integer):
                         conn.execute(text(
                             f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
                             f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"))
