@@ -137,3 +137,18 @@ def test_account_lists_query_count_does_not_grow_with_rows(app, org, auth, usern
     make(org, 60, 10)
     large = statements_for(app, client, url, -1)
     assert small == large, f"{url}: {small} statements for ~10 more rows, {large} for ~70 more"
+
+
+def test_home_page_query_count_does_not_grow_with_projects(app, org, auth):
+    """The unit's home page lists every project with its issuer and four counts."""
+    from zhicheng.departments import create_department
+    client = auth.client("unita")
+    small = statements_for(app, client, "/admin/", -1)
+    model = org.projects["middle"]
+    for i in range(12):   # projects of other issuers above the unit: each issuer its own row
+        dept = org.root if i % 2 else org.xihu
+        db.session.add(Project(name=f"首页项目{i}", kind=model.kind, year=model.year - i, start_date=model.start_date,
+                               end_date=model.end_date, issuer_id=dept.id))
+    db.session.commit()
+    large = statements_for(app, client, "/admin/", -1)
+    assert small == large, f"home: {small} statements with 4 projects, {large} with 16"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from . import scope
 from .extensions import db
@@ -11,7 +12,8 @@ from .models import Material, MaterialState as S, Project, STATE_LABELS, Unit
 def unit_project_counts(user) -> list[dict]:
     """Every project the unit may apply to, with counts per state of the materials it sees."""
     projects = list(db.session.scalars(
-        select(Project).where(scope.projects(user)).order_by(Project.year.desc(), Project.id.desc())))
+        select(Project).where(scope.projects(user)).options(joinedload(Project.issuer))
+        .order_by(Project.year.desc(), Project.id.desc())))
     rows = db.session.execute(
         select(Material.project_id, Material.state, func.count())
         .where(scope.materials(user))
