@@ -193,18 +193,6 @@ def _no_store(response):
     return response
 
 
-def _in_scope(where, model, ids) -> list:
-    """Rows for the posted ids; any id outside the user's scope answers 404 and changes nothing."""
-    try:
-        pks = {int(i) for i in ids}
-    except (TypeError, ValueError):
-        abort(404)
-    rows = list(db.session.scalars(select(model).where(where, model.id.in_(pks)).order_by(model.id)))
-    if len(rows) != len(pks):
-        abort(404)
-    return rows
-
-
 def _status(view, context, model, name):
     return "开通" if model.enabled else "禁用"
 
@@ -240,10 +228,7 @@ class AccountListMixin:
     column_formatters = {"enabled": _status, "created_at": _datetime}
 
     def _accounts_for(self, ids) -> list[User]:
-        return self.scoped_rows_strict(ids)
-
-    def scoped_rows_strict(self, ids) -> list:
-        return _in_scope(self.scope(current_user), self.model, ids)
+        return self.scoped_rows(ids, strict=True)
 
     def _set_enabled(self, ids, enabled: bool):
         done = []
@@ -387,7 +372,7 @@ class SubAccountView(NoDetailsPage, AccountListMixin, ScopedModelView):
 
     @action("delete", "删除", "确定删除所选工作账号？有申报记录的账号不可删除。")
     def action_delete(self, ids):
-        done = [u.username for u in self.scoped_rows_strict(ids) if self.delete_model(u)]
+        done = [u.username for u in self.scoped_rows(ids, strict=True) if self.delete_model(u)]
         if done:
             flash(f"已删除：{'、'.join(done)}", "success")
 
@@ -633,15 +618,16 @@ class UnitListView(NoDetailsPage, NoEditPage, ScopedModelView):
     def get_list(self, *args, **kwargs):
         count, rows = super().get_list(*args, **kwargs)
         ids = [u.id for u in rows]
-        self._page_accounts = {a.unit_id: a for a in db.session.scalars(
+        # Kept with the request, not on the view: one view object serves every thread.
+        request.environ["zhicheng.unit_accounts"] = {a.unit_id: a for a in db.session.scalars(
             select(User).where(scope.unit_accounts(current_user), User.unit_id.in_(ids)))} if ids else {}
         return count, rows
 
     def _accounts_by_unit(self) -> dict:
-        return getattr(self, "_page_accounts", {})
+        return request.environ.get("zhicheng.unit_accounts", {})
 
     def _unit_accounts(self, ids) -> list[User]:
-        units = _in_scope(self.scope(current_user), Unit, ids)
+        units = self.scoped_rows(ids, strict=True)
         return list(db.session.scalars(select(User).where(scope.unit_accounts(current_user),
                                                           User.unit_id.in_([u.id for u in units]))
                                        .order_by(User.id)))

@@ -116,12 +116,17 @@ class ScopedModelView(GuardMixin, ModelView):
         if count:
             flash(f"已删除{count}条记录", "success")
 
-    def scoped_rows(self, ids) -> list:
+    def scoped_rows(self, ids, strict: bool = False) -> list:
+        """The rows of the posted ids that the user may see. `strict`: one id outside the scope
+        (another unit's, a stale page) answers 404 and nothing is done, as for a page of that id."""
         try:
-            pks = [int(i) for i in ids]
+            pks = {int(i) for i in ids}
         except (TypeError, ValueError):
             abort(404)
-        return self.get_query().filter(self.model.id.in_(pks)).all()
+        rows = self.get_query().filter(self.model.id.in_(pks)).order_by(self.model.id).all()
+        if strict and len(rows) != len(pks):
+            abort(404)
+        return rows
 
     def handle_view_exception(self, exc):
         # Refusals from the service layer are shown to the user, never swallowed.

@@ -70,8 +70,8 @@ class ReviewQueueView(MaterialListView):
             ids = [int(i) for i in request.values.getlist("id")]
         except ValueError:
             abort(404)
-        rows = self.scoped_rows(ids)
-        if not rows or len(rows) != len(set(ids)):
+        rows = self.scoped_rows(ids, strict=True)
+        if not rows:
             abort(404)
         form = ReturnForm()
         if form.validate_on_submit():

@@ -61,17 +61,11 @@ class ManageMaterialsView(ApplicantListView):
     @action("delete_materials", "删除", "确定删除所选材料？删除后不可恢复。")
     def action_delete_materials(self, ids):
         try:
-            n = workflow.delete_materials(current_user, [r.id for r in self._rows_or_404(ids)])
+            n = workflow.delete_materials(current_user, [r.id for r in self.scoped_rows(ids, strict=True)])
         except WorkflowError as e:
             flash(str(e), "error")
         else:
             flash(f"已删除{n}份材料", "success")
-
-    def _rows_or_404(self, ids):
-        rows = self.scoped_rows(ids)
-        if len(rows) != len(set(ids)):
-            abort(404)
-        return rows
 
     # --- the one form of every tab -----------------------------------------------------
     def _render_form(self, form, project, material=None):
@@ -165,8 +159,8 @@ class SubmitListView(ApplicantListView):
     @expose("/confirm/", methods=("GET", "POST"))
     def confirm_view(self):
         ids = _ids_from_request()
-        rows = self.scoped_rows(ids)
-        if not rows or len(rows) != len(set(ids)):
+        rows = self.scoped_rows(ids, strict=True)
+        if not rows:
             abort(404)
         form = SubmitForm()
         if form.validate_on_submit():
