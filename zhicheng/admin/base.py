@@ -10,6 +10,29 @@ from flask_login import current_user
 from ..extensions import db
 
 
+_static_urls: dict[tuple, str] = {}
+
+
+def static_url(admin_endpoint: str | None, filename: str, **kwargs) -> str:
+    """URL of a static file (the app's when `admin_endpoint` is None, else Flask-Admin's): a page
+    links about twenty, and they only change with the mount point, so each is built once."""
+    key = (request.script_root, admin_endpoint, filename, tuple(sorted(kwargs.items())))
+    url = _static_urls.get(key)
+    if url is None:
+        endpoint = f"{admin_endpoint}.static" if admin_endpoint else "static"
+        url = _static_urls[key] = url_for(endpoint, filename=filename, **kwargs)
+    return url
+
+
+def row_url(endpoint: str, pk) -> str:
+    """`url_for(endpoint, id=pk)` for the rows of a list: the path is built once per request."""
+    cache = request.environ.setdefault("zhicheng.row_urls", {})
+    base = cache.get(endpoint)
+    if base is None:
+        base = cache[endpoint] = url_for(endpoint)
+    return f"{base}?id={int(pk)}"
+
+
 def _gate(allowed: bool):
     """None when the request may proceed, else the response that refuses it."""
     if not current_user.is_authenticated:

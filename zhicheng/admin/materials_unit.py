@@ -16,7 +16,7 @@ from ..materials import (Upload, UploadFailed, check_can_fill, create_material, 
                          visible_project)
 from ..models import Department, Material, MaterialState as S, STATE_LABELS, Unit
 from ..workflow import WorkflowError
-from .base import GuardedView
+from .base import GuardedView, row_url
 from .materials_common import MaterialListView, review_records_of
 from .materials_forms import TABS, ChangeDepartmentForm, SubmitForm, material_form
 from .materials_projects import is_applicant
@@ -46,7 +46,7 @@ class ApplicantListView(MaterialListView):
     def number_link(self, m: Material) -> Markup:
         if m.editable and current_user.can("perm_fill"):
             return Markup('<a href="{}" title="查看、修改">{}</a>').format(
-                url_for("materials.modify_view", id=m.id), m.number)
+                row_url("materials.modify_view", m.id), m.number)
         return super().number_link(m)
 
 
