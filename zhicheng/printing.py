@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import atexit
 import io
+import mmap
 import re
 import shutil
 import tempfile
 import threading
+from array import array
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -80,6 +82,26 @@ def _to_unicode_cmap(fontname: str, subset) -> str:
     ])
 
 
+class _MappedFont:
+    """The font file for ReportLab's parser: read() hands out a read-only mmap, not a copy.
+
+    TTFontParser keeps whatever read() returns as the face's data and only ever
+    slices, indexes and unpacks it, which an mmap answers like bytes. The 14 MB
+    file then costs the process only the pages actually read -- the tables that
+    registration parses and the glyphs that documents embed -- instead of a
+    resident copy in every worker; the pages are the file's, shared by every
+    process that maps it.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.name = str(path)  # ReportLab's face.filename
+        with open(path, "rb") as f:
+            self._map = mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ)
+
+    def read(self) -> mmap.mmap:
+        return self._map
+
+
 class _TableView:
     """A table of the font file, sliced without copying the whole of it first.
 
@@ -92,7 +114,7 @@ class _TableView:
 
     __slots__ = ("_view",)
 
-    def __init__(self, data: bytes, pos: int, length: int) -> None:
+    def __init__(self, data, pos: int, length: int) -> None:
         self._view = memoryview(data)[pos:pos + length]
 
     def __len__(self) -> int:
@@ -115,11 +137,53 @@ def _zero_copy_glyf(face) -> None:
     face.get_table = get_table
 
 
+class _Metrics:
+    """A face's hmetrics, (advance width, left side bearing) by glyph, kept as two arrays.
+
+    ReportLab's parser builds a list of tuples of ints (about 3 MB for 32,000
+    glyphs); makeSubset() only looks glyphs up in it by index.
+    """
+
+    __slots__ = ("_advance", "_bearing")
+
+    def __init__(self, pairs) -> None:
+        self._advance = array("H", (aw for aw, _ in pairs))
+        self._bearing = array("H", (lsb for _, lsb in pairs))
+
+    def __len__(self) -> int:
+        return len(self._advance)
+
+    def __getitem__(self, glyph: int) -> tuple[int, int]:
+        return self._advance[glyph], self._bearing[glyph]
+
+
+def _compact_face(face) -> None:
+    """Keep the per-glyph tables ReportLab left on the face in a compact form.
+
+    The parser leaves one Python object or more per glyph in them; after
+    registration ReportLab still needs charToGlyph and charWidths as they are
+    (looked up for every character laid out), and the rest only as follows:
+
+    - glyphPos (the 'loca' offsets) and hmetrics: looked up by glyph index when
+      a subset is embedded, which arrays answer the same;
+    - glyphToChar: read only when shaping text, and the font is registered
+      without shaping (Chinese needs none, and paragraph styles never ask);
+    - charWidths holds a separate int per glyph for fewer than 200 distinct widths.
+    """
+    face.glyphPos = array("I", face.glyphPos)
+    face.hmetrics = _Metrics(face.hmetrics)
+    del face.glyphToChar
+    widths: dict[int, int] = {}
+    for code, width in face.charWidths.items():
+        face.charWidths[code] = widths.setdefault(width, width)
+
+
 def register_fonts() -> None:
     """Register the form's font with ReportLab and xhtml2pdf. Idempotent, thread-safe.
 
-    Loading the face reads the whole file once per process (about 50 ms);
-    every document then embeds only the glyphs it uses.
+    Loading the face parses the file's tables once per process (about 50 ms),
+    reading the file through an mmap; every document then embeds only the
+    glyphs it uses.
     """
     global _registered
     if _registered:
@@ -133,8 +197,9 @@ def register_fonts() -> None:
 
         ttfonts.makeToUnicodeCMap = _to_unicode_cmap
         if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
-            font = ttfonts.TTFont(FONT_NAME, str(FONT_PATH))
+            font = ttfonts.TTFont(FONT_NAME, _MappedFont(FONT_PATH), shapable=False)
             _zero_copy_glyf(font.face)
+            _compact_face(font.face)
             pdfmetrics.registerFont(font)
         # One weight: bold and italic draw with the same face (the headings are
         # set larger rather than bolder), so <b> or <th> never falls back to Helvetica.
