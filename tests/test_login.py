@@ -274,3 +274,24 @@ def test_tampered_and_expired_links_are_refused(app, org, client, csrf, monkeypa
     monkeypatch.undo()
     r = client.get(f"/reset/{old_token}")
     assert r.status_code == 400 and "已过期" in r.get_data(as_text=True)
+
+
+def test_chosen_passwords_are_argon2id_and_older_scrypt_hashes_are_upgraded_at_login(org, client, csrf):
+    from werkzeug.security import generate_password_hash
+
+    from zhicheng import passwords
+
+    assert passwords.hash_chosen(PASSWORD).startswith("$argon2id$")
+    user = org["unit_a"]
+    user.password_hash = generate_password_hash(PASSWORD, method="scrypt")  # as stored before
+    db.session.commit()
+    assert "用户名或密码错误" in post_login(client, csrf, "unita", "wrong-password1").get_data(as_text=True)
+    db.session.refresh(user)
+    assert user.password_hash.startswith("scrypt:")  # a failed login changes nothing
+    r = post_login(client, csrf, "unita", PASSWORD)
+    assert r.status_code == 302
+    db.session.refresh(user)
+    assert user.password_hash.startswith("$argon2id$") and passwords.verify(user.password_hash, PASSWORD)
+    assert client.get("/admin/").status_code == 200  # the session was issued for the new hash
+    client.post("/logout", data={"csrf_token": csrf(client, "/admin/")})
+    assert post_login(client, csrf, "unita", PASSWORD).status_code == 302

@@ -242,7 +242,10 @@ def load_city(units: int = 5000, subs_per_unit: int = 10, materials: int = 200_0
             db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                     f"(SELECT MAX(id) FROM {table}))"))
         db.session.commit()
-        db.session.execute(text("ANALYZE"))
+        # After a bulk load: statistics for the planner, and the visibility map and hint bits set
+        # now rather than by the first pages users open (VACUUM needs its own autocommit connection).
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM (ANALYZE)"))
     else:
         db.session.execute(text("ANALYZE"))
     db.session.commit()

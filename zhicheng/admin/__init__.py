@@ -2,7 +2,7 @@
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
-from .base import static_url
+from .base import menu_get, menu_key, menu_put, static_url
 from .home import HomeView
 
 
@@ -13,7 +13,8 @@ def init_admin(app) -> Admin:
         index_view=HomeView(name="首页", url="/admin", endpoint="admin"),
         theme=Bootstrap4Theme(base_template="admin/zc_base.html", swatch="cerulean", fluid=True),
     )
-    app.jinja_env.globals["zc_static_url"] = static_url
+    app.jinja_env.globals.update(zc_static_url=static_url, zc_menu_key=menu_key, zc_menu_get=menu_get,
+                                 zc_menu_put=menu_put)
     from . import accounts, exports, materials, printing_views
     materials.register(admin)
     printing_views.register(admin)

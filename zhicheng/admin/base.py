@@ -24,6 +24,39 @@ def static_url(admin_endpoint: str | None, filename: str, **kwargs) -> str:
     return url
 
 
+_menus: dict[tuple, str] = {}
+
+
+def _visible_entries(items) -> tuple:
+    out = []
+    for item in items:
+        if item.is_category():
+            children = item.get_children()  # only the accessible, visible ones
+            if children:
+                out.append((id(item), _visible_entries(children)))
+        elif item.is_accessible() and item.is_visible():
+            out.append(id(item))
+    return tuple(out)
+
+
+def menu_key(admin_view) -> tuple:
+    """What the main menu's HTML depends on: the entries this user may open, the page it is
+    on and the mount point. Pages ask each entry's access once per request anyway."""
+    return (request.script_root, id(admin_view), _visible_entries(admin_view.admin.menu()))
+
+
+def menu_get(key: tuple):
+    return _menus.get(key)
+
+
+def menu_put(key: tuple, html):
+    """Keep a rendered menu; a few hundred combinations at most (roles × pages)."""
+    if len(_menus) > 2000:
+        _menus.clear()
+    _menus[key] = html
+    return html
+
+
 def row_url(endpoint: str, pk) -> str:
     """`url_for(endpoint, id=pk)` for the rows of a list: the path is built once per request."""
     cache = request.environ.setdefault("zhicheng.row_urls", {})

@@ -77,6 +77,9 @@ def login():
             error = ("该账号已被禁用，请联系单位管理员或归口部门开通" if not user.enabled
                      else "所属单位已被归口部门禁用，请联系归口部门开通")
         else:
+            if passwords.needs_rehash(user.password_hash):
+                # Before login_user: the session id carries a fingerprint of the stored hash.
+                user.password_hash = passwords.hash_chosen(form.password.data)
             login_user(user)
             user.last_login_at = datetime.now()
             audit.record("login.success", user, "", actor=user)
