@@ -40,6 +40,8 @@ class PrintListView(MaterialListView):
     column_list = ("number", "name", "id_card", "project", "state", "submitted_at", "print")
     column_labels = dict(MaterialListView.column_labels, print="打印")
     column_formatters = dict(MaterialListView.column_formatters, print=lambda v, c, m, n: print_link(m))
+    # The print button names the form, which follows the project's kind.
+    relation_columns = dict(MaterialListView.relation_columns, project=("name", "kind"))
     page_intro = "点击“打印初定表”或“打印认定表”即可打印对应表格；已上报的材料打印不带水印。"
 
     def allowed(self, user) -> bool:
