@@ -120,6 +120,34 @@ def test_register_fonts_is_idempotent_and_maps_the_family(app):
     assert DEFAULT_FONT[printing.FONT_FAMILY] == printing.FONT_NAME
 
 
+def test_registered_face_has_reportlabs_own_tables_in_compact_form(app):
+    """The face keeps what ReportLab's parser would, read from an mmap of the file into compact tables."""
+    import mmap
+
+    from reportlab.pdfbase import pdfmetrics, ttfonts
+
+    face = pdfmetrics.getFont(printing.FONT_NAME).face
+    reference = ttfonts.TTFontFace(str(printing.FONT_PATH))  # ReportLab's parse, for comparison
+    assert isinstance(face._ttf_data, mmap.mmap)
+    assert len(face.charToGlyph) == len(reference.charToGlyph) > 30_000
+    assert dict(face.charToGlyph) == reference.charToGlyph
+    assert face.defaultWidth == reference.defaultWidth
+    assert {code: face.charWidths.get(code, face.defaultWidth) for code in reference.charWidths} == reference.charWidths
+    assert len(face.charWidths) < len(reference.charWidths) // 10  # only the widths other than the default
+    assert list(face.glyphPos) == reference.glyphPos
+    assert len(face.hmetrics) == len(reference.hmetrics)
+    assert [face.hmetrics[glyph] for glyph in range(len(reference.hmetrics))] == reference.hmetrics
+    for code in (0x20, 0xA0, ord("堃"), ord("𠮷"), 0x10FFFF, -1, "a"):
+        assert (code in face.charToGlyph) is (code in reference.charToGlyph)
+        assert face.charToGlyph.get(code) == reference.charToGlyph.get(code)
+    for name in ("name", "ascent", "descent", "capHeight", "bbox", "italicAngle", "stemV", "flags",
+                 "unitsPerEm", "numGlyphs"):
+        assert getattr(face, name) == getattr(reference, name), name
+    text = "王𠮷䶮堃 Spring Boot、Kubernetes（1.28）"
+    assert pdfmetrics.stringWidth(text, printing.FONT_NAME, 10.5) == sum(
+        reference.charWidths.get(ord(ch), reference.defaultWidth) for ch in text) * 10.5 / 1000
+
+
 def test_font_is_truetype_and_covers_rare_name_characters():
     from fontTools.ttLib import TTFont
 

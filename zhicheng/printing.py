@@ -18,14 +18,21 @@ import io
 import mmap
 import re
 import shutil
+import sys
 import tempfile
 import threading
 from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
+from struct import unpack_from
+from weakref import WeakKeyDictionary
 
 from flask import render_template
+from reportlab import rl_config
+from reportlab.pdfbase import pdfmetrics, ttfonts
 
 from .models.materials import Material, MaterialState
 
@@ -102,6 +109,15 @@ class _MappedFont:
         return self._map
 
 
+def _be_array(typecode: str, data, pos: int, count: int) -> array:
+    """`count` big-endian unsigned integers ("H": 16 bits, "I": 32) of the font file from `pos`."""
+    values = array(typecode)
+    values.frombytes(data[pos:pos + count * values.itemsize])
+    if sys.byteorder == "little":
+        values.byteswap()
+    return values
+
+
 class _TableView:
     """A table of the font file, sliced without copying the whole of it first.
 
@@ -124,31 +140,58 @@ class _TableView:
         return bytes(self._view[key])
 
 
-def _zero_copy_glyf(face) -> None:
-    """Make this one face (not ReportLab's class) hand out 'glyf' as a _TableView."""
-    plain = face.get_table
+class _CharMap(Mapping):
+    """charToGlyph as runs of consecutive characters on consecutive glyphs.
 
-    def get_table(tag):
-        if tag == "glyf":
-            pos, length = face.get_table_pos(tag)
-            return _TableView(face._ttf_data, pos, length)
-        return plain(tag)
+    The face's 32,540 characters fall into fewer than 3,000 such runs: three
+    arrays of run starts, ends and first glyphs instead of a dict of as many
+    boxed ints (3.5 MB). ReportLab looks a character up here the first time a
+    document draws it and when it embeds the glyph, so a binary search is as
+    good as a hash.
+    """
 
-    face.get_table = get_table
+    __slots__ = ("_first", "_last", "_glyph", "_len")
+
+    def __init__(self, codes: array, glyphs: array) -> None:
+        """From the characters in ascending order and their glyphs."""
+        first, last, glyph = array("I"), array("I"), array("I")
+        for code, gid in zip(codes, glyphs):
+            if first and code == last[-1] + 1 and gid == glyph[-1] + code - first[-1]:
+                last[-1] = code
+            else:
+                first.append(code)
+                last.append(code)
+                glyph.append(gid)
+        self._first, self._last, self._glyph, self._len = first, last, glyph, len(codes)
+
+    def _run(self, code: int) -> int:
+        i = bisect_right(self._first, code) - 1
+        return i if i >= 0 and code <= self._last[i] else -1
+
+    def __getitem__(self, code: int) -> int:
+        i = self._run(code) if isinstance(code, int) else -1
+        if i < 0:
+            raise KeyError(code)
+        return self._glyph[i] + code - self._first[i]
+
+    def __contains__(self, code) -> bool:
+        return isinstance(code, int) and self._run(code) >= 0
+
+    def __iter__(self):
+        for first, last in zip(self._first, self._last):
+            yield from range(first, last + 1)
+
+    def __len__(self) -> int:
+        return self._len
 
 
 class _Metrics:
-    """A face's hmetrics, (advance width, left side bearing) by glyph, kept as two arrays.
-
-    ReportLab's parser builds a list of tuples of ints (about 3 MB for 32,000
-    glyphs); makeSubset() only looks glyphs up in it by index.
-    """
+    """hmetrics, (advance width, left side bearing) by glyph, as two arrays."""
 
     __slots__ = ("_advance", "_bearing")
 
-    def __init__(self, pairs) -> None:
-        self._advance = array("H", (aw for aw, _ in pairs))
-        self._bearing = array("H", (lsb for _, lsb in pairs))
+    def __init__(self, advance: array, bearing: array) -> None:
+        self._advance, self._bearing = advance, bearing
 
     def __len__(self) -> int:
         return len(self._advance)
@@ -157,32 +200,145 @@ class _Metrics:
         return self._advance[glyph], self._bearing[glyph]
 
 
-def _compact_face(face) -> None:
-    """Keep the per-glyph tables ReportLab left on the face in a compact form.
+class _Face(ttfonts.TTFontFace):
+    """ReportLab's TrueType face, with the per-character tables kept compact.
 
-    The parser leaves one Python object or more per glyph in them; after
-    registration ReportLab still needs charToGlyph and charWidths as they are
-    (looked up for every character laid out), and the rest only as follows:
+    ReportLab's own parser (TTFontFile.extractInfo) reads 'cmap', 'hmtx' and
+    'loca' into dicts and lists of Python ints, tuples and lists: several
+    objects per glyph, 13 MB for this face's 32,000 glyphs, which the process
+    keeps as its high-water mark even where they are given up afterwards.
+    Here ReportLab parses everything else (charInfo=0) and the three tables
+    are read straight into what ReportLab looks up after registration:
 
-    - glyphPos (the 'loca' offsets) and hmetrics: looked up by glyph index when
-      a subset is embedded, which arrays answer the same;
-    - glyphToChar: read only when shaping text, and the font is registered
-      without shaping (Chinese needs none, and paragraph styles never ask);
-    - charWidths holds a separate int per glyph for fewer than 200 distinct widths.
+    - charWidths, read as `charWidths.get(code, defaultWidth)` for every
+      character laid out: a dict of the widths other than the default (about
+      500 of 32,540 -- the CJK characters are all one em wide);
+    - charToGlyph, looked up and iterated: a _CharMap;
+    - glyphPos ('loca') and hmetrics, looked up by glyph when a subset is
+      embedded: arrays;
+    - no glyphToChar: only shaping reads it, and _Font never shapes.
+
+    The contents are ReportLab's (tests/test_printing.py compares them with its
+    own parse). Only the cmap formats a Unicode TrueType font uses, 4 and 12,
+    are read.
     """
-    face.glyphPos = array("I", face.glyphPos)
-    face.hmetrics = _Metrics(face.hmetrics)
-    del face.glyphToChar
-    widths: dict[int, int] = {}
-    for code, width in face.charWidths.items():
-        face.charWidths[code] = widths.setdefault(width, width)
+
+    def __init__(self, file: _MappedFont) -> None:
+        pdfmetrics.TypeFace.__init__(self, None)
+        ttfonts.TTFontFile.__init__(self, file, charInfo=0)
+        codes, glyphs = self._read_cmap()
+        advance, bearing = self._read_hmtx()
+        scale = self._pdfScale
+        self.defaultWidth = default = scale(advance[0])
+        self.charWidths = {}
+        for code, gid in zip(codes, glyphs):
+            if gid < self.numGlyphs and scale(advance[gid]) != default:
+                self.charWidths[code] = scale(advance[gid])
+        self.charToGlyph = _CharMap(codes, glyphs)
+        self.hmetrics = _Metrics(advance, bearing)
+        self.glyphPos = self._read_loca()
+
+    def get_table(self, tag):
+        if tag == "glyf":  # sliced glyph by glyph in makeSubset(): see _TableView
+            return _TableView(self._ttf_data, *self.get_table_pos(tag))
+        return super().get_table(tag)
+
+    def _read_cmap(self) -> tuple[array, array]:
+        """The characters in ascending order and their glyphs, from the subtable ReportLab would use."""
+        data = self._ttf_data
+        base = self.get_table_pos("cmap")[0]
+        chosen, have_unicode = None, False
+        for i in range(unpack_from(">H", data, base + 2)[0]):
+            platform, encoding, offset = unpack_from(">HHL", data, base + 4 + 8 * i)
+            if platform == 3 or (platform, encoding) == (1, 1) or (platform == 0 and encoding != 5):
+                chosen, have_unicode = offset, True
+            elif (platform, encoding) == (1, 0) and not have_unicode:
+                chosen = offset
+        if chosen is None:
+            raise ttfonts.TTFError("could not find a suitable cmap encoding")
+        pos = base + chosen
+        fmt = unpack_from(">H", data, pos)[0]
+        codes, glyphs = array("I"), array("I")
+        if fmt == 12:
+            for i in range(unpack_from(">L", data, pos + 12)[0]):
+                start, end, gid = unpack_from(">LLL", data, pos + 16 + 12 * i)
+                codes.extend(range(start, end + 1))
+                glyphs.extend(range(gid, gid + end - start + 1))
+        elif fmt == 4:
+            length, _, segs2 = unpack_from(">HHH", data, pos + 2)
+            n = segs2 // 2
+            ends = _be_array("H", data, pos + 14, n)
+            starts = _be_array("H", data, pos + 16 + segs2, n)
+            deltas = _be_array("H", data, pos + 16 + 2 * segs2, n)
+            range_offsets = _be_array("H", data, pos + 16 + 3 * segs2, n)
+            for k in range(n):
+                for code in range(starts[k], ends[k] + 1):
+                    if range_offsets[k] == 0:
+                        gid = (code + deltas[k]) & 0xFFFF
+                    else:
+                        at = pos + 16 + 3 * segs2 + 2 * k + range_offsets[k] + 2 * (code - starts[k])
+                        gid = unpack_from(">H", data, at)[0] if at < pos + length else 0
+                        if gid:
+                            gid = (gid + deltas[k]) & 0xFFFF
+                    codes.append(code)
+                    glyphs.append(gid)
+        else:
+            raise ttfonts.TTFError(f"cmap format {fmt} is not read here (only 4 and 12)")
+        # As ReportLab does: a no-break space draws as the space, or the other way round.
+        space, nbsp = bisect_left(codes, 0x20), bisect_left(codes, 0xA0)
+        has_space = space < len(codes) and codes[space] == 0x20
+        if has_space or (nbsp < len(codes) and codes[nbsp] == 0xA0):
+            code, gid = (0xA0, glyphs[space]) if has_space else (0x20, glyphs[nbsp])
+            at = bisect_left(codes, code)
+            if at < len(codes) and codes[at] == code:
+                glyphs[at] = gid
+            else:
+                codes.insert(at, code)
+                glyphs.insert(at, gid)
+        return codes, glyphs
+
+    def _read_hmtx(self) -> tuple[array, array]:
+        data = self._ttf_data
+        full = unpack_from(">H", data, self.get_table_pos("hhea")[0] + 34)[0]  # numberOfHMetrics
+        pos = self.get_table_pos("hmtx")[0]
+        pairs = _be_array("H", data, pos, 2 * full)
+        advance, bearing = pairs[0::2], pairs[1::2]
+        # The glyphs after the last full metric have its advance and a bearing of their own.
+        rest = self.numGlyphs - full
+        advance.extend(array("H", advance[-1:]) * rest)
+        bearing.extend(_be_array("H", data, pos + 4 * full, rest))
+        return advance, bearing
+
+    def _read_loca(self) -> array:
+        data = self._ttf_data
+        long_offsets = unpack_from(">h", data, self.get_table_pos("head")[0] + 50)[0]  # indexToLocFormat
+        pos = self.get_table_pos("loca")[0]
+        if long_offsets:
+            return _be_array("I", data, pos, self.numGlyphs + 1)
+        return array("I", (2 * half for half in _be_array("H", data, pos, self.numGlyphs + 1)))
+
+
+class _Font(ttfonts.TTFont):
+    """ReportLab's TTFont on a _Face (TTFont.__init__ would parse the file into a face of its own).
+
+    Never shaped: Chinese needs no OpenType shaping, ReportLab's paragraph
+    styles do not ask for it, and the face has no glyphToChar for it.
+    """
+
+    def __init__(self, name: str, face: _Face) -> None:
+        self.fontName = name
+        self.face = face
+        self.encoding = ttfonts.TTEncoding()
+        self.state = WeakKeyDictionary()
+        self._asciiReadable = rl_config.ttfAsciiReadable
+        self.shapable = False
 
 
 def register_fonts() -> None:
     """Register the form's font with ReportLab and xhtml2pdf. Idempotent, thread-safe.
 
-    Loading the face parses the file's tables once per process (about 50 ms),
-    reading the file through an mmap; every document then embeds only the
+    Loading the face reads its tables once per process (about 15 ms; see
+    _Face), through an mmap of the file; every document then embeds only the
     glyphs it uses.
     """
     global _registered
@@ -192,15 +348,11 @@ def register_fonts() -> None:
         if _registered:
             return
         from reportlab.lib.fonts import addMapping
-        from reportlab.pdfbase import pdfmetrics, ttfonts
         from xhtml2pdf import default as x2p_default
 
         ttfonts.makeToUnicodeCMap = _to_unicode_cmap
         if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
-            font = ttfonts.TTFont(FONT_NAME, _MappedFont(FONT_PATH), shapable=False)
-            _zero_copy_glyf(font.face)
-            _compact_face(font.face)
-            pdfmetrics.registerFont(font)
+            pdfmetrics.registerFont(_Font(FONT_NAME, _Face(_MappedFont(FONT_PATH))))
         # One weight: bold and italic draw with the same face (the headings are
         # set larger rather than bolder), so <b> or <th> never falls back to Helvetica.
         for bold in (0, 1):
