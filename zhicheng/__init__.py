@@ -4,8 +4,9 @@ from __future__ import annotations
 from flask import Flask, redirect, url_for
 from flask_login import current_user
 
+from .cli import init_migrate
 from .config import INSTANCE, ROOT, Config
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .extensions import babel, csrf, db, limiter, login_manager
 
 
 def create_app(config: object | None = None) -> Flask:
@@ -19,7 +20,7 @@ def create_app(config: object | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    init_migrate(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "请先登录"

@@ -1,8 +1,53 @@
-"""flask commands: demo-data, backup, restore."""
+"""flask commands: demo-data, backup, restore; and `flask db` (Flask-Migrate), set up lazily."""
 from __future__ import annotations
 
 import click
 from flask import Flask
+
+
+def init_migrate(app: Flask, db, **options) -> None:
+    """Flask-Migrate for `flask db …` and flask_migrate.upgrade(), imported on first use.
+
+    Flask-Migrate imports Alembic (and Mako, Pygments) with it: about 9 MB in
+    every process, which only the migration commands need. Until one of them
+    runs, app.extensions["migrate"] holds a stand-in and app.cli a `db` group
+    of the same name and help; the first use imports Flask-Migrate, which puts
+    its own extension and command group in their places.
+    """
+    migrate = _LazyMigrate(app, db, options)
+    app.extensions["migrate"] = migrate
+    app.cli.add_command(_LazyDbGroup(migrate))
+
+
+class _LazyMigrate:
+    """app.extensions["migrate"] until something reads it (as flask_migrate's functions do)."""
+
+    def __init__(self, app: Flask, db, options: dict) -> None:
+        self._app, self._db, self._options = app, db, options
+        self._config = None
+
+    def load(self):
+        if self._config is None:
+            from flask_migrate import Migrate
+            Migrate(self._app, self._db, **self._options)  # replaces app.extensions["migrate"] and `db`
+            self._config = self._app.extensions["migrate"]
+        return self._config
+
+    def __getattr__(self, name: str):
+        return getattr(self.load(), name)
+
+
+class _LazyDbGroup(click.Group):
+    """`flask db`: resolves to Flask-Migrate's own group when a command line names it."""
+
+    def __init__(self, migrate: _LazyMigrate) -> None:
+        super().__init__("db", help="Perform database migrations.")
+        self._migrate = migrate
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        self._migrate.load()
+        from flask_migrate.cli import db
+        return db.make_context(info_name, args, parent=parent, **extra)
 
 
 def register_cli(app: Flask) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from captcha.image import ImageCaptcha
 from flask import session
 from sqlalchemy import delete, select
 
@@ -21,6 +20,7 @@ _KEY = "captcha_id"
 
 
 def new_image() -> bytes:
+    from captcha.image import ImageCaptcha  # with Pillow: only the processes that draw one load them
     answer = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
     challenge_id = secrets.token_hex(16)
     now = datetime.now()
