@@ -1,26 +1,36 @@
 #!/usr/bin/env bash
 # Load run: gunicorn (2 workers) on PostgreSQL with the rate limiter on Redis, locust headless
-# on loopback for DURATION, then the 审核记录 consistency check.
+# on loopback, then the 审核记录 consistency check.
 #
 #   DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/zhicheng_city bash bench/load.sh
 #   (load the data first: flask --app app demo-data --scale city)
+#
+# USERS simulated users (default 450) each wait LOAD_WAIT_MIN..LOAD_WAIT_MAX s (default 1–4 s)
+# between pages; they log in at RATE per second, then the statistics start (--reset-stats) and
+# run for DURATION seconds. Saturation instead: USERS=60 LOAD_WAIT_MIN=0.05 LOAD_WAIT_MAX=0.4.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${DATABASE_URL:?set DATABASE_URL to the city-scale PostgreSQL database}"
-DURATION=${DURATION:-70s}
-USERS=${USERS:-60}
+USERS=${USERS:-450}
+RATE=${RATE:-15}
+DURATION=${DURATION:-70}
 PORT=${PORT:-8123}
 OUT=${OUT:-bench/out}
 mkdir -p "$OUT"
 .venv/bin/pip install -q -e '.[bench]' >/dev/null
 export RATELIMIT_STORAGE_URI=${RATELIMIT_STORAGE_URI:-redis://127.0.0.1:6379/0}
 export CAPTCHA_ENABLED=0
+# The reviewer accounts of the city data; on PostgreSQL the tables are vacuumed first, as
+# autovacuum would have done (earlier runs leave dead rows behind; autovacuum may be off).
 export LOAD_REVIEWERS=$(.venv/bin/python - <<'PY'
-from sqlalchemy import select
+from sqlalchemy import select, text
 from zhicheng import create_app
 from zhicheng.extensions import db
 from zhicheng.models import User
 with create_app().app_context():
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text("VACUUM (ANALYZE)"))
     print(",".join(db.session.scalars(select(User.username).where(User.username.like("d%review")))))
 PY
 )
@@ -28,18 +38,31 @@ GUNICORN_BIND="127.0.0.1:$PORT" GUNICORN_WORKERS=2 GUNICORN_ACCESS_LOG=/dev/null
 GPID=$!
 trap 'kill $GPID 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/login" >/dev/null && break; sleep 0.2; done
-# Statistics start once every user has logged in (--reset-stats); logins go on during the run
-# (each user logs out and in again now and then), so they are part of the measured mix.
-.venv/bin/locust -f bench/locustfile.py --headless -u "$USERS" -r 10 -t "$DURATION" --reset-stats \
-  --host "http://127.0.0.1:$PORT" --csv "$OUT/load" --only-summary 2>&1 | tail -40
+RAMP=$(( (USERS + RATE - 1) / RATE + 3 ))
+# Logins go on during the run (each user logs out and in again every ~60 pages), so they are
+# part of the measured mix.
+.venv/bin/locust -f bench/locustfile.py --headless -u "$USERS" -r "$RATE" -t "$((RAMP + DURATION))s" --reset-stats \
+  --host "http://127.0.0.1:$PORT" --csv "$OUT/load" --only-summary > "$OUT/locust.txt" 2>&1 &
+LPID=$!
+sleep "$RAMP"
+.venv/bin/python bench/cpu_share.py snap > "$OUT/cpu_start.json"
+sleep "$((DURATION - 3))"
+.venv/bin/python bench/cpu_share.py snap > "$OUT/cpu_end.json"
+wait $LPID || true
+tail -40 "$OUT/locust.txt"
 kill $GPID; wait $GPID 2>/dev/null || true
 trap - EXIT
-.venv/bin/python - "$OUT/load_stats.csv" <<'PY'
+RPS=$(.venv/bin/python - "$OUT/load_stats.csv" <<'PY'
 import csv, sys
 rows = {r["Name"]: r for r in csv.DictReader(open(sys.argv[1], encoding="utf-8"))}
 agg = rows["Aggregated"]
 print(f"\nrequests {agg['Request Count']}, failures {agg['Failure Count']}, "
-      f"{float(agg['Requests/s']):.1f} req/s, median {agg['50%']} ms, p95 {agg['95%']} ms, p99 {agg['99%']} ms")
+      f"{float(agg['Requests/s']):.1f} req/s, median {agg['50%']} ms, p95 {agg['95%']} ms, p99 {agg['99%']} ms",
+      file=sys.stderr)
+print(agg["Requests/s"])
 PY
+)
+echo "CPU during the last $((DURATION - 3)) s:"
+.venv/bin/python bench/cpu_share.py diff "$OUT/cpu_start.json" "$OUT/cpu_end.json" "$((DURATION - 3))" "$RPS"
 echo "consistency check after the run:"
 .venv/bin/flask --app app check-consistency | tail -3

@@ -1,6 +1,10 @@
 """Load mix for `bench/load.sh`: units browse, open and submit materials; reviewers pass them.
 
 Accounts come from the city data set (`flask demo-data --scale city`); all use the demo password.
+Each simulated user waits LOAD_WAIT_MIN..LOAD_WAIT_MAX seconds between pages (default 1–4 s: someone
+reading a list and clicking on); LOAD_WAIT_MIN=0.05 LOAD_WAIT_MAX=0.4 with few users instead drives
+the server at saturation. LOAD_SEED fixes which accounts are used and the order of the tasks, so
+that runs compare.
 """
 from __future__ import annotations
 
@@ -12,6 +16,8 @@ from locust import between, task
 from locust.contrib.fasthttp import FastHttpUser
 
 PASSWORD = os.environ.get("LOAD_PASSWORD", "Demo2026pass")
+WAIT = (float(os.environ.get("LOAD_WAIT_MIN", "1")), float(os.environ.get("LOAD_WAIT_MAX", "4")))
+random.seed(int(os.environ.get("LOAD_SEED", "2026")))
 UNITS = int(os.environ.get("LOAD_UNITS", "5000"))
 REVIEWERS = [r for r in os.environ.get("LOAD_REVIEWERS", "").split(",") if r]
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -21,7 +27,7 @@ DETAILS = re.compile(r'/details/\?id=(\d+)')
 
 class Account(FastHttpUser):
     abstract = True
-    wait_time = between(0.05, 0.4)
+    wait_time = between(*WAIT)
     username = ""
 
     def on_start(self):
