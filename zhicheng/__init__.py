@@ -20,6 +20,9 @@ def create_app(config: object | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
 
     db.init_app(app)
+    from .pgconn import install as keep_prepared_statements
+    with app.app_context():
+        keep_prepared_statements(db.engine)
     init_migrate(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
