@@ -433,3 +433,29 @@ def test_home_counts_link_to_the_matching_lists(org, auth):
 
     home = auth.client(org["sub_a_perm_fill"].username).get("/admin/").get_data(as_text=True)
     assert "/admin/tracking/" not in home and "/admin/materials/" in home
+
+
+def _filter_options(page: str) -> str:
+    import json
+    import re
+    groups = json.loads(re.search(r'id="filter-groups-data"[^>]*>(.*?)</div>', page, re.S).group(1))
+    return " ".join(label for group in groups.values() for flt in group for _, label in (flt["options"] or []))
+
+
+def test_the_project_filter_offers_the_projects_in_scope_and_a_new_one_at_once(org, auth):
+    from datetime import date
+
+    from zhicheng.extensions import db
+    from zhicheng.models import Project
+
+    c = auth.client("unita")
+    options = _filter_options(c.get("/admin/materials/").get_data(as_text=True))
+    assert "中级初定项目" in options and "西湖区初级初定项目" in options
+    assert "教育局初级认定项目" not in options  # issued by another branch of the tree
+    db.session.add(Project(name="西湖区新发布的项目", kind="cd_junior", year=date.today().year,
+                           start_date=date.today(), end_date=date.today(), issuer=org.xihu, requirements=""))
+    db.session.commit()
+    assert "西湖区新发布的项目" in _filter_options(c.get("/admin/materials/").get_data(as_text=True))
+    # another unit's account under another department gets its own options, not these
+    other = _filter_options(auth.client("unitb").get("/admin/materials/").get_data(as_text=True))
+    assert "教育局初级认定项目" in other and "西湖区新发布的项目" not in other

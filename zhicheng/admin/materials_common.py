@@ -3,14 +3,15 @@ the read-only details page and attachment downloads."""
 from __future__ import annotations
 
 import re
+import time
 from collections import OrderedDict
 
-from flask import has_request_context, abort, request, send_file, url_for
+from flask import abort, current_app, has_app_context, has_request_context, request, send_file, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import FilterEqual, IntEqualFilter
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import event, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from .. import scope, storage
@@ -19,13 +20,38 @@ from ..models import Attachment, Material, Project, ReviewRecord, STATE_LABELS
 from .base import ScopedModelView, row_url
 
 
+#: Seconds the 申报项目 filter's options are reused. A project saved in this process clears them at
+#: once; another worker's list shows a new project in its filter within this time.
+PROJECT_OPTIONS_TTL = 30.0
+_OPTIONS_KEY = "zhicheng.project_options"
+
+
 def _project_options():
+    """Projects in the user's scope for a list's 申报项目 filter: the same for every account of a
+    department (staff) or of units under the same department, so they are shared for a while."""
     if not has_request_context():  # called once at start-up, before anyone logs in
         return []
+    user = current_user
+    key = (user.is_staff, user.department_id if user.is_staff else (user.unit.department_id if user.unit else None))
+    cache = current_app.extensions.setdefault(_OPTIONS_KEY, {})
+    hit = cache.get(key)
+    now = time.monotonic()
+    if hit is not None and now - hit[0] < PROJECT_OPTIONS_TTL:
+        return hit[1]
     rows = db.session.execute(
-        select(Project.id, Project.name, Project.year).where(scope.projects(current_user))
+        select(Project.id, Project.name, Project.year).where(scope.projects(user))
         .order_by(Project.year.desc(), Project.id.desc())).all()
-    return [(str(i), f"{name}（{year}）") for i, name, year in rows]
+    options = [(str(i), f"{name}（{year}）") for i, name, year in rows]
+    cache[key] = (now, options)
+    return options
+
+
+@event.listens_for(Project, "after_insert")
+@event.listens_for(Project, "after_update")
+@event.listens_for(Project, "after_delete")
+def _forget_project_options(mapper, connection, target):
+    if has_app_context():
+        current_app.extensions.pop(_OPTIONS_KEY, None)
 
 
 def _dash(value) -> str:
