@@ -25,3 +25,26 @@ def test_upgrade_from_empty_matches_models(tmp_path):
             diff = compare_metadata(ctx, db.metadata)
         assert diff == [], f"models and migrations differ: {diff}"
         db.engine.dispose()
+
+
+def test_the_flask_db_command_upgrades_and_reports_the_head(tmp_path):
+    """`flask db …` (Flask-Migrate is imported only when the command runs) creates the schema."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    app = create_app(TestConfig(tmp_path, url))
+    with app.app_context():
+        if url:
+            with db.engine.begin() as conn:
+                conn.execute(text("DROP SCHEMA public CASCADE"))
+                conn.execute(text("CREATE SCHEMA public"))
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    from alembic.script import ScriptDirectory
+
+    from zhicheng.config import ROOT
+    head = ScriptDirectory(str(ROOT / "migrations")).get_current_head()
+    with app.app_context():
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head
+            assert conn.execute(text("SELECT count(*) FROM material")).scalar() == 0
+        db.engine.dispose()
