@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from . import factories
-from .browser_helpers import open_menu
+from .browser_helpers import open_actions, open_menu
 
 pytestmark = pytest.mark.browser
 
@@ -72,7 +72,7 @@ def tick(page, name: str) -> None:
 
 
 def with_selected(page, action: str) -> None:
-    page.get_by_role("button", name="选中的").click()
+    open_actions(page, action)
     page.get_by_role("link", name=action, exact=True).click()
 
 
@@ -184,7 +184,7 @@ def test_junior_material_is_returned_fixed_resubmitted_and_approved_then_printed
     # 西湖区人才职改办 returns it with a reason.
     switch_user(page, "xihureturn")
     open_menu(page, "材料审核", "待审核材料")
-    page.get_by_role("button", name="选中的").click()
+    open_actions(page, "退回")
     expect(page.get_by_role("link", name="退回", exact=True)).to_be_visible()
     expect(page.get_by_role("link", name="通过", exact=True, include_hidden=True)).to_have_count(0)  # no 审核 role
     page.keyboard.press("Escape")

@@ -295,3 +295,13 @@ def test_chosen_passwords_are_argon2id_and_older_scrypt_hashes_are_upgraded_at_l
     assert client.get("/admin/").status_code == 200  # the session was issued for the new hash
     client.post("/logout", data={"csrf_token": csrf(client, "/admin/")})
     assert post_login(client, csrf, "unita", PASSWORD).status_code == 302
+
+
+def test_every_failed_login_takes_the_same_least_time(org, client, csrf):
+    from zhicheng.auth.routes import FAILED_LOGIN_SECONDS
+
+    for username in ("nobodyhere", "unita"):  # an unknown name, a known one with a wrong password
+        started = time.perf_counter()
+        r = post_login(client, csrf, username, "wrong-password1")
+        assert "用户名或密码错误" in r.get_data(as_text=True)
+        assert time.perf_counter() - started >= FAILED_LOGIN_SECONDS

@@ -57,3 +57,21 @@ def test_a_failed_statement_ends_in_rollback(pg):
             conn.execute(text("SELECT * FROM no_such_table"))
         conn.rollback()
         assert conn.scalar(text("SELECT 1")) == 1
+
+
+def test_writes_that_bypass_sqlalchemy_are_still_rolled_back(pg):
+    """COPY on the driver connection and SELECT ... INTO never pass the statement check: the
+    server's transaction id tells."""
+    before = _audit_rows()
+    with db.engine.connect() as conn:
+        conn.execute(select(Department.id)).all()
+        with conn.connection.driver_connection.cursor() as cur:
+            with cur.copy("COPY audit_log (action, actor_name, target_type, detail, ip) FROM STDIN") as copy:
+                copy.write_row(("test.copy", "", "", "must not stay", ""))
+        conn.rollback()
+        conn.execute(text("SELECT 1 AS x INTO TEMP TABLE zc_probe_a"))
+        conn.rollback()
+        conn.execute(text("SELECT 1 AS x INTO zc_probe_b"))
+        conn.rollback()
+        assert conn.scalar(text("SELECT to_regclass('zc_probe_b')")) is None
+    assert _audit_rows() == before

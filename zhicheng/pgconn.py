@@ -7,7 +7,10 @@ planned every statement of every page again (half of its time for a page's state
 
 A transaction that only read ends with COMMIT instead: for it the effect is the same (nothing to
 keep, its locks released) and psycopg keeps its prepared statements. A transaction that ran
-anything other than a SELECT, or is in an error state, is rolled back exactly as before.
+anything other than a single SELECT through SQLAlchemy, or is in an error state, or to which the
+server has assigned a transaction id (anything that wrote, however: COPY on the driver
+connection, SELECT ... INTO, row locks), is rolled back exactly as before. Session-level side
+effects of a SELECT (set_config(..., false), pg_notify) are not used by this application.
 """
 from __future__ import annotations
 
@@ -29,7 +32,7 @@ def install(engine: Engine) -> None:
 
     @event.listens_for(engine, "before_cursor_execute")
     def _note_writes(conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(_READ_ONLY):
+        if not statement.lstrip().upper().startswith(_READ_ONLY) or ";" in statement:
             wrote.add(id(conn.connection.dbapi_connection))
 
     @event.listens_for(engine, "commit")
@@ -44,9 +47,19 @@ def install(engine: Engine) -> None:
         may_have_written = id(raw) in wrote
         wrote.discard(id(raw))
         if (not may_have_written and isinstance(raw, Connection)
-                and raw.info.transaction_status == TransactionStatus.INTRANS):
+                and raw.info.transaction_status == TransactionStatus.INTRANS and _wrote_nothing(raw)):
             raw.commit()  # a read-only transaction: same effect, prepared statements kept
         else:
             rollback(dbapi_connection)
 
     dialect.do_rollback = do_rollback
+
+
+def _wrote_nothing(raw) -> bool:
+    """The server's word: no transaction id was assigned, so nothing was written (PostgreSQL 13+)."""
+    try:
+        with raw.cursor() as cur:
+            cur.execute("SELECT pg_current_xact_id_if_assigned() IS NULL")
+            return bool(cur.fetchone()[0])
+    except Exception:  # noqa: BLE001 - any doubt means a real rollback
+        return False

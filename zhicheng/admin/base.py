@@ -1,7 +1,7 @@
 """Base classes for every admin view: access by role, rows through zhicheng.scope."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_admin.actions import action
 from flask_admin.contrib.sqla import ModelView
@@ -24,9 +24,6 @@ def static_url(admin_endpoint: str | None, filename: str, **kwargs) -> str:
     return url
 
 
-_menus: dict[tuple, str] = {}
-
-
 def _visible_entries(items) -> tuple:
     out = []
     for item in items:
@@ -45,15 +42,21 @@ def menu_key(admin_view) -> tuple:
     return (request.script_root, id(admin_view), _visible_entries(admin_view.admin.menu()))
 
 
+def _menus() -> dict:
+    return current_app.extensions.setdefault("zhicheng.menus", {})
+
+
 def menu_get(key: tuple):
-    return _menus.get(key)
+    return _menus().get(key)
 
 
 def menu_put(key: tuple, html):
-    """Keep a rendered menu; a few hundred combinations at most (roles × pages)."""
-    if len(_menus) > 2000:
-        _menus.clear()
-    _menus[key] = html
+    """Keep a rendered menu (per app: the key holds ids of its views); a few hundred
+    combinations at most (roles × pages)."""
+    menus = _menus()
+    if len(menus) > 2000:
+        menus.clear()
+    menus[key] = html
     return html
 
 

@@ -12,7 +12,7 @@ from flask_admin.contrib.sqla.filters import FilterEqual, IntEqualFilter
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import event, select
-from sqlalchemy.orm import joinedload, load_only, selectinload
+from sqlalchemy.orm import joinedload, load_only, object_session, selectinload
 
 from .. import scope, storage
 from ..extensions import db
@@ -50,7 +50,18 @@ def _project_options():
 @event.listens_for(Project, "after_update")
 @event.listens_for(Project, "after_delete")
 def _forget_project_options(mapper, connection, target):
+    # At the flush, and again after the commit: between the two another thread may have read
+    # the options from before the change.
     if has_app_context():
+        current_app.extensions.pop(_OPTIONS_KEY, None)
+        session = object_session(target)
+        if session is not None:
+            session.info["zhicheng.projects_changed"] = True
+
+
+@event.listens_for(db.session, "after_commit")
+def _forget_project_options_after_commit(session):
+    if session.info.pop("zhicheng.projects_changed", False) and has_app_context():
         current_app.extensions.pop(_OPTIONS_KEY, None)
 
 

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import joinedload
 
 from .. import audit, passwords
@@ -46,6 +47,10 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+#: The least time a failed login takes (above the slowest password check, scrypt's ~0.1 s).
+FAILED_LOGIN_SECONDS = 0.25
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
@@ -58,6 +63,7 @@ def login():
         if captcha_error:
             form.captcha.errors.append(captcha_error)
             return render_template("auth/login.html", form=form, error=None)
+        started = time.perf_counter()
         user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
         if throttle.blocked(username):
             audit.record("login.rate_limited", user, f"用户名 {username}，登录失败次数过多被暂时锁定", actor=user)
@@ -66,10 +72,13 @@ def login():
                              429)
         elif not passwords.verify(user.password_hash if user else passwords.DUMMY_HASH, form.password.data) \
                 or user is None:
-            # An unknown name costs the same hash as a wrong password: timing tells nothing.
+            # An unknown name costs the same hash as a wrong password, and every failure takes at
+            # least FAILED_LOGIN_SECONDS (older scrypt hashes and one-time passwords check faster or
+            # slower than Argon2id): timing tells nothing about which accounts exist.
             throttle.record_failure(username)
             audit.record("login.failure", user, f"用户名 {username}", actor=user)
             db.session.commit()
+            time.sleep(max(0.0, FAILED_LOGIN_SECONDS - (time.perf_counter() - started)))
             error = "用户名或密码错误"
         elif not user.is_active:
             audit.record("login.disabled", user, "账号已禁用" if not user.enabled else "所属单位已禁用", actor=user)
@@ -78,8 +87,11 @@ def login():
                      else "所属单位已被归口部门禁用，请联系归口部门开通")
         else:
             if passwords.needs_rehash(user.password_hash):
-                # Before login_user: the session id carries a fingerprint of the stored hash.
-                user.password_hash = passwords.hash_chosen(form.password.data)
+                # Before login_user: the session id carries a fingerprint of the stored hash. Only if
+                # no simultaneous login has re-hashed it already (theirs is kept, ours dropped).
+                db.session.execute(update(User).where(User.id == user.id, User.password_hash == user.password_hash)
+                                   .values(password_hash=passwords.hash_chosen(form.password.data)))
+                db.session.refresh(user)
             login_user(user)
             user.last_login_at = datetime.now()
             audit.record("login.success", user, "", actor=user)
