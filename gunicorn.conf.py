@@ -11,6 +11,9 @@ workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 preload_app = True
+# Seconds an idle connection is kept: longer than people look at a page (a few seconds), so
+# their next click does not race the server closing the connection it is sent on.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
 timeout = 60
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"

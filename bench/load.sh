@@ -5,14 +5,15 @@
 #   DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/zhicheng_city bash bench/load.sh
 #   (load the data first: flask --app app demo-data --scale city)
 #
-# USERS simulated users (default 450) each wait LOAD_WAIT_MIN..LOAD_WAIT_MAX s (default 1–4 s)
-# between pages; they log in at RATE per second, then the statistics start (--reset-stats) and
+# USERS simulated users (default 250) each wait LOAD_WAIT_MIN..LOAD_WAIT_MAX s (default 1–4 s)
+# between pages; they log in at RATE per second (slowly enough that no backlog from the logins
+# runs into the measurement), then the statistics start (--reset-stats) and
 # run for DURATION seconds. Saturation instead: USERS=60 LOAD_WAIT_MIN=0.05 LOAD_WAIT_MAX=0.4.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 : "${DATABASE_URL:?set DATABASE_URL to the city-scale PostgreSQL database}"
-USERS=${USERS:-450}
-RATE=${RATE:-15}
+USERS=${USERS:-250}
+RATE=${RATE:-8}
 DURATION=${DURATION:-70}
 PORT=${PORT:-8123}
 OUT=${OUT:-bench/out}
