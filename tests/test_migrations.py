@@ -10,15 +10,21 @@ from zhicheng import create_app
 from zhicheng.config import TestConfig
 from zhicheng.extensions import db
 
+from .conftest import _reset_postgres
 
-def test_upgrade_from_empty_matches_models(tmp_path):
+
+def _app_with_an_empty_database(tmp_path):
     url = os.environ.get("TEST_DATABASE_URL")
     app = create_app(TestConfig(tmp_path, url))
+    if url:
+        with app.app_context():
+            _reset_postgres()
+    return app
+
+
+def test_upgrade_from_empty_matches_models(tmp_path):
+    app = _app_with_an_empty_database(tmp_path)
     with app.app_context():
-        if url:
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
         upgrade()
         with db.engine.connect() as conn:
             ctx = MigrationContext.configure(conn, opts={"compare_type": True})
@@ -27,15 +33,9 @@ def test_upgrade_from_empty_matches_models(tmp_path):
         db.engine.dispose()
 
 
-def test_the_flask_db_command_upgrades_and_reports_the_head(tmp_path):
+def test_the_flask_db_command_upgrades_to_the_head(tmp_path):
     """`flask db …` (Flask-Migrate is imported only when the command runs) creates the schema."""
-    url = os.environ.get("TEST_DATABASE_URL")
-    app = create_app(TestConfig(tmp_path, url))
-    with app.app_context():
-        if url:
-            with db.engine.begin() as conn:
-                conn.execute(text("DROP SCHEMA public CASCADE"))
-                conn.execute(text("CREATE SCHEMA public"))
+    app = _app_with_an_empty_database(tmp_path)
     runner = app.test_cli_runner()
     result = runner.invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output

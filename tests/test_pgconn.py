@@ -47,8 +47,15 @@ def test_the_session_rolls_back_flushed_changes(pg):
     db.session.remove()
     assert db.session.scalar(select(func.count()).select_from(Department)
                              .where(Department.name == "回滚测试部门")) == 0
-    db.session.execute(text("UPDATE department SET name = 'changed' WHERE id = -1"))
+    # Core DML through the session, after a read in the same transaction
+    db.session.add(Department(name="保留的部门", path="/y/", depth=1))
+    db.session.commit()
+    db.session.execute(select(Department.id)).all()
+    db.session.execute(text("UPDATE department SET name = 'changed' WHERE name = '保留的部门'"))
     db.session.rollback()
+    db.session.remove()
+    assert db.session.scalar(select(func.count()).select_from(Department)
+                             .where(Department.name == "保留的部门")) == 1
 
 
 def test_a_failed_statement_ends_in_rollback(pg):

@@ -56,6 +56,8 @@ def test_export_file_name_never_names_a_project_outside_the_scope(org, auth):
     r = auth.client("unita").get(f"/admin/export/download?project={org.projects['edu_rd'].id}")
     assert r.status_code == 200
     assert "教育局初级认定项目" not in unquote(r.headers["Content-Disposition"])
+    r = auth.client("unita").get(f"/admin/export/download?project={org.projects['xihu_junior'].id}")
+    assert "西湖区初级初定项目汇总表" in unquote(r.headers["Content-Disposition"])  # its own project is named
 
 
 def test_project_rows_offer_export_and_print_filtered_to_the_project(org, auth):

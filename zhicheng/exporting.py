@@ -203,9 +203,10 @@ def export_filename(user, f: ExportFilters) -> tuple[str, str]:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
     label = "汇总表"
     if f.project is not None:
-        name = db.session.scalar(select(Project.name).where(Project.id == f.project, scope.projects(user)))
-        if name:
-            label = f"{name}汇总表"
+        from .materials import visible_project
+        project = visible_project(user, f.project)
+        if project is not None:
+            label = f"{project.name}汇总表"
     return f"zhicheng-export-{stamp}.xlsx", f"{label}-{stamp}.xlsx"
 
 

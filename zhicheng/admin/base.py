@@ -130,12 +130,17 @@ class ScopedModelView(GuardMixin, ModelView):
     def get_count_query(self):
         return super().get_count_query().filter(self.scope(current_user))
 
+    def one_query(self):
+        """The query get_one loads a single row from: the list's own, unless a view loads one
+        row differently (it must keep the scope)."""
+        return self.get_query()
+
     def get_one(self, id):
         try:
             pk = int(id)
         except (TypeError, ValueError):
             abort(404)
-        row = self.get_query().filter(self.model.id == pk).one_or_none()
+        row = self.one_query().filter(self.model.id == pk).one_or_none()
         if row is None:
             abort(404)
         return row

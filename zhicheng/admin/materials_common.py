@@ -151,7 +151,7 @@ class MaterialListView(RequestFilterOptions, ScopedModelView):
     #: Relationships a list may show (each one in `column_list` is loaded with the page's rows)
     #: and the columns of it that a list shows.
     relation_columns = {"project": ("name",), "unit": ("name",), "current_department": ("name",),
-                  "creator": ("username",)}
+                        "creator": ("username",)}
 
     def get_query(self):
         # Every column the list shows is loaded with the rows: the page costs the same number of
@@ -179,19 +179,11 @@ class MaterialListView(RequestFilterOptions, ScopedModelView):
             query = query.options(load_only(*(getattr(Material, n) for n in sorted(names))))
         return query
 
-    def get_one(self, id):
+    def one_query(self):
         """One material through the list's scope, its project, unit, department and account
         joined into the same statement (a page of one row has no LIMIT to worry about)."""
-        try:
-            pk = int(id)
-        except (TypeError, ValueError):
-            abort(404)
-        row = (self._narrow(ScopedModelView.get_query(self))
-               .options(*(joinedload(getattr(Material, name)) for name in self.relation_columns))
-               .filter(Material.id == pk).one_or_none())
-        if row is None:
-            abort(404)
-        return row
+        return (self._narrow(ScopedModelView.get_query(self))
+                .options(*(joinedload(getattr(Material, name)) for name in self.relation_columns)))
 
     def get_count_query(self):
         return self._narrow(super().get_count_query())

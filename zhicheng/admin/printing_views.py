@@ -23,6 +23,11 @@ def may_print(user) -> bool:
     return user.is_authenticated and (user.is_staff or user.can("perm_print"))
 
 
+def may_open_print_list(user) -> bool:
+    """进入打印 is the unit side's list; departments print from the materials they review."""
+    return not user.is_staff and may_print(user)
+
+
 def print_link(m: Material) -> Markup:
     return Markup('<a class="btn btn-sm btn-outline-primary zc-print" href="{}" target="_blank">打印{}</a>').format(
         pdf_url(m), m.project.form_name)
@@ -45,7 +50,7 @@ class PrintListView(MaterialListView):
     page_intro = "点击“打印初定表”或“打印认定表”即可打印对应表格；已上报的材料打印不带水印。"
 
     def allowed(self, user) -> bool:
-        return not user.is_staff and may_print(user)
+        return may_open_print_list(user)
 
     def scope(self, user):
         return scope.materials(user)
@@ -85,7 +90,7 @@ class PrintFileView(GuardedView):
 
 def register(admin) -> None:
     # 进入打印 on each project row of 填写材料 opens the print list filtered to the project.
-    HOME_LINKS["print"] = ("print_list.index_view", {}, lambda user: not user.is_staff and may_print(user))
+    HOME_LINKS["print"] = ("print_list.index_view", {}, may_open_print_list)
     admin.add_view(PrintListView(Material, name="进入打印", endpoint="print_list", url="/admin/print",
                                  category="专业技术资格初定认定"))
     admin.add_view(PrintFileView(name="打印", endpoint="print_file", url="/admin/print-file"))
