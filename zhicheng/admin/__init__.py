@@ -2,7 +2,7 @@
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
-from .base import menu_get, menu_key, menu_put, static_url
+from .base import AdminStatic, list_rows, menu_get, menu_key, menu_put, static_url
 from .home import HomeView
 
 
@@ -14,7 +14,8 @@ def init_admin(app) -> Admin:
         theme=Bootstrap4Theme(base_template="admin/zc_base.html", swatch="cerulean", fluid=True),
     )
     app.jinja_env.globals.update(zc_static_url=static_url, zc_menu_key=menu_key, zc_menu_get=menu_get,
-                                 zc_menu_put=menu_put)
+                                 zc_menu_put=menu_put, zc_list_rows=list_rows,
+                                 admin_static=AdminStatic())
     from . import accounts, exports, materials, printing_views
     materials.register(admin)
     printing_views.register(admin)

@@ -6,6 +6,8 @@ from flask_admin import BaseView, expose
 from flask_admin.actions import action
 from flask_admin.contrib.sqla import ModelView
 from flask_login import current_user
+from jinja2 import pass_context
+from markupsafe import Markup, escape
 
 from ..extensions import db
 
@@ -22,6 +24,15 @@ def static_url(admin_endpoint: str | None, filename: str, **kwargs) -> str:
         endpoint = f"{admin_endpoint}.static" if admin_endpoint else "static"
         url = _static_urls[key] = url_for(endpoint, filename=filename, **kwargs)
     return url
+
+
+class AdminStatic:
+    """`admin_static.url(filename=…)` for Flask-Admin's own templates (its details page, for one),
+    which expect the page frame to have imported its static.html macro module."""
+
+    @pass_context
+    def url(self, context, filename: str, **kwargs) -> str:
+        return static_url(context["admin_view"].admin.endpoint, filename, **kwargs)
 
 
 def _visible_entries(items) -> tuple:
@@ -67,6 +78,35 @@ def row_url(endpoint: str, pk) -> str:
     if base is None:
         base = cache[endpoint] = url_for(endpoint)
     return f"{base}?id={int(pk)}"
+
+
+@pass_context
+def list_rows(context, data, list_columns, actions, row_actions) -> Markup:
+    """The rows of a list page, as Flask-Admin's list template draws them: a checkbox when the
+    view has actions, its row-action icons when it shows them, then each column's list value
+    (through the view's formatters). One string in Python rather than a Jinja block per row:
+    the rows are the larger part of a list page's rendering."""
+    view = context["admin_view"]
+    get_value, get_pk = view.get_list_value, view.get_pk_value
+    cells = [(c, f'<td class="col-{escape(c)}">') for c, _ in list_columns]
+    shows_actions = view.column_display_actions
+    out = []
+    for row in data:
+        pk = get_pk(row)
+        out.append("<tr>")
+        if actions:
+            out.append(f'<td><input type="checkbox" name="rowid" class="action-checkbox" value="{escape(pk)}"'
+                       ' title="选择该记录"></td>')
+        if shows_actions:
+            out.append('<td class="list-buttons-column">')
+            out.extend(escape(action.render(context, pk, row)) for action in row_actions)
+            out.append("</td>")
+        for c, td in cells:
+            out.append(td)
+            out.append(escape(get_value(context, row, c)))
+            out.append("</td>")
+        out.append("</tr>\n")
+    return Markup("".join(out))
 
 
 def _gate(allowed: bool):

@@ -10,7 +10,7 @@ from flask import abort, current_app, has_app_context, has_request_context, requ
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import FilterEqual, IntEqualFilter
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import event, select
 from sqlalchemy.orm import joinedload, load_only, object_session, selectinload
 
@@ -118,7 +118,7 @@ class MaterialListView(RequestFilterOptions, ScopedModelView):
     }
 
     def number_link(self, m: Material) -> Markup:
-        return Markup('<a href="{}">{}</a>').format(row_url(".details_view", m.id), m.number or m.id)
+        return Markup(f'<a href="{escape(row_url(".details_view", m.id))}">{escape(m.number or m.id)}</a>')
 
     def _narrow(self, query):
         if self.states is not None:
@@ -160,7 +160,16 @@ class MaterialListView(RequestFilterOptions, ScopedModelView):
         # statement costs as much Python as the list itself). SQLite would join every match
         # before sorting (a bureau's list: 31 ms instead of 15), so there they come by selectin.
         listing = request.endpoint == f"{self.endpoint}.index_view"
+        return self._narrow(super().get_query()).options(*self._load_options(listing))
+
+    def _load_options(self, listing: bool) -> tuple:
+        """The loader options of get_query, built once per view (and dialect): SQLAlchemy keeps
+        an option's cache key with it, which options built anew on every page would cost again."""
         joined = db.engine.dialect.name == "postgresql"
+        key = (listing, joined)
+        cache = self.__dict__.setdefault("_load_options_cache", {})
+        if key in cache:
+            return cache[key]
         options = []
         for name, columns in self.relation_columns.items():
             if name not in self.column_list:
@@ -171,19 +180,21 @@ class MaterialListView(RequestFilterOptions, ScopedModelView):
                 target = rel.property.mapper.class_
                 option = option.load_only(*(getattr(target, c) for c in columns))
             options.append(option)
-        query = self._narrow(super().get_query()).options(*options)
         if listing:
             # The list itself reads only its own columns (not the long texts of the form).
             names = {"id", "number", "state", *(c.key for c in Material.__table__.c if c.key.endswith("_id")),
                      *(c for c in self.column_list if c in Material.__table__.c)}
-            query = query.options(load_only(*(getattr(Material, n) for n in sorted(names))))
-        return query
+            options.append(load_only(*(getattr(Material, n) for n in sorted(names))))
+        cache[key] = tuple(options)
+        return cache[key]
 
     def one_query(self):
         """One material through the list's scope, its project, unit, department and account
         joined into the same statement (a page of one row has no LIMIT to worry about)."""
-        return (self._narrow(ScopedModelView.get_query(self))
-                .options(*(joinedload(getattr(Material, name)) for name in self.relation_columns)))
+        cache = self.__dict__.setdefault("_load_options_cache", {})
+        if "one" not in cache:
+            cache["one"] = tuple(joinedload(getattr(Material, name)) for name in self.relation_columns)
+        return self._narrow(ScopedModelView.get_query(self)).options(*cache["one"])
 
     def get_count_query(self):
         return self._narrow(super().get_count_query())

@@ -7,7 +7,7 @@ from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
 from .. import scope, workflow
@@ -45,8 +45,8 @@ class ApplicantListView(MaterialListView):
 
     def number_link(self, m: Material) -> Markup:
         if m.editable and current_user.can("perm_fill"):
-            return Markup('<a href="{}" title="查看、修改">{}</a>').format(
-                row_url("materials.modify_view", m.id), m.number)
+            return Markup(f'<a href="{escape(row_url("materials.modify_view", m.id))}" title="查看、修改">'
+                          f'{escape(m.number)}</a>')
         return super().number_link(m)
 
 

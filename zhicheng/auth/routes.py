@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import functools
 import time
 from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import joinedload
 
 from .. import audit, passwords
@@ -19,6 +20,14 @@ from . import bp, captcha_code, password_reset, throttle
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 
 
+@functools.cache
+def _account_statement():
+    """The statement that loads the logged-in account, built once: SQLAlchemy keeps its cache
+    key with it, which a statement built anew on every request has to work out again."""
+    return (select(User).where(User.id == bindparam("pk"))
+            .options(joinedload(User.unit).joinedload(Unit.department), joinedload(User.department)))
+
+
 @login_manager.user_loader
 def load_user(user_id: str):
     # Every page needs the account's unit and department (menus, scope): one query, not three.
@@ -27,9 +36,7 @@ def load_user(user_id: str):
         pk = int(pk)
     except ValueError:
         return None
-    user = db.session.scalar(
-        select(User).where(User.id == pk)
-        .options(joinedload(User.unit).joinedload(Unit.department), joinedload(User.department)))
+    user = db.session.scalar(_account_statement(), {"pk": pk})
     # A session from before the last password change or reset is over.
     if user is None or password_fingerprint(user.password_hash) != fingerprint:
         return None
