@@ -5,6 +5,7 @@ from urllib.parse import unquote
 from openpyxl import load_workbook
 
 from zhicheng.exporting import wait_for_job
+from zhicheng.extensions import db
 from zhicheng.models import ExportJob
 from zhicheng.workflow import pass_materials, submit_materials
 
@@ -121,3 +122,32 @@ def test_large_export_runs_in_background_with_progress_and_link(app, org, auth):
     # someone else's job is not found
     assert auth.client("unitb").get(f"/admin/export/job/{job_id}").status_code == 404
     assert auth.client("unitb").get(f"/admin/export/job/{job_id}/file").status_code == 404
+
+
+def test_background_export_reports_progress_while_it_streams(app, org, auth, monkeypatch):
+    """The job's progress is committed between batches of the streamed rows; on PostgreSQL a
+    commit on the connection the rows come from would close their server-side cursor."""
+    from zhicheng import exporting
+    _setup(org)
+    app.config["EXPORT_BACKGROUND_THRESHOLD"] = 2
+    monkeypatch.setattr(exporting, "ROW_BATCH", 1)
+    monkeypatch.setattr(exporting, "PROGRESS_EVERY", 1)
+    seen = []
+    real_write = exporting.write_xlsx
+
+    def write_and_watch(*args, progress=None, **kwargs):
+        def watched(n):
+            progress(n)
+            seen.append(n)
+        return real_write(*args, progress=watched, **kwargs)
+
+    monkeypatch.setattr(exporting, "write_xlsx", write_and_watch)
+    c = auth.client("unita")
+    r = c.get("/admin/export/download")
+    job_id = int(r.headers["Location"].rstrip("/").split("/")[-1])
+    wait_for_job(job_id)
+    page = c.get(f"/admin/export/job/{job_id}").get_data(as_text=True)
+    assert "导出完成，共 3 条" in page, db.session.get(ExportJob, job_id).error
+    assert seen == [1, 2, 3]
+    _, _, rows = _rows(c.get(f"/admin/export/job/{job_id}/file"))
+    assert sorted(r[1] for r in rows) == ["李晓红", "王小明", "赵草稿"]

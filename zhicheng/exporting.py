@@ -184,10 +184,12 @@ def material_rows_statement(conds):
 #: over while it becomes cells (the driver's rows, SQLAlchemy's, ours): the process grows by about
 #: 1.4 MB per 250 rows of batch (11 MB at 2,000), and larger batches are no faster.
 ROW_BATCH = 250
+#: A background job's progress is recorded every so many rows.
+PROGRESS_EVERY = 2000
 
 
-def _material_rows(conds, batch: int = ROW_BATCH):
-    result = db.session.execute(material_rows_statement(conds).execution_options(yield_per=batch))
+def _material_rows(conds, batch: int | None = None):
+    result = db.session.execute(material_rows_statement(conds).execution_options(yield_per=batch or ROW_BATCH))
     for row in result:
         values = list(row)
         values[10] = PROJECT_KINDS.get(values[10], values[10])
@@ -212,7 +214,7 @@ def export_filename(user, f: ExportFilters) -> tuple[str, str]:
 
 def export_materials_to(fileobj, user, f: ExportFilters, progress=None) -> int:
     return write_xlsx(fileobj, "汇总表", MATERIAL_COLUMNS, _material_rows(material_conditions(user, f)),
-                      progress=progress)
+                      progress=progress, every=PROGRESS_EVERY)
 
 
 def export_materials_file(user, f: ExportFilters) -> tuple[Path, int]:
@@ -263,9 +265,18 @@ def _run_job(app: Flask, job_id: int) -> None:
         job.status = "running"
         db.session.commit()
 
+        mark_done = ExportJob.__table__.update().where(ExportJob.id == job_id)
+
         def progress(n):
-            db.session.execute(ExportJob.__table__.update().where(ExportJob.id == job_id).values(done=n))
-            db.session.commit()
+            if db.engine.dialect.name == "sqlite":
+                # One writer at a time: the row reader's own connection records it.
+                db.session.execute(mark_done.values(done=n))
+                db.session.commit()
+                return
+            # Committed on a connection of its own: a commit on the one the rows stream from
+            # would close their server-side cursor (PostgreSQL closes cursors at commit).
+            with db.engine.begin() as conn:
+                conn.execute(mark_done.values(done=n))
 
         try:
             f = ExportFilters(**{k: (date.fromisoformat(v) if k.startswith("date_") else v)
