@@ -80,6 +80,38 @@ def row_url(endpoint: str, pk) -> str:
     return f"{base}?id={int(pk)}"
 
 
+def _list_value(view, name: str):
+    """`(context, row) -> value` for one list column: what Flask-Admin's `_get_list_value`
+    returns (the column's formatter or the attribute, its choices, the formatter for the value's
+    type), with the type formatter found once per value type instead of by an isinstance()
+    against every registered type in every cell."""
+    cache = view.__dict__.setdefault("_zc_list_values", {})
+    if name in cache:
+        return cache[name]
+    column_fmt = view.column_formatters.get(name)
+    choices = view._column_choices_map.get(name, {})
+    type_formatters = view.column_type_formatters
+    by_type: dict[type, object] = {}
+
+    def value(context, row):
+        v = column_fmt(view, context, row, name) if column_fmt is not None else view._get_field_value(row, name)
+        if choices:
+            return choices.get(v) or v
+        kind = type(v)
+        if kind not in by_type:
+            by_type[kind] = next((f for t, f in type_formatters.items() if isinstance(v, t)), None)
+        type_fmt = by_type[kind]
+        if type_fmt is None:
+            return v
+        try:
+            return type_fmt(view, v, name)
+        except TypeError:  # a formatter of the older (view, value) kind: Flask-Admin's own handling
+            return view.get_list_value(context, row, name)
+
+    cache[name] = value
+    return value
+
+
 @pass_context
 def list_rows(context, data, list_columns, actions, row_actions) -> Markup:
     """The rows of a list page, as Flask-Admin's list template draws them: a checkbox when the
@@ -87,8 +119,8 @@ def list_rows(context, data, list_columns, actions, row_actions) -> Markup:
     (through the view's formatters). One string in Python rather than a Jinja block per row:
     the rows are the larger part of a list page's rendering."""
     view = context["admin_view"]
-    get_value, get_pk = view.get_list_value, view.get_pk_value
-    cells = [(c, f'<td class="col-{escape(c)}">') for c, _ in list_columns]
+    get_pk = view.get_pk_value
+    cells = [(_list_value(view, c), f'<td class="col-{escape(c)}">') for c, _ in list_columns]
     shows_actions = view.column_display_actions
     out = []
     for row in data:
@@ -101,9 +133,9 @@ def list_rows(context, data, list_columns, actions, row_actions) -> Markup:
             out.append('<td class="list-buttons-column">')
             out.extend(escape(action.render(context, pk, row)) for action in row_actions)
             out.append("</td>")
-        for c, td in cells:
+        for value, td in cells:
             out.append(td)
-            out.append(escape(get_value(context, row, c)))
+            out.append(escape(value(context, row)))
             out.append("</td>")
         out.append("</tr>\n")
     return Markup("".join(out))
