@@ -7,11 +7,12 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
-# Threads let a worker run Python while another request of it waits on PostgreSQL. A page
-# spends about a sixth of its time there, so two are enough: with four, the threads of a worker
-# mostly wait for each other's GIL (saturation run: 263 → 275 req/s, p99 220 → 170 ms with two).
+# Threads let a worker run Python while another request of it waits on PostgreSQL, or while a
+# long one (an export of up to 20,000 rows, a PDF) runs. Two would do for the pages alone (a page
+# waits on PostgreSQL for about a sixth of its time; saturation run 263 → 275 req/s with two),
+# but then two exports at once would stop a worker for seconds.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
-threads = int(os.environ.get("GUNICORN_THREADS", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 preload_app = True
 # Seconds an idle connection is kept: longer than people look at a page (a few seconds), so
 # their next click does not race the server closing the connection it is sent on.

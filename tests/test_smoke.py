@@ -1,3 +1,6 @@
+import pytest
+
+
 def test_login_and_home(org, auth):
     c = auth.client("unita")
     r = c.get("/admin/")
@@ -14,3 +17,16 @@ def test_list_page_frame(org, auth):
     for script in ("bs4_filters.js", "actions.js", "form.js"):
         assert script in page
     assert 'id="action_form"' in page and 'id="filter-groups-data"' in page and 'name="search"' in page
+
+
+def test_features_the_templates_do_not_draw_are_refused_at_start_up(app):
+    from zhicheng.admin import check_frame_features
+    admin = app.extensions["admin"][0]
+    check_frame_features(admin)  # the application's own views pass
+    view = next(v for v in admin._views if hasattr(v, "can_export"))
+    view.can_export = True
+    try:
+        with pytest.raises(RuntimeError, match="can_export"):
+            check_frame_features(admin)
+    finally:
+        view.can_export = False

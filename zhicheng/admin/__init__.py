@@ -21,4 +21,21 @@ def init_admin(app) -> Admin:
     printing_views.register(admin)
     exports.register(admin)
     accounts.register(admin)
+    check_frame_features(admin)
     return admin
+
+
+#: Flask-Admin features that the page frame and list page (templates/admin/zc_base.html and
+#: zc_list.html) do not draw.
+UNDRAWN = ("create_modal", "edit_modal", "details_modal", "column_editable_list", "can_export")
+
+
+def check_frame_features(admin: Admin) -> None:
+    """A view that turns on a feature the templates do not draw fails at start-up, not silently
+    in the browser."""
+    for view in admin._views:
+        for name in UNDRAWN:
+            if getattr(view, name, None):
+                raise RuntimeError(f"{view.endpoint}: {name} is not drawn by admin/zc_list.html")
+    if admin.menu_links():
+        raise RuntimeError("menu links (Admin.add_link) are not drawn by admin/zc_base.html")

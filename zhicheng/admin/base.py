@@ -32,7 +32,9 @@ class AdminStatic:
 
     @pass_context
     def url(self, context, filename: str, **kwargs) -> str:
-        return static_url(context["admin_view"].admin.endpoint, filename, **kwargs)
+        view = context.get("admin_view")  # outside the admin pages: the application's Admin
+        admin = view.admin if view is not None else current_app.extensions["admin"][0]
+        return static_url(admin.endpoint, filename, **kwargs)
 
 
 def _visible_entries(items) -> tuple:
