@@ -87,8 +87,12 @@ def register_cli(app: Flask) -> None:
     @click.argument("path", type=click.Path(dir_okay=False))
     def backup(path: str) -> None:
         """备份数据库和上传文件到一个 .tar.gz 文件。"""
-        from .backup import make_backup
-        click.echo(make_backup(path))
+        from .backup import BackupError, make_backup
+        try:
+            click.echo(make_backup(path))
+        except BackupError as exc:
+            click.echo(f"备份失败：{exc}", err=True)
+            raise SystemExit(1) from None
 
     @app.cli.command("restore")
     @click.argument("path", type=click.Path(exists=True, dir_okay=False))
@@ -97,8 +101,12 @@ def register_cli(app: Flask) -> None:
         """从备份文件恢复（覆盖当前数据库和上传文件）。"""
         if not yes:
             click.confirm("恢复将覆盖当前全部数据，确定继续？", abort=True)
-        from .backup import restore_backup
-        click.echo(restore_backup(path))
+        from .backup import BackupError, restore_backup
+        try:
+            click.echo(restore_backup(path))
+        except BackupError as exc:
+            click.echo(f"恢复失败：{exc}" + ("。数据库和上传文件均未改动。" if exc.nothing_changed else ""), err=True)
+            raise SystemExit(1) from None
 
 
 def _print_logins(logins) -> None:
