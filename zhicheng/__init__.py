@@ -13,11 +13,9 @@ def create_app(config: object | None = None) -> Flask:
     app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_path=str(INSTANCE),
                 static_folder=str(ROOT / "zhicheng" / "static"))
     app.config.from_object(config or Config())
-    if app.config.get("PROXY_COUNT"):
-        # Behind nginx the client address (used by the failed-login limit) comes from X-Forwarded-For.
-        from werkzeug.middleware.proxy_fix import ProxyFix
-        n = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    # Before any route is added: the bounded <int:> converter applies to every one of them.
+    from . import security
+    security.init_app(app)
 
     db.init_app(app)
     from .pgconn import install as keep_prepared_statements
@@ -39,6 +37,8 @@ def create_app(config: object | None = None) -> Flask:
     from .errors import register_error_handlers
 
     app.register_blueprint(auth_bp)
+    from .auth import sessions
+    sessions.init_app(app)
     init_admin(app)
     register_cli(app)
     register_error_handlers(app)
@@ -51,12 +51,5 @@ def create_app(config: object | None = None) -> Flask:
         if current_user.is_authenticated:
             return redirect(url_for("admin.index"))
         return redirect(url_for("auth.login"))
-
-    @app.after_request
-    def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        return response
 
     return app

@@ -15,7 +15,9 @@ def _env_bool(name: str, default: bool) -> bool:
 
 
 def _secret_key() -> str:
-    """SECRET_KEY from the environment, else one generated once and kept under instance/."""
+    """SECRET_KEY from the environment, else one generated once and kept under instance/
+    (the embedded default only: create_app refuses PostgreSQL without one from the environment,
+    so that several servers never sign with different keys)."""
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
     INSTANCE.mkdir(parents=True, exist_ok=True)
@@ -36,10 +38,28 @@ def _database_url() -> str:
     return url
 
 
+def _list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
 class Config:
     def __init__(self) -> None:
         INSTANCE.mkdir(parents=True, exist_ok=True)
         self.SECRET_KEY = _secret_key()
+        self.SECRET_KEY_FROM_ENV = bool(os.environ.get("SECRET_KEY"))
+        # The public address of the site: links in mail are built from it, never from the request's
+        # Host header. Required on PostgreSQL (production); the embedded default serves make run's.
+        self.BASE_URL = os.environ.get("BASE_URL", "").strip()
+        # Host names the site answers to (others get 400); by default BASE_URL's host, plus the
+        # loopback names when no BASE_URL is configured.
+        self.TRUSTED_HOSTS = _list("TRUSTED_HOSTS") or None
+        # A session ends after this long without a request, and in any case this long after login.
+        self.SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "120"))
+        self.SESSION_ABSOLUTE_HOURS = float(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
+        self.CONTENT_SECURITY_POLICY = os.environ.get("CONTENT_SECURITY_POLICY") or (
+            "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+            "base-uri 'self'; form-action 'self'; frame-ancestors 'self'")
         self.SQLALCHEMY_DATABASE_URI = _database_url()
         # Recycle connections instead of pinging before every checkout (a round trip per request).
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_recycle": 1800}
@@ -49,7 +69,14 @@ class Config:
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_HEADERS_ENABLED = False
         self.CAPTCHA_ENABLED = _env_bool("CAPTCHA_ENABLED", True)
-        self.LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "5 per 15 minutes")
+        # Failed logins never lock an account: they make the captcha compulsory and slow one
+        # (account, address) pair down; a solved captcha always gets the right password in.
+        self.LOGIN_FAILURE_MINUTES = int(os.environ.get("LOGIN_FAILURE_MINUTES", "15"))
+        self.LOGIN_CAPTCHA_ACCOUNT_FAILURES = int(os.environ.get("LOGIN_CAPTCHA_ACCOUNT_FAILURES", "3"))
+        self.LOGIN_CAPTCHA_ADDRESS_FAILURES = int(os.environ.get("LOGIN_CAPTCHA_ADDRESS_FAILURES", "10"))
+        self.LOGIN_DELAY_PAIR_FAILURES = int(os.environ.get("LOGIN_DELAY_PAIR_FAILURES", "5"))
+        self.LOGIN_DELAY_MAX_SECONDS = int(os.environ.get("LOGIN_DELAY_MAX_SECONDS", "300"))
+        self.CAPTCHA_RATE_LIMIT = os.environ.get("CAPTCHA_RATE_LIMIT", "30 per minute")
         self.SMTP_HOST = os.environ.get("SMTP_HOST", "")
         self.SMTP_PORT = int(os.environ.get("SMTP_PORT", "25"))
         self.SMTP_STARTTLS = _env_bool("SMTP_STARTTLS", False)
@@ -80,6 +107,9 @@ class TestConfig(Config):
         super().__init__()
         self.TESTING = True
         self.SECRET_KEY = "test-secret"
+        self.SECRET_KEY_FROM_ENV = True
+        self.BASE_URL = "http://localhost"
+        self.TRUSTED_HOSTS = ["localhost", "127.0.0.1"]
         self.SQLALCHEMY_DATABASE_URI = database_url or f"sqlite:///{tmp / 'test.sqlite'}"
         self.UPLOAD_DIR = str(tmp / "uploads")
         self.MAIL_OUTBOX_DIR = str(tmp / "outbox")

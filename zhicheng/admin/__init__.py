@@ -1,4 +1,6 @@
 """Flask-Admin wiring: one Admin, views per role (each view decides its own access)."""
+from pathlib import Path
+
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
@@ -12,6 +14,8 @@ def init_admin(app) -> Admin:
         name="职称申报评审系统",
         index_view=HomeView(name="首页", url="/admin", endpoint="admin"),
         theme=Bootstrap4Theme(base_template="admin/zc_base.html", swatch="cerulean", fluid=True),
+        # Our Chinese for the few Flask-Admin messages its own catalog leaves in English.
+        translations_path=str(Path(__file__).resolve().parent.parent / "translations"),
     )
     app.jinja_env.globals.update(zc_static_url=static_url, zc_menu_key=menu_key, zc_menu_get=menu_get,
                                  zc_menu_put=menu_put, zc_list_rows=list_rows,

@@ -8,8 +8,12 @@ from flask_admin.contrib.sqla import ModelView
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup, escape
+from sqlalchemy.exc import DataError, IntegrityError
 
+from ..errors import OUT_OF_RANGE
 from ..extensions import db
+from ..security import parse_id
+from .converters import ModelConverter
 
 
 _static_urls: dict[tuple, str] = {}
@@ -191,6 +195,7 @@ class ScopedModelView(GuardMixin, ModelView):
     can_view_details = True
     can_export = False
     list_template = "admin/zc_list.html"
+    model_form_converter = ModelConverter
 
     def __init__(self, model, session=None, **kwargs):
         super().__init__(model, session or db, **kwargs)
@@ -210,9 +215,8 @@ class ScopedModelView(GuardMixin, ModelView):
         return self.get_query()
 
     def get_one(self, id):
-        try:
-            pk = int(id)
-        except (TypeError, ValueError):
+        pk = parse_id(id)
+        if pk is None:
             abort(404)
         row = self.one_query().filter(self.model.id == pk).one_or_none()
         if row is None:
@@ -257,9 +261,8 @@ class ScopedModelView(GuardMixin, ModelView):
     def scoped_rows(self, ids, strict: bool = False) -> list:
         """The rows of the posted ids that the user may see. `strict`: one id outside the scope
         (another unit's, a stale page) answers 404 and nothing is done, as for a page of that id."""
-        try:
-            pks = {int(i) for i in ids}
-        except (TypeError, ValueError):
+        pks = {parse_id(i) for i in ids}
+        if None in pks:
             abort(404)
         rows = self.get_query().filter(self.model.id.in_(pks)).order_by(self.model.id).all()
         if strict and len(rows) != len(pks):
@@ -273,4 +276,16 @@ class ScopedModelView(GuardMixin, ModelView):
         if isinstance(exc, (WorkflowError, ValidationError)):
             flash(str(exc), "error")
             return True
-        return super().handle_view_exception(exc)
+        if super().handle_view_exception(exc):  # WTForms' own validation errors
+            return True
+        # Anything else: the user reads Chinese, the log keeps the details (Flask-Admin would
+        # flash the exception's own text, e.g. a driver's message).
+        db.session.rollback()
+        if isinstance(exc, (OverflowError, DataError)):
+            flash(OUT_OF_RANGE, "error")
+        elif isinstance(exc, IntegrityError):
+            flash("保存失败：与已有记录重复，或关联的数据已不存在，请检查后重试", "error")
+        else:
+            current_app.logger.exception("admin view %s failed", self.endpoint)
+            flash("操作失败，请检查填写的内容后重试；如问题持续，请联系系统管理员", "error")
+        return True

@@ -1,13 +1,14 @@
 """Login captcha: an image from the `captcha` package. The answer is kept on the server
 (CaptchaChallenge), the session carries only its id, and the first attempt deletes it: one
-image, one attempt, even for someone who replays an old session cookie."""
+image, one attempt, even for someone who replays an old session cookie. A session has at most one
+live challenge; the image route is rate-limited per address (CAPTCHA_RATE_LIMIT)."""
 from __future__ import annotations
 
 import secrets
 from datetime import datetime, timedelta
 
 from flask import session
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 
 from ..extensions import db
 from ..models import CaptchaChallenge
@@ -24,7 +25,10 @@ def new_image() -> bytes:
     answer = "".join(secrets.choice(ALPHABET) for _ in range(LENGTH))
     challenge_id = secrets.token_hex(16)
     now = datetime.now()
-    db.session.execute(delete(CaptchaChallenge).where(CaptchaChallenge.created_at < now - LIFETIME))
+    # One live challenge per browser session: a new image replaces the previous one (which can no
+    # longer be answered), and challenges nobody answered in time are purged.
+    db.session.execute(delete(CaptchaChallenge).where(or_(CaptchaChallenge.created_at < now - LIFETIME,
+                                                          CaptchaChallenge.id == session.get(_KEY, ""))))
     db.session.add(CaptchaChallenge(id=challenge_id, answer=answer, created_at=now))
     db.session.commit()
     session[_KEY] = challenge_id

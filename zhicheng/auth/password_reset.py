@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import smtplib
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from .. import audit, passwords
 from ..extensions import db
 from ..mail import send_mail
+from ..security import external_url
 from ..models import User
 from ..validators import ValidationError, check_password_rule
 
@@ -72,7 +73,7 @@ def request_reset(username: str, email: str) -> bool:
         audit.record("password.reset_request", None, f"找回密码未匹配：用户名 {username[:64]}")
         db.session.commit()
         return False
-    link = url_for("auth.reset_password", token=make_token(user), _external=True)
+    link = external_url("auth.reset_password", token=make_token(user))
     body = (f"{user.display_name}，您好：\n\n"
             f"您（或他人）在职称申报评审系统申请找回账号“{user.username}”的密码。"
             f"请在1小时内打开以下链接设置新密码，链接只能使用一次：\n\n{link}\n\n"

@@ -3,7 +3,6 @@ from __future__ import annotations
 import functools
 import time
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from flask import current_app, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
@@ -13,49 +12,56 @@ from sqlalchemy.orm import joinedload
 from .. import audit, passwords
 from ..accounts import AccountError, change_password as do_change_password
 from ..extensions import db, limiter, login_manager
-from ..models import Unit, User
+from ..models import LoginSession, Unit, User
 from ..models.accounts import password_fingerprint
 from ..registration import RegistrationData, RegistrationError, lookup_registry, register_unit, registration_departments
-from . import bp, captcha_code, password_reset, throttle
+from ..security import is_local_url
+from . import bp, captcha_code, password_reset, sessions, throttle
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, RegisterForm, ResetPasswordForm
 
 
 @functools.cache
 def _account_statement():
-    """The statement that loads the logged-in account, built once: SQLAlchemy keeps its cache
-    key with it, which a statement built anew on every request has to work out again."""
-    return (select(User).where(User.id == bindparam("pk"))
+    """The statement that loads the logged-in account with its live session row, built once:
+    SQLAlchemy keeps its cache key with it, which a statement built anew on every request has to
+    work out again."""
+    return (select(User, LoginSession.last_seen_at)
+            .join(LoginSession, (LoginSession.user_id == User.id) & (LoginSession.id == bindparam("sid"))
+                  & LoginSession.ended_at.is_(None) & (LoginSession.expires_at > bindparam("now"))
+                  & (LoginSession.last_seen_at > bindparam("idle_since")))
+            .where(User.id == bindparam("pk"))
             .options(joinedload(User.unit).joinedload(Unit.department), joinedload(User.department)))
 
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    # Every page needs the account's unit and department (menus, scope): one query, not three.
+    # Every page needs the account's unit and department (menus, scope): one query, not three,
+    # and the same query checks that this browser's session was not ended (退出) or timed out.
     pk, _, fingerprint = (user_id or "").partition(":")
-    try:
-        pk = int(pk)
-    except ValueError:
+    sid = sessions.current_digest()
+    if not pk.isascii() or not pk.isdigit() or sid is None:
         return None
-    user = db.session.scalar(_account_statement(), {"pk": pk})
+    now = datetime.now()
+    row = db.session.execute(_account_statement(), {"pk": int(pk), "sid": sid, "now": now,
+                                                     "idle_since": now - sessions.idle()}).first()
     # A session from before the last password change or reset is over.
-    if user is None or password_fingerprint(user.password_hash) != fingerprint:
+    if row is None or password_fingerprint(row[0].password_hash) != fingerprint:
         return None
-    return user
+    sessions.touch(sid, row[1])
+    return row[0]
 
 
 def safe_next(target: str | None) -> str | None:
-    """Accept `next` only as a local path (no scheme, no host, no '//' or '\\' tricks)."""
-    if not target:
-        return None
-    target = target.strip()
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
-        return None
-    return target
+    """Accept `next` only as a local path (the same check as every other redirect target)."""
+    return target.strip() if is_local_url(target) else None
 
 
 #: The least time a failed login takes (above the slowest password check, scrypt's ~0.1 s).
 FAILED_LOGIN_SECONDS = 0.25
+
+
+#: Why the captcha appears although CAPTCHA_ENABLED is off (or why it is now compulsory).
+CAPTCHA_REQUIRED_REASON = "该账号或当前网络近期登录失败次数较多，为保护账号安全，请输入验证码"
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -66,17 +72,27 @@ def login():
     error, status = None, 200
     if form.validate_on_submit():
         username = form.username.data.strip()
-        captcha_error = captcha_code.check(form.captcha.data) if current_app.config["CAPTCHA_ENABLED"] else None
-        if captcha_error:
-            form.captcha.errors.append(captcha_error)
-            return render_template("auth/login.html", form=form, error=None)
+        gate = throttle.gate(username)
+        captcha_error = None
+        if current_app.config["CAPTCHA_ENABLED"] or gate.captcha_required or gate.wait_seconds:
+            captcha_error = captcha_code.check(form.captcha.data)
         started = time.perf_counter()
         user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
-        if throttle.blocked(username):
-            audit.record("login.rate_limited", user, f"用户名 {username}，登录失败次数过多被暂时锁定", actor=user)
+        # Refusals for the captcha or the delay come before the password is looked at, so they
+        # cost a guesser a solved image (or the wait) per guess; a solved captcha is never held.
+        if gate.wait_seconds and captcha_error:
+            audit.record("login.rate_limited", user,
+                         f"用户名 {username}，从同一网络连续登录失败，需等待{gate.wait_seconds}秒或输入验证码", actor=user)
             db.session.commit()
-            error, status = (f"登录失败次数过多，该账号或当前网络已被暂时锁定，请{throttle.lockout_minutes()}分钟后再试",
-                             429)
+            if (form.captcha.data or "").strip():
+                form.captcha.errors.append(captcha_error)
+            error, status = f"登录失败次数过多，请{gate.wait_seconds}秒后再试，或输入正确的验证码后登录", 429
+        elif captcha_error:
+            if gate.captcha_required:
+                audit.record("login.rate_limited", user, f"用户名 {username}，登录失败次数较多，需输入验证码",
+                             actor=user)
+                db.session.commit()
+            form.captcha.errors.append(captcha_error)
         elif not passwords.verify(user.password_hash if user else passwords.DUMMY_HASH, form.password.data) \
                 or user is None:
             # An unknown name costs the same hash as a wrong password, and every failure takes at
@@ -100,6 +116,7 @@ def login():
                                    .values(password_hash=passwords.hash_chosen(form.password.data)))
                 db.session.refresh(user)
             login_user(user)
+            throttle.record_success(username)
             user.last_login_at = datetime.now()
             audit.record("login.success", user, "", actor=user)
             db.session.commit()
@@ -107,14 +124,21 @@ def login():
                 flash("首次登录或密码已被重置，请先修改密码", "warning")
                 return redirect(url_for("auth.change_password"))
             return redirect(safe_next(request.args.get("next")) or url_for("admin.index"))
-    return render_template("auth/login.html", form=form, error=error), status
+    # Asked again after this attempt: the failure just counted may have made the captcha compulsory.
+    # Before a name is typed only the address's own failures can.
+    gate = throttle.gate(form.username.data or "")
+    required = gate.captcha_required or bool(gate.wait_seconds)
+    return render_template("auth/login.html", form=form, error=error,
+                           show_captcha=required or current_app.config["CAPTCHA_ENABLED"],
+                           captcha_reason=CAPTCHA_REQUIRED_REASON if required else None), status
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
     if current_user.is_authenticated:
         audit.record("logout", current_user, "", actor=current_user)
-        db.session.commit()
+    sessions.end()
+    db.session.commit()
     logout_user()
     return redirect(url_for("auth.login"))
 
@@ -141,6 +165,7 @@ def change_password():
 
 
 @bp.route("/captcha.png")
+@limiter.limit(lambda: current_app.config["CAPTCHA_RATE_LIMIT"])
 def captcha_image():
     response = make_response(captcha_code.new_image())
     response.mimetype = "image/png"

@@ -7,10 +7,11 @@ from .projects import Project, PROJECT_KINDS
 from .materials import Material, Education, WorkHistory, Attachment, ReviewRecord, MaterialState, STATE_LABELS
 from .jobs import ExportJob
 from .captcha import CaptchaChallenge
+from .sessions import LoginSession
 
 __all__ = [
     "Department", "Unit", "UnitRegistry", "User", "STAFF_ROLES", "SUB_PERMISSIONS",
     "DictItem", "DICT_KINDS", "AuditLog", "Project", "PROJECT_KINDS", "Material",
     "Education", "WorkHistory", "Attachment", "ReviewRecord", "MaterialState",
-    "STATE_LABELS", "ExportJob", "CaptchaChallenge",
+    "STATE_LABELS", "ExportJob", "CaptchaChallenge", "LoginSession",
 ]
