@@ -5,14 +5,16 @@ above EXPORT_BACKGROUND_THRESHOLD rows run as a background job with visible prog
 from __future__ import annotations
 
 import json
+import re
 import secrets
 import tempfile
 import threading
 from dataclasses import asdict, dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import IO, Any, Callable, Iterable
 from urllib.parse import quote
+from zipfile import ZIP_DEFLATED, ZipFile
 
 from flask import Flask, current_app
 from sqlalchemy import func, select
@@ -32,36 +34,98 @@ class Column:
     kind: str = "text"  # text | date | datetime | int
 
 
+#: Characters XML 1.0 does not allow (control characters other than tab, LF and CR, surrogates,
+#: U+FFFE/U+FFFF): openpyxl refuses a cell holding one, which would fail the whole export.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+#: Text starting with one of these is taken as a formula by spreadsheet programs (OWASP's CSV
+#: injection list, plus the full-width forms a Chinese input method types).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
+
+
 def write_xlsx(fileobj, title: str, columns: list[Column], rows: Iterable[Iterable[Any]],
                progress: Callable[[int], None] | None = None, every: int = 2000) -> int:
-    """Write rows to an .xlsx; cells typed by the column kind. Returns the row count."""
+    """Write rows to an .xlsx; cells typed by the column kind. Returns the row count.
+
+    Every workbook the system offers is written here, so text from users is made safe here:
+    characters a workbook cannot hold are dropped, and text that a spreadsheet would read as a
+    formula is written as a text cell."""
     # openpyxl (with lxml, about 10 MB) is imported when a workbook is written, not with this module.
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ERROR_CODES
     from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.writer.excel import ExcelWriter
+
+    def as_text(value: str):
+        # openpyxl writes "=..." as a formula and "#N/A" as an error: such values become explicit
+        # string cells, so the file holds no formula. quotePrefix (Excel's leading apostrophe, kept
+        # as a style instead of in the value) keeps the cell text when someone edits it in Excel;
+        # an apostrophe in the value itself would alter names, phone numbers such as +86… and
+        # anything read back from the file.
+        cell = WriteOnlyCell(ws, value=value)
+        cell.data_type = "s"
+        cell.quotePrefix = True
+        return cell
+
+    def safe(value):
+        if not isinstance(value, str):
+            return value
+        if _NOT_XML.search(value):
+            value = _NOT_XML.sub("", value)
+        if value.startswith(_FORMULA_START) or value in ERROR_CODES:
+            return as_text(value)
+        return value
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(title[:31])
-    for i, col in enumerate(columns, 1):
-        ws.column_dimensions[_letter(i)].width = col.width
-    ws.freeze_panes = "A2"
-    header = []
-    font, fill, centred = Font(bold=True), PatternFill("solid", fgColor="DDEBF7"), Alignment(horizontal="center")
-    for col in columns:
-        cell = WriteOnlyCell(ws, value=col.header)
-        cell.font, cell.fill, cell.alignment = font, fill, centred
-        header.append(cell)
-    ws.append(header)
-    # date / datetime values become date cells with openpyxl's own yyyy-mm-dd formats, numbers
-    # stay numbers; no per-cell objects are built (they would double the time of a large export).
-    n = 0
-    for row in rows:
-        ws.append(row)
-        n += 1
-        if progress and n % every == 0:
-            progress(n)
-    wb.save(fileobj)
+    try:
+        for i, col in enumerate(columns, 1):
+            ws.column_dimensions[_letter(i)].width = col.width
+        ws.freeze_panes = "A2"
+        header = []
+        font, fill, centred = Font(bold=True), PatternFill("solid", fgColor="DDEBF7"), Alignment(horizontal="center")
+        for col in columns:
+            cell = WriteOnlyCell(ws, value=col.header)
+            cell.font, cell.fill, cell.alignment = font, fill, centred
+            header.append(cell)
+        ws.append(header)
+        # date / datetime values become date cells with openpyxl's own yyyy-mm-dd formats, numbers
+        # stay numbers; a cell object is built only for text that needs one (one per value would
+        # double the time of a large export).
+        n = 0
+        for row in rows:
+            ws.append([safe(v) for v in row])
+            n += 1
+            if progress and n % every == 0:
+                progress(n)
+        # What Workbook.save does, with the archive closed here when saving fails (left to the
+        # garbage collector, it would later write to a file already closed and discarded).
+        with ZipFile(fileobj, "w", ZIP_DEFLATED, allowZip64=True) as archive:
+            ExcelWriter(wb, archive).save()
+    except BaseException:
+        _discard_spool(ws)
+        raise
     return n
+
+
+def _discard_spool(ws) -> None:
+    """Remove the rows openpyxl has spooled to a temporary file: after a failed write nothing
+    would delete it before the process ends, and it holds personal data."""
+    from openpyxl.worksheet._writer import ALL_TEMP_FILES
+
+    writer = getattr(ws, "_writer", None)
+    if writer is None or not isinstance(getattr(writer, "out", None), str):
+        return
+    # The row generator first: it closes its element in the stream the writer then closes.
+    for stream in (getattr(ws, "_rows", None), writer):
+        try:
+            if stream is not None:
+                stream.close()
+        except Exception:  # the half-written XML is thrown away anyway
+            pass
+    Path(writer.out).unlink(missing_ok=True)
+    if writer.out in ALL_TEMP_FILES:
+        ALL_TEMP_FILES.remove(writer.out)
 
 
 def _letter(i: int) -> str:
@@ -217,15 +281,22 @@ def export_materials_to(fileobj, user, f: ExportFilters, progress=None) -> int:
                       progress=progress, every=PROGRESS_EVERY)
 
 
-def export_materials_file(user, f: ExportFilters) -> tuple[Path, int]:
-    """Write the workbook to a temporary file (spooled by openpyxl) and return its path."""
-    tmp = tempfile.NamedTemporaryFile(prefix="zc-export-", suffix=".xlsx", delete=False)
-    tmp.close()
-    n = export_materials_to(tmp.name, user, f)
-    audit.record("export.materials", None, f"导出汇总表 {n} 行；条件 {json.dumps(f.as_args(), ensure_ascii=False)}",
-                 actor=user)
-    db.session.commit()
-    return Path(tmp.name), n
+def export_materials_file(user, f: ExportFilters) -> tuple[IO[bytes], int]:
+    """The workbook in an anonymous temporary file, at its start, for the response to stream.
+
+    The file has no name on disk: the personal data in it is gone once it is closed, after the
+    response, when the client goes away or when writing fails."""
+    tmp = tempfile.TemporaryFile(prefix="zc-export-", suffix=".xlsx")
+    try:
+        n = export_materials_to(tmp, user, f)
+        audit.record("export.materials", None,
+                     f"导出汇总表 {n} 行；条件 {json.dumps(f.as_args(), ensure_ascii=False)}", actor=user)
+        db.session.commit()
+        tmp.seek(0)
+    except BaseException:
+        tmp.close()
+        raise
+    return tmp, n
 
 
 # --- background jobs ------------------------------------------------------------------------
@@ -282,11 +353,13 @@ def _run_job(app: Flask, job_id: int) -> None:
             f = ExportFilters(**{k: (date.fromisoformat(v) if k.startswith("date_") else v)
                                  for k, v in json.loads(job.params).items()})
             # The rows are read again through the owner's scope at run time.
-            n = export_materials_to(str(export_dir / stored), user, f, progress=progress)
+            with open(export_dir / stored, "wb") as out:
+                n = export_materials_to(out, user, f, progress=progress)
             job = db.session.get(ExportJob, job_id)
             job.status, job.done, job.total, job.stored_name = "done", n, n, stored
             job.finished_at = datetime.now()
         except Exception as exc:  # reported on the job page, never lost silently
+            (export_dir / stored).unlink(missing_ok=True)
             db.session.rollback()
             job = db.session.get(ExportJob, job_id)
             job.status, job.error = "failed", f"{type(exc).__name__}: {exc}"

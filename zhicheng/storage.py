@@ -2,7 +2,9 @@
 generated name, read back only by callers that have already checked permission."""
 from __future__ import annotations
 
+import re
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,8 +46,44 @@ def save_upload(file: FileStorage, *, allowed=("pdf", "jpg", "png"), max_bytes: 
         raise UploadError(f"文件格式不正确，只能上传{names}文件（按文件内容识别）")
     stored = f"{secrets.token_hex(16)}.{kind.extension}"
     (_dir() / stored).write_bytes(data)
-    original = (file.filename or f"附件.{kind.extension}").replace("/", "_").replace("\\", "_")[-200:]
+    original = name_for_type(file.filename or "附件", kind.extension)
     return StoredFile(stored, original, ALLOWED[kind.extension], len(data))
+
+
+#: Extensions a file name may keep for each type found from the content; the first is the one given.
+EXTENSIONS = {"pdf": (".pdf",), "jpg": (".jpg", ".jpeg"), "png": (".png",)}
+_EXTENSION_LIKE = re.compile(r"\.[A-Za-z0-9]{1,8}")
+
+
+def name_for_type(name: str, kind: str) -> str:
+    """`name` ending in `kind`'s extension: another extension (a PDF called poly.html) is
+    replaced, a missing one added, so a download never opens as something else."""
+    name = name.replace("/", "_").replace("\\", "_").strip()
+    extensions = EXTENSIONS.get(kind, (f".{kind}",))
+    dot = name.rfind(".")
+    suffix = name[dot:] if dot >= 0 else ""
+    if _EXTENSION_LIKE.fullmatch(suffix):
+        if suffix.lower() in extensions:
+            return name[:dot][:200 - len(suffix)] + suffix
+        name = name[:dot]
+    stem = name.strip(" .") or "附件"
+    return stem[:200 - len(extensions[0])] + extensions[0]
+
+
+def served_as(original_name: str, stored_name: str, mime: str, fallback: str = "attachment") -> tuple[str, str, str]:
+    """(Content-Type, file name, ASCII file name) to send an upload with. The type is the one
+    found from the content at upload (the stored name's extension), whatever the uploader
+    named the file, so rows saved before names followed the type are sent right too."""
+    kind = stored_name.rpartition(".")[2].lower()
+    if kind not in ALLOWED:
+        kind = next((k for k, v in ALLOWED.items() if v == mime), None)
+    if kind is None:
+        return "application/octet-stream", name_for_type(original_name, "bin"), f"{fallback}.bin"
+    name = name_for_type(original_name, kind)
+    stem, _, ext = name.rpartition(".")
+    ascii_stem = re.sub(r"[^A-Za-z0-9._-]+", "_", unicodedata.normalize("NFKD", stem)
+                        .encode("ascii", "ignore").decode()).strip("._-")
+    return ALLOWED[kind], name, f"{ascii_stem or fallback}.{ext}"
 
 
 def path_of(stored_name: str) -> Path:

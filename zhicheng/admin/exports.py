@@ -1,6 +1,8 @@
 """导出汇总表: filter, preview, download (or a background job for a large export)."""
 from __future__ import annotations
 
+import os
+
 from flask import Response, abort, flash, redirect, request, send_file, url_for
 from flask_admin import expose
 from flask_login import current_user
@@ -85,12 +87,13 @@ class ExportView(GuardedView):
             job = start_export_job(current_user, f, total)
             flash(f"共 {total} 条记录，已转入后台导出，完成后可在本页下载", "info")
             return redirect(url_for(".job", id=job.id))
-        path, _n = export_materials_file(current_user, f)
         ascii_name, display = export_filename(current_user, f)
-        response = send_file(path, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        workbook, _n = export_materials_file(current_user, f)
+        # Streamed in chunks from the unnamed file, which the response closes when it is done.
+        response = send_file(workbook, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                              as_attachment=True, download_name=ascii_name)
+        response.content_length = os.fstat(workbook.fileno()).st_size
         response.headers["Content-Disposition"] = content_disposition(ascii_name, display)
-        response.call_on_close(lambda: path.unlink(missing_ok=True))
         return response
 
     def _job(self, job_id: int) -> ExportJob:

@@ -15,6 +15,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import joinedload, load_only, object_session, selectinload
 
 from .. import scope, storage
+from ..exporting import content_disposition
 from ..extensions import db
 from ..models import Attachment, Material, Project, ReviewRecord, STATE_LABELS
 from .base import ScopedModelView, row_url
@@ -229,7 +230,8 @@ class MaterialListView(RequestFilterOptions, ScopedModelView):
 
     @expose("/attachment/<int:attachment_id>")
     def attachment_view(self, attachment_id: int):
-        """附件 download: through scope.attachments and this list's own rows; original name kept."""
+        """附件 download: through scope.attachments and this list's own rows; the original name is
+        kept but its extension follows the type found from the content."""
         att = db.session.scalar(select(Attachment).where(Attachment.id == attachment_id,
                                                          scope.attachments(current_user)))
         if att is None:
@@ -241,7 +243,12 @@ class MaterialListView(RequestFilterOptions, ScopedModelView):
             abort(404)
         if not path.is_file():
             abort(404)
-        return send_file(path, mimetype=att.mime, as_attachment=True, download_name=att.original_name)
+        mimetype, name, ascii_name = storage.served_as(att.original_name, att.stored_name, att.mime,
+                                                       fallback=f"attachment-{att.id}")
+        response = send_file(path, mimetype=mimetype, as_attachment=True, download_name=ascii_name)
+        response.headers["Content-Disposition"] = content_disposition(ascii_name, name)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
 
 
 def review_records_of(material: Material) -> list[ReviewRecord]:
