@@ -19,6 +19,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+# In-process exports only: PostgreSQL's required settings get values for this run.
+os.environ.setdefault("SECRET_KEY", "bench-export-in-process")
+os.environ.setdefault("BASE_URL", "http://localhost")
 
 
 def child(rows: int) -> None:

@@ -19,6 +19,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("CAPTCHA_ENABLED", "0")
+# In-process requests only: PostgreSQL's required settings get values for this run.
+os.environ.setdefault("SECRET_KEY", "bench-lists-in-process")
+os.environ.setdefault("BASE_URL", "http://localhost")
 os.environ.setdefault("LOGIN_RATE_LIMIT", "1000 per minute")
 
 from flask_admin import Admin, AdminIndexView  # noqa: E402

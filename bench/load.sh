@@ -21,6 +21,9 @@ mkdir -p "$OUT"
 .venv/bin/pip install -q -e '.[bench]' >/dev/null
 export RATELIMIT_STORAGE_URI=${RATELIMIT_STORAGE_URI:-redis://127.0.0.1:6379/0}
 export CAPTCHA_ENABLED=0
+# PostgreSQL needs a shared SECRET_KEY and the public BASE_URL: here the loopback server itself.
+export SECRET_KEY=${SECRET_KEY:-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')}
+export BASE_URL=${BASE_URL:-http://127.0.0.1:$PORT}
 # The reviewer accounts of the city data; on PostgreSQL the tables are vacuumed first, as
 # autovacuum would have done (earlier runs leave dead rows behind; autovacuum may be off).
 export LOAD_REVIEWERS=$(.venv/bin/python - <<'PY'

@@ -30,14 +30,18 @@ MESSAGES = {
 OUT_OF_RANGE = "请求中的数字超出允许的范围，或含有不能保存的字符，请检查后重试"
 
 
+def _bare_page(code: int, message: str):
+    body = (f'<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>{code}</title>'
+            f"<h1>{code}</h1><p>{escape(message)}</p></html>")
+    return body, code, {"Content-Type": "text/html; charset=utf-8"}
+
+
 def _page(code: int, message: str):
     try:
         return render_template("errors/error.html", code=code, message=message), code
-    except Exception:  # the frame itself failed (e.g. a refused Host header): a page without it
+    except Exception:  # the frame itself failed to render: the message without it
         current_app.logger.exception("error page %s could not be rendered", code)
-        body = (f'<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>{code}</title>'
-                f"<h1>{code}</h1><p>{escape(message)}</p></html>")
-        return body, code, {"Content-Type": "text/html; charset=utf-8"}
+        return _bare_page(code, message)
 
 
 def register_error_handlers(app):
@@ -47,10 +51,7 @@ def register_error_handlers(app):
             return e
         if isinstance(e, SecurityError):
             # A Host header outside TRUSTED_HOSTS: no URL can be built for it, so no frame.
-            message = "请求的主机名不受信任"
-            body = (f'<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>400</title>'
-                    f"<h1>400</h1><p>{message}</p></html>")
-            return body, 400, {"Content-Type": "text/html; charset=utf-8"}
+            return _bare_page(400, "请求的主机名不受信任")
         return _page(e.code, MESSAGES.get(e.code) or MESSAGES[500 if e.code >= 500 else 400])
 
     @app.errorhandler(CSRFError)
