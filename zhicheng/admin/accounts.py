@@ -26,7 +26,7 @@ from ..exporting import Column, content_disposition, write_xlsx
 from ..extensions import db
 from ..models import DICT_KINDS, AuditLog, Department, DictItem, Unit, UnitRegistry, User
 from ..models.accounts import STAFF_ROLES, SUB_PERMISSIONS
-from ..validators import ValidationError, check_id_card, check_mobile, check_username, check_uscc
+from ..validators import ValidationError, check_id_card, check_mobile, check_phone, check_username, check_uscc
 from .base import GuardedView, ScopedModelView
 
 CAT_UNIT = "后台管理"
@@ -36,7 +36,6 @@ OTP_NOTICE = "请将初始密码告知使用人，首次登录须修改密码"
 BATCH_TOKEN_MAX_AGE = 15 * 60
 
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
-_LANDLINE = re.compile(r"0\d{2,3}-?\d{7,8}(-\d{1,6})?")
 
 
 # --- field checks (messages appear next to the field) ---
@@ -50,16 +49,12 @@ def _mobile(form, field):
 
 
 def _contact_phone(form, field):
-    value = re.sub(r"\s", "", field.data or "")
-    if not value:
-        return
-    if _LANDLINE.fullmatch(value):
-        field.data = value
+    if not (field.data or "").strip():
         return
     try:
-        field.data = check_mobile(value)
-    except ValidationError:
-        raise FieldError("联系电话格式不正确，应为手机号或带区号的固定电话（如0571-87654321）") from None
+        field.data = check_phone(field.data)
+    except ValidationError as e:
+        raise FieldError(str(e)) from None
 
 
 def _email(form, field):

@@ -18,6 +18,7 @@ from .. import scope, storage
 from ..exporting import content_disposition
 from ..extensions import db
 from ..models import Attachment, Material, Project, ReviewRecord, STATE_LABELS
+from ..validators import ascii_digits
 from .base import ScopedModelView, row_url
 
 
@@ -136,11 +137,12 @@ class MaterialListView(RequestFilterOptions, ScopedModelView):
         return query
 
     # A search term that is a whole 身份证号 or 编号 is an exact, indexed lookup, not a LIKE scan.
-    _EXACT_SEARCH = ((re.compile(r"\d{17}[\dXx]"), Material.id_card, str.upper),
-                     (re.compile(r"\d{4}-\d{3}-\d{7}"), Material.number, str))
+    # Both are stored in ASCII: a term typed in full-width digits is looked up in ASCII.
+    _EXACT_SEARCH = ((re.compile(r"[0-9]{17}[0-9Xx]"), Material.id_card, str.upper),
+                     (re.compile(r"[0-9]{4}-[0-9]{3}-[0-9]{7}"), Material.number, str))
 
     def _apply_search(self, query, count_query, joins, count_joins, search):
-        term = search.strip()
+        term = ascii_digits(search.replace("－", "-")).strip()
         for pattern, column, normalise in self._EXACT_SEARCH:
             if pattern.fullmatch(term):
                 query = query.filter(column == normalise(term))

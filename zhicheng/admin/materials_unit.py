@@ -127,7 +127,8 @@ class ManageMaterialsView(ApplicantListView):
         if form.validate_on_submit():
             try:
                 update_material(current_user, material, form.to_input(), self._uploads(form),
-                                [int(i) for i in request.form.getlist("remove_attachment") if i.isdigit()])
+                                [int(i) for i in request.form.getlist("remove_attachment")
+                                 if i.isascii() and i.isdigit()])
             except UploadFailed as e:
                 self._upload_error(form, e)
             except WorkflowError as e:
