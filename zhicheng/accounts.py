@@ -284,6 +284,7 @@ def import_unit_registry(actor: User, rows) -> list[dict]:
     or the code already appeared earlier in the same file; a code already in the registry is
     updated with the file's legal representative and name. Returns one report entry per row.
     """
+    from . import textcheck
     from .models import UnitRegistry
     from .validators import check_uscc
     existing = {r.uscc: r for r in db.session.scalars(select(UnitRegistry))}
@@ -303,6 +304,8 @@ def import_unit_registry(actor: User, rows) -> list[dict]:
                 raise ValidationError("缺少法定代表人")
             if not name:
                 raise ValidationError("缺少单位名称")
+            textcheck.check(rep, "法定代表人")
+            textcheck.check(name, "单位名称")
             if len(rep) > 50 or len(name) > 200:
                 raise ValidationError("法定代表人或单位名称过长")
             if code in seen:

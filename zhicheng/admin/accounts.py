@@ -14,7 +14,6 @@ from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import (BooleanEqualFilter, DateTimeBetweenFilter, FilterEqual,
                                               FilterLike)
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import false, select, true
 from wtforms import BooleanField, IntegerField, SelectField, StringField
@@ -24,6 +23,7 @@ from wtforms.validators import ValidationError as FieldError
 from .. import accounts, audit, scope
 from ..exporting import Column, content_disposition, write_xlsx
 from ..extensions import db
+from ..forms import Form
 from ..models import DICT_KINDS, AuditLog, Department, DictItem, Unit, UnitRegistry, User
 from ..models.accounts import STAFF_ROLES, SUB_PERMISSIONS
 from ..validators import ValidationError, check_id_card, check_mobile, check_phone, check_username, check_uscc
@@ -99,7 +99,7 @@ def _flags_of(form, labels: dict) -> dict:
     return {key: bool(form[key].data) for key in labels if key in form}
 
 
-class SubAccountBase(FlaskForm):
+class SubAccountBase(Form):
     real_name = StringField("姓名", validators=[InputRequired("请填写姓名"), Length(max=50, message="姓名过长")])
     phone = StringField("手机", validators=[Optional(), _mobile])
     email = StringField("电子邮箱", validators=[Length(max=120, message="电子邮箱过长"), _email])
@@ -114,7 +114,7 @@ SubAccountForm = _with_flags(SubAccountBase, SUB_PERMISSIONS)
 SubAccountAddForm = _with_flags(SubAccountAddBase, SUB_PERMISSIONS)
 
 
-class BatchBase(FlaskForm):
+class BatchBase(Form):
     count = IntegerField("新增数量", validators=[
         InputRequired("请填写新增数量"),
         NumberRange(1, accounts.MAX_BATCH, f"新增数量应为1至{accounts.MAX_BATCH}之间的整数")])
@@ -123,7 +123,7 @@ class BatchBase(FlaskForm):
 BatchForm = _with_flags(BatchBase, SUB_PERMISSIONS)
 
 
-class UnitInfoForm(FlaskForm):
+class UnitInfoForm(Form):
     name = StringField("单位全称", validators=[InputRequired("请填写单位全称"), Length(max=200, message="单位全称过长")])
     legal_rep = StringField("法定代表人", validators=[InputRequired("请填写法定代表人"), Length(max=50)])
     contact_name = StringField("联系人", validators=[Length(max=50, message="联系人过长")])
@@ -133,13 +133,13 @@ class UnitInfoForm(FlaskForm):
     nature = SelectField("单位性质", choices=[], validate_choice=False)
 
 
-class OwnInfoForm(FlaskForm):
+class OwnInfoForm(Form):
     real_name = StringField("姓名", validators=[InputRequired("请填写姓名"), Length(max=50, message="姓名过长")])
     phone = StringField("手机", validators=[Optional(), _mobile])
     email = StringField("电子邮箱", validators=[Length(max=120), _email])
 
 
-class StaffBase(FlaskForm):
+class StaffBase(Form):
     department_id = SelectField("所在部门", coerce=int, validate_choice=False)
     real_name = StringField("姓名", validators=[InputRequired("请填写姓名"), Length(max=50, message="姓名过长")])
     phone = StringField("手机", validators=[Optional(), _mobile])
@@ -154,13 +154,13 @@ StaffForm = _with_flags(StaffBase, STAFF_ROLES)
 StaffAddForm = _with_flags(StaffAddBase, STAFF_ROLES)
 
 
-class DepartmentForm(FlaskForm):
+class DepartmentForm(Form):
     name = StringField("部门名称", validators=[InputRequired("请填写部门名称"), Length(max=100, message="部门名称过长")])
     parent_id = SelectField("上级部门", coerce=int, validate_choice=False)
     accepts_registration = BooleanField("接受单位注册（可被选为归口部门）", default=True)
 
 
-class RegistryImportForm(FlaskForm):
+class RegistryImportForm(Form):
     pass
 
 

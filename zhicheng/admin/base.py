@@ -12,6 +12,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 
 from ..errors import OUT_OF_RANGE
 from ..extensions import db
+from ..forms import AdminForm
 from ..security import parse_id
 from .converters import ModelConverter
 
@@ -195,6 +196,7 @@ class ScopedModelView(GuardMixin, ModelView):
     can_view_details = True
     can_export = False
     list_template = "admin/zc_list.html"
+    form_base_class = AdminForm
     model_form_converter = ModelConverter
 
     def __init__(self, model, session=None, **kwargs):

@@ -3,15 +3,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import (BooleanField, FieldList, FileField, Form, FormField, MultipleFileField, SelectField,
-                     StringField, TextAreaField)
+from wtforms import (BooleanField, FieldList, FileField, FormField, MultipleFileField, SelectField, StringField,
+                     TextAreaField)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import DateInput
 
 from .. import validators as v
 from ..extensions import db
+from ..forms import Form, RowForm
 from ..materials import BASIC_FIELDS, EDUCATION_FIELDS, WORK_FIELDS, MaterialInput
 from ..models import DictItem
 
@@ -59,7 +59,7 @@ def _in_choices(message):
 
 # --- 申报材料 ----------------------------------------------------------------------------
 
-class _Row(Form):
+class _Row(RowForm):
     """One row of a table tab; an entirely blank row is ignored (not an error)."""
 
     required: tuple[str, ...] = ()
@@ -119,7 +119,7 @@ TABS = (
 )
 
 
-class MaterialFormBase(FlaskForm):
+class MaterialFormBase(Form):
     name = StringField("姓名", [DataRequired("请填写姓名"), Length(max=50, message="姓名不超过50个字")],
                        filters=[_strip])
     gender = SelectField("性别", choices=[("", "请选择"), ("男", "男"), ("女", "女")],
@@ -212,7 +212,7 @@ def material_form(material=None, load: bool = False) -> MaterialFormBase:
 
 # --- 上报 / 退回 / 修改归口部门 ------------------------------------------------------------
 
-class SubmitForm(FlaskForm):
+class SubmitForm(Form):
     operator_name = StringField("操作人姓名", [DataRequired("请填写操作人姓名"), Length(max=50)], filters=[_strip])
     operator_phone = StringField("联系电话", [DataRequired("请填写联系电话")], filters=[_strip])
 
@@ -223,7 +223,7 @@ class SubmitForm(FlaskForm):
             raise ValidationError(str(e)) from None
 
 
-class ReturnForm(FlaskForm):
+class ReturnForm(Form):
     reason = TextAreaField("退回理由", [DataRequired("请填写退回理由"), Length(max=2000, message="退回理由不超过2000字")],
                            filters=[_strip])
 
@@ -235,7 +235,7 @@ def _int_or_zero(value) -> int:
         return 0
 
 
-class ChangeDepartmentForm(FlaskForm):
+class ChangeDepartmentForm(Form):
     department = SelectField("新归口部门", coerce=_int_or_zero, validate_choice=False)
     confirm = BooleanField("我已知晓：修改归口部门后，所有已上报的材料将立即退回到“待上报”状态")
 

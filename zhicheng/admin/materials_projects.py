@@ -6,7 +6,6 @@ from datetime import date
 from flask import has_request_context, abort, flash, g, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import IntEqualFilter
-from flask_admin.form import BaseForm
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
@@ -16,6 +15,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from .. import scope
 from ..extensions import db
+from ..forms import AdminForm
 from ..materials import project_kinds_for, visible_project
 from ..models import Department, Material, MaterialState, Project
 from ..models.projects import PROJECT_KINDS
@@ -42,7 +42,7 @@ class _YearField(IntegerField):
             raise ValueError("年份应为四位数字") from None
 
 
-class ProjectForm(BaseForm):
+class ProjectForm(AdminForm):
     name = StringField("项目名称", [DataRequired("请填写项目名称"), Length(max=200, message="项目名称不超过200个字")],
                        filters=[_strip])
     kind = SelectField("类别", choices=list(PROJECT_KINDS.items()), validate_choice=False)

@@ -1,16 +1,17 @@
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
+from ..forms import Form
 
-class LoginForm(FlaskForm):
+
+class LoginForm(Form):
     username = StringField("用户名", validators=[DataRequired("请输入用户名"), Length(max=64)])
     password = PasswordField("密码", validators=[DataRequired("请输入密码"), Length(max=128)])
     captcha = StringField("验证码", validators=[Length(max=10)])
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     old_password = PasswordField("原密码")
     new_password = PasswordField("新密码", validators=[DataRequired("请输入新密码")])
     confirm = PasswordField("确认新密码", validators=[DataRequired("请再次输入新密码")])
@@ -23,7 +24,7 @@ def _int_or_none(value):
         return None
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(Form):
     """单位注册. Field checks live in zhicheng.registration; the form only carries the values."""
 
     uscc = StringField("机构代码", render_kw={"maxlength": 18, "autocomplete": "off"})
@@ -38,11 +39,11 @@ class RegisterForm(FlaskForm):
     legacy_reason = TextAreaField("旧代码说明", render_kw={"rows": 2, "maxlength": 500})
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(Form):
     username = StringField("用户名", validators=[DataRequired("请输入用户名"), Length(max=64)])
     email = StringField("电子邮箱", validators=[DataRequired("请输入注册时填写的电子邮箱"), Length(max=120)])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     new_password = PasswordField("新密码", validators=[DataRequired("请输入新密码")])
     confirm = PasswordField("确认新密码", validators=[DataRequired("请再次输入新密码")])

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from sqlalchemy import ForeignKey, Index, String, Text, event, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .. import textcheck  # noqa: F401  (its before_flush check covers every model's text columns)
 from ..extensions import db
 from .accounts import User
 from .org import Department, Unit
