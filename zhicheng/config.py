@@ -87,6 +87,11 @@ class Config:
         self.PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
         self.EXPORT_BACKGROUND_THRESHOLD = int(os.environ.get("EXPORT_BACKGROUND_THRESHOLD", "20000"))
         self.MAX_CONTENT_LENGTH = 30 * 1024 * 1024
+        # What one 申报材料 may hold: rows of each table (学历学位, 工作经历), attachments, and their
+        # bytes in all. Beyond them the material is refused with a message; they also bound its PDF.
+        self.MAX_ROWS_PER_TABLE = int(os.environ.get("MAX_ROWS_PER_TABLE", "30"))
+        self.MAX_ATTACHMENTS_PER_MATERIAL = int(os.environ.get("MAX_ATTACHMENTS_PER_MATERIAL", "20"))
+        self.MAX_ATTACHMENT_MB_PER_MATERIAL = int(os.environ.get("MAX_ATTACHMENT_MB_PER_MATERIAL", "40"))
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", False)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask import current_app
 from sqlalchemy import select, update
 from werkzeug.datastructures import FileStorage
 
@@ -26,6 +27,10 @@ WORK_FIELDS = ("start_date", "end_date", "employer", "post", "duty")
 
 REVIEW_FORM_MAX = 4 * storage.MB
 SCAN_MAX = 4 * storage.MB
+#: 专业技术工作业绩, in characters: with the row and attachment caps (config MAX_ROWS_PER_TABLE,
+#: MAX_ATTACHMENTS_PER_MATERIAL, MAX_ATTACHMENT_MB_PER_MATERIAL) it bounds what one material
+#: costs to store and to print.
+ACHIEVEMENTS_MAX = 20000
 
 
 def assign_number(material: Material) -> str:
@@ -92,6 +97,51 @@ def check_can_fill(user, project: Project, today: date | None = None) -> None:
     if not project.is_open(today):
         raise WorkflowError(
             f"项目“{project.name}”申报时间为{project.start_date}至{project.end_date}，当前不在申报时间内，不能填写材料")
+
+
+def check_size(data: MaterialInput) -> None:
+    """The caps the form shows next to its fields, for callers that do not go through it."""
+    cap = current_app.config["MAX_ROWS_PER_TABLE"]
+    for label, rows in (("学历学位", data.educations), ("工作经历", data.work_histories)):
+        if len(rows) > cap:
+            raise WorkflowError(f"{label}最多填写{cap}行")
+    if len(data.basic.get("achievements") or "") > ACHIEVEMENTS_MAX:
+        raise WorkflowError(f"专业技术工作业绩不超过{ACHIEVEMENTS_MAX}字")
+
+
+def _uploading(uploads: list[Upload]) -> list[Upload]:
+    return [up for up in uploads if up.file and up.file.filename]
+
+
+def _check_attachment_count(kept: list[Attachment], uploads: list[Upload]) -> None:
+    """Before anything is written: the material keeps `kept` and gets `uploads` (a new 评审表
+    replaces the old one)."""
+    if not uploads:
+        return
+    cap = current_app.config["MAX_ATTACHMENTS_PER_MATERIAL"]
+    if any(up.kind == "review_form" for up in uploads):
+        kept = [a for a in kept if a.kind != "review_form"]
+    if len(kept) + len(uploads) > cap:
+        kind = "scan" if any(up.kind == "scan" for up in uploads) else "review_form"
+        raise UploadFailed(kind, f"每份材料最多{cap}个附件（已有{len(kept)}个，本次上传{len(uploads)}个），"
+                                 "请删除不需要的附件后再上传")
+
+
+def _check_attachment_bytes(kept: list[Attachment], stored: list[tuple[str, storage.StoredFile]]) -> None:
+    """After the uploads are stored (their sizes known): the material's total."""
+    if not stored:
+        return
+    cap = current_app.config["MAX_ATTACHMENT_MB_PER_MATERIAL"] * storage.MB
+    if any(kind == "review_form" for kind, _ in stored):
+        kept = [a for a in kept if a.kind != "review_form"]
+    if sum(a.size for a in kept) + sum(sf.size for _, sf in stored) > cap:
+        kind = "scan" if any(k == "scan" for k, _ in stored) else "review_form"
+        raise UploadFailed(kind, f"每份材料的附件合计不能超过{_megabytes(cap)}"
+                                 f"（已有{_megabytes(sum(a.size for a in kept))}），请删除不需要的附件或压缩后再上传")
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / storage.MB:.1f}".removesuffix(".0") + "M"
 
 
 def store_uploads(uploads: list[Upload]) -> list[tuple[str, storage.StoredFile]]:
@@ -164,8 +214,12 @@ def create_material(user, project: Project, data: MaterialInput, uploads: list[U
     check_can_fill(user, project, today)
     if user.unit_id is None:
         raise WorkflowError("只有单位用户和工作账号可以填写材料")
-    stored = store_uploads(list(uploads))
+    check_size(data)
+    uploads = _uploading(list(uploads))
+    _check_attachment_count([], uploads)
+    stored = store_uploads(uploads)
     try:
+        _check_attachment_bytes([], stored)
         material = Material(project=project, unit_id=user.unit_id, creator_id=user.id)
         _apply(material, data)
         _attach(material, stored)
@@ -187,11 +241,16 @@ def update_material(user, material: Material, data: MaterialInput, uploads: list
     if not user.can("perm_fill"):
         raise WorkflowError("没有填写材料的权限")
     ensure_editable(material)
-    stored = store_uploads(list(uploads))
+    check_size(data)
+    remove = {int(i) for i in remove_attachment_ids}
+    kept = [a for a in material.attachments if a.id not in remove]
+    uploads = _uploading(list(uploads))
+    _check_attachment_count(kept, uploads)
+    stored = store_uploads(uploads)
     try:
-        remove = {int(i) for i in remove_attachment_ids}
+        _check_attachment_bytes(kept, stored)
         obsolete = [a.stored_name for a in material.attachments if a.id in remove]
-        material.attachments = [a for a in material.attachments if a.id not in remove]
+        material.attachments = kept
         _apply(material, data)
         obsolete += _attach(material, stored)
         _claim(material)

@@ -3,16 +3,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask import current_app
 from sqlalchemy import select
 from wtforms import (BooleanField, FieldList, FileField, FormField, MultipleFileField, SelectField, StringField,
                      TextAreaField)
+from wtforms.utils import unset_value
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import DateInput
 
 from .. import validators as v
 from ..extensions import db
 from ..forms import Form, RowForm
-from ..materials import BASIC_FIELDS, EDUCATION_FIELDS, WORK_FIELDS, MaterialInput
+from ..materials import ACHIEVEMENTS_MAX, BASIC_FIELDS, EDUCATION_FIELDS, WORK_FIELDS, MaterialInput
 from ..models import DictItem
 
 
@@ -102,6 +104,37 @@ class WorkRow(_Row):
     duty = StringField("工作内容", [Length(max=200, message="不超过200个字")], filters=[_strip])
 
 
+#: Blank rows a table may post beyond its cap (rows added and left empty are ignored, not counted).
+BLANK_ROWS_ALLOWED = 10
+
+
+class RowList(FieldList):
+    """The rows of a table tab: at most MAX_ROWS_PER_TABLE filled in (config), else a message
+    above the table and nothing saved. Rows posted beyond the cap and a few blank ones are not
+    even read: a form of thousands of rows costs no more than one at the cap."""
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        self.cap = current_app.config["MAX_ROWS_PER_TABLE"]
+        posted = len(set(self._extract_indices(self.name, formdata))) if formdata else 0
+        # Only when reading a request: a material stored before the cap still opens with every row.
+        self.max_entries = self.cap + BLANK_ROWS_ALLOWED if formdata else None
+        self.overflow = posted > self.cap + BLANK_ROWS_ALLOWED
+        super().process(formdata, data, extra_filters)
+
+    def filled_rows(self) -> int:
+        return sum(1 for row in self.entries if not row.form.is_blank())
+
+    def validate(self, form, extra_validators=()):
+        super().validate(form, extra_validators)
+        if self.overflow or self.filled_rows() > self.cap:
+            self.errors.append(f"{self.label.text}最多填写{self.cap}行，请删减后再保存")
+        return not self.errors
+
+    def table_errors(self) -> list[str]:
+        """The messages about the table as a whole (the others are the rows', shown in them)."""
+        return [e for e in self.errors if isinstance(e, str)]
+
+
 # (field, dictionary kind, label, required)
 DICT_FIELDS = (
     ("series", "series", "申报系列", True),
@@ -130,9 +163,10 @@ class MaterialFormBase(Form):
     work_start_date = ChineseDateField("参加工作时间", [InputRequired("请填写参加工作时间"), _not_future])
     current_major = StringField("现从事专业", [Length(max=100, message="不超过100个字")], filters=[_strip])
     current_title = StringField("现任职务", [Length(max=100, message="不超过100个字")], filters=[_strip])
-    educations = FieldList(FormField(EducationRow), label="学历学位", min_entries=1)
-    work_histories = FieldList(FormField(WorkRow), label="工作经历", min_entries=1)
-    achievements = TextAreaField("专业技术工作业绩", [Length(max=20000, message="不超过20000字")],
+    educations = RowList(FormField(EducationRow), label="学历学位", min_entries=1)
+    work_histories = RowList(FormField(WorkRow), label="工作经历", min_entries=1)
+    achievements = TextAreaField("专业技术工作业绩",
+                                 [Length(max=ACHIEVEMENTS_MAX, message=f"不超过{ACHIEVEMENTS_MAX}字")],
                                  filters=[_strip])
     review_form = FileField("评审表（PDF，不超过4M）")
     scans = MultipleFileField("其他扫描件（PDF、JPG、PNG，每个不超过4M）")

@@ -49,9 +49,10 @@ class ProjectForm(AdminForm):
     year = _YearField("年份", [InputRequired("请填写年份"),
                               NumberRange(min=2000, max=2100, message="年份应在2000至2100之间")])
     series = StringField("系列", [Length(max=100, message="系列不超过100个字")], filters=[_strip])
-    majors = TextAreaField("受理专业", filters=[_strip])
-    scope = TextAreaField("受理范围", filters=[_strip])
-    requirements = TextAreaField("相关要求", filters=[_strip], render_kw={"rows": 10})
+    majors = TextAreaField("受理专业", [Length(max=2000, message="受理专业不超过2000字")], filters=[_strip])
+    scope = TextAreaField("受理范围", [Length(max=2000, message="受理范围不超过2000字")], filters=[_strip])
+    requirements = TextAreaField("相关要求", [Length(max=20000, message="相关要求不超过20000字")], filters=[_strip],
+                                 render_kw={"rows": 10})
     start_date = ChineseDateField("申报开始日期", [InputRequired("请填写申报开始日期")])
     end_date = ChineseDateField("申报截止日期", [InputRequired("请填写申报截止日期")])
 
