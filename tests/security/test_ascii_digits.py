@@ -3,7 +3,6 @@ of other scripts (١٣٨…, which Python's \\d and str.isdigit() accept) are re
 a 身份证号 searched in full-width digits is found."""
 from __future__ import annotations
 
-import io
 from datetime import date
 
 import pytest
