@@ -24,7 +24,8 @@ from . import audit, scope
 from .extensions import db
 from .models import Department, ExportJob, Material, Project, STATE_LABELS, Unit
 from .models.projects import PROJECT_KINDS
-from .validators import ValidationError
+from .security import parse_id
+from .validators import ValidationError, ascii_digits
 
 
 @dataclass(frozen=True)
@@ -172,9 +173,10 @@ class ExportFilters:
             value = text(key)
             if value is None:
                 return None
-            if not value.isdigit():
+            number = parse_id(value)
+            if number is None:
                 raise ValidationError(f"{label}不正确")
-            return int(value)
+            return number
 
         def day(key, label):
             value = text(key)
@@ -186,7 +188,7 @@ class ExportFilters:
                 raise ValidationError(f"{label}格式应为 年-月-日，例如 2026-01-31") from None
 
         f = cls(project=integer("project", "申报项目"), state=text("state"), name=text("name"),
-                id_card=(text("id_card") or "").upper() or None, number=text("number"),
+                id_card=ascii_digits(text("id_card")).upper() or None, number=text("number"),
                 date_from=day("date_from", "上报开始日期"), date_to=day("date_to", "上报截止日期"),
                 unit=text("unit"), department=integer("department", "部门"))
         if f.state is not None and f.state not in STATE_LABELS:
@@ -362,7 +364,9 @@ def _run_job(app: Flask, job_id: int) -> None:
             (export_dir / stored).unlink(missing_ok=True)
             db.session.rollback()
             job = db.session.get(ExportJob, job_id)
-            job.status, job.error = "failed", f"{type(exc).__name__}: {exc}"
+            # The page shows Chinese; the details (which may quote any stored text) go to the log.
+            current_app.logger.exception("export job %s failed", job_id)
+            job.status, job.error = "failed", "请稍后重试；如问题持续，请联系系统管理员"
             job.finished_at = datetime.now()
         db.session.commit()
         db.session.remove()

@@ -30,10 +30,11 @@ from pathlib import Path
 from struct import unpack_from
 from weakref import WeakKeyDictionary
 
-from flask import render_template
+from flask import current_app, render_template
 from reportlab import rl_config
 from reportlab.pdfbase import pdfmetrics, ttfonts
 
+from .materials import ACHIEVEMENTS_MAX
 from .models.materials import Material, MaterialState
 
 FONT_PATH = Path(__file__).resolve().parent / "fonts" / "ZhichengSerifSC-Regular.ttf"
@@ -515,6 +516,10 @@ def render_material_html(material: Material, watermark_path: Path | None = None)
     """
     supervisor, approver = opinions(material)
     project = material.project
+    # A material saved before the caps existed may hold more rows than a form may now have: the
+    # print stops at the cap (and says so), so no material can make a PDF take minutes.
+    cap = current_app.config["MAX_ROWS_PER_TABLE"]
+    educations, work_histories = list(material.educations), list(material.work_histories)
     project_label = f"申报项目：{project.name}" if project else ""
     if project and project.year and str(project.year) not in project.name:
         project_label += f"（{project.year}年度）"
@@ -524,9 +529,11 @@ def render_material_html(material: Material, watermark_path: Path | None = None)
         project=project,
         title=f"专业技术资格{project.form_name if project else '初定表'}",
         unit_name=material.unit.name if material.unit else "",
-        educations=list(material.educations),
-        work_histories=list(material.work_histories),
-        achievements=_paragraphs(material.achievements),
+        educations=educations[:cap],
+        educations_omitted=max(0, len(educations) - cap),
+        work_histories=work_histories[:cap],
+        work_histories_omitted=max(0, len(work_histories) - cap),
+        achievements=_paragraphs((material.achievements or "")[:ACHIEVEMENTS_MAX]),
         supervisor=supervisor,
         approver=approver,
         watermark_url=watermark_path.as_uri() if watermark_path else None,

@@ -12,7 +12,7 @@ from .. import factories
 from ..test_access_matrix import _populate
 
 HUGE = "9223372036854775808"
-BAD_VALUES = [HUGE, "99999999999999999999999999", "-9223372036854775809", "abc", "1e3", "0x10", "１２"]
+BAD_VALUES = [HUGE, "99999999999999999999999999", "-9223372036854775809", "abc", "1e3", "0x10", "１２", "²", "٣"]
 ROLES = ["root", "xihu_review", "unit_a", "sub_a_full"]
 # Python's and the drivers' own words, which users must never see.
 RAW_ERROR = re.compile(r"invalid literal|too large|Traceback|OverflowError|ValueError|DataError|"
@@ -97,3 +97,26 @@ def test_dictionary_form_with_huge_number_gives_a_chinese_message(app, org, auth
         body = r.get_data(as_text=True)
         assert "数值超出允许的范围" in body or "请输入整数" in body
     assert db.session.scalar(select(func.count()).select_from(DictItem)) == before
+
+
+def test_a_failed_background_export_shows_chinese_not_the_exception(app, org, auth, monkeypatch):
+    from sqlalchemy import select
+
+    from zhicheng import exporting
+    from zhicheng.extensions import db
+    from zhicheng.models import ExportJob
+    app.config["EXPORT_BACKGROUND_THRESHOLD"] = 0
+    _populate(org)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("psycopg internal detail")
+    monkeypatch.setattr(exporting, "export_materials_to", broken)
+    c = auth.client(org["root"].username)
+    r = c.get("/admin/export/download")
+    assert r.status_code == 302
+    job = db.session.scalars(select(ExportJob)).one()
+    exporting.wait_for_job(job.id)
+    db.session.expire_all()
+    page = c.get(f"/admin/export/job/{job.id}").get_data(as_text=True)
+    assert "导出失败" in page and "psycopg" not in page and "RuntimeError" not in page
+

@@ -198,3 +198,25 @@ def test_a_material_filled_to_every_cap_prints_in_seconds_and_one_more_row_is_re
     r = modify(c, m, csrf, dict(more, id_card=m.id_card))
     assert r.status_code == 200 and f"学历学位最多填写{cap}行" in r.get_data(as_text=True)
     assert count(Material) == 1 and count(Education) == cap
+
+
+def test_a_material_saved_before_the_caps_prints_only_up_to_them(app, org, auth):
+    """Rows stored before the caps existed (or by a bulk import) cannot make a PDF take minutes:
+    the print stops at the cap and says how many rows it left out."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from zhicheng.printing import render_material_html, render_material_pdf
+    cap = app.config["MAX_ROWS_PER_TABLE"]
+    m = factories.material(org.projects["middle"], org["unit_a"], name="王五")
+    for i in range(cap + 170):
+        db.session.add(Education(material=m, school=f"学校{i}", major="土木工程", education="本科", degree="学士"))
+    db.session.commit()
+    html = render_material_html(m)
+    assert "学校0" in html and f"学校{cap - 1}" in html and f"学校{cap}<" not in html
+    assert "另有170行学历学位超出每表" in html
+    started = time.perf_counter()
+    text = "".join(p.extract_text() for p in PdfReader(BytesIO(render_material_pdf(m))).pages)
+    assert time.perf_counter() - started < PDF_SECONDS
+    assert "王五" in text and "另有170行学历学位" in text
