@@ -16,12 +16,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from werkzeug.security import generate_password_hash  # noqa: E402
 
 from zhicheng import create_app  # noqa: E402
-from zhicheng.accounts import batch_create_sub_accounts  # noqa: E402
+from zhicheng.accounts.models import KIND_UNIT  # noqa: E402
+from zhicheng.accounts.services import batch_create_sub_accounts  # noqa: E402
 from zhicheng.config import TestConfig  # noqa: E402
-from zhicheng.departments import create_department  # noqa: E402
 from zhicheng.extensions import db  # noqa: E402
 from zhicheng.models import Unit, User  # noqa: E402
-from zhicheng.models.accounts import KIND_UNIT  # noqa: E402
+from zhicheng.org.departments import create_department  # noqa: E402
 
 BUDGET_SECONDS = 1.0
 

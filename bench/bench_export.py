@@ -28,7 +28,13 @@ def child(rows: int) -> None:
     from sqlalchemy import select
 
     from zhicheng import create_app
-    from zhicheng.exporting import ExportFilters, MATERIAL_COLUMNS, _material_rows, material_conditions, write_xlsx
+    from zhicheng.exporting.services import (
+        MATERIAL_COLUMNS,
+        ExportFilters,
+        _material_rows,
+        material_conditions,
+        write_xlsx,
+    )
     from zhicheng.extensions import db
     from zhicheng.models import Material, User
 

@@ -29,7 +29,7 @@ from flask_admin.contrib.sqla import ModelView  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
 
 from zhicheng import create_app  # noqa: E402
-from zhicheng.demo import DEMO_PASSWORD  # noqa: E402
+from zhicheng.demodata.demo import DEMO_PASSWORD  # noqa: E402
 from zhicheng.extensions import db  # noqa: E402
 from zhicheng.models import Department, Material, MaterialState, Unit, User  # noqa: E402
 

@@ -44,10 +44,9 @@ def build_app(tmp: Path):
 
 
 def make_materials(n: int):
+    from zhicheng.accounts.models import KIND_UNIT
     from zhicheng.extensions import db
-    from zhicheng.models import (Department, Education, Material, Project, ReviewRecord, Unit, User,
-                                 WorkHistory)
-    from zhicheng.models.accounts import KIND_UNIT
+    from zhicheng.models import Department, Education, Material, Project, ReviewRecord, Unit, User, WorkHistory
 
     root = Department(name="杭州市人力资源和社会保障局", path="/1/", depth=0)
     dept = Department(name="西湖区人才职改办", parent=root, path="/1/2/", depth=1)
@@ -118,7 +117,7 @@ def main() -> int:
     import reportlab.pdfbase.ttfonts  # noqa: F401  (the libraries, timed apart from the font)
     import xhtml2pdf.pisa  # noqa: F401
     t1 = time.perf_counter()
-    from zhicheng import printing
+    from zhicheng.printing import pdf as printing
     t2 = time.perf_counter()
     printing.register_fonts()
     t3 = time.perf_counter()

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 from stdnum.cn import ric, uscc
 from werkzeug.security import generate_password_hash
 
-from zhicheng.departments import create_department
+from zhicheng.accounts.models import KIND_STAFF, KIND_SUB, KIND_UNIT, SUB_PERMISSIONS
 from zhicheng.extensions import db
 from zhicheng.models import Department, Material, Project, Unit, UnitRegistry, User
-from zhicheng.models.accounts import KIND_STAFF, KIND_SUB, KIND_UNIT, SUB_PERMISSIONS
+from zhicheng.org.departments import create_department
 
 PASSWORD = "Passw0rd123"
 _HASH = None
@@ -127,7 +127,7 @@ def material(project: Project, creator: User, name: str = "张三", seq: int = 1
                  series="工程", major="计算机应用", qualification="工程师", education="本科", **fields)
     db.session.add(m)
     db.session.flush()
-    from zhicheng.materials import assign_number
+    from zhicheng.materials.services import assign_number
     assign_number(m)
     db.session.commit()
     return m

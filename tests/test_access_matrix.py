@@ -13,7 +13,7 @@ from sqlalchemy import inspect, select
 
 from zhicheng.admin.base import GuardedView, ScopedModelView
 from zhicheng.extensions import db
-from zhicheng.workflow import pass_materials, return_materials, submit_materials
+from zhicheng.review.workflow import pass_materials, return_materials, submit_materials
 
 from . import factories
 

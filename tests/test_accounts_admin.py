@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote
 from io import BytesIO
+from urllib.parse import unquote
 
 from openpyxl import load_workbook
 from sqlalchemy import func, select

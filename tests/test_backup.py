@@ -1,9 +1,9 @@
 from sqlalchemy import func, select
 
-from zhicheng.backup import make_backup, restore_backup
 from zhicheng.extensions import db
 from zhicheng.models import Material, ReviewRecord, Unit, User
-from zhicheng.workflow import submit_materials
+from zhicheng.review.workflow import submit_materials
+from zhicheng.system.backup import make_backup, restore_backup
 
 from . import factories
 

@@ -1,10 +1,10 @@
 from sqlalchemy import func, select
 
-from zhicheng.citydata import load_city
-from zhicheng.consistency import check_consistency
+from zhicheng.demodata.city import load_city
 from zhicheng.extensions import db
-from zhicheng.models import Material, ReviewRecord, Unit, User
-from zhicheng.workflow import pass_materials, return_materials, submit_materials
+from zhicheng.models import Material, User
+from zhicheng.review.consistency import check_consistency
+from zhicheng.review.workflow import pass_materials, return_materials, submit_materials
 
 from . import factories
 

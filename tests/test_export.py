@@ -4,10 +4,10 @@ from urllib.parse import unquote
 
 from openpyxl import load_workbook
 
-from zhicheng.exporting import wait_for_job
+from zhicheng.exporting.services import wait_for_job
 from zhicheng.extensions import db
 from zhicheng.models import ExportJob
-from zhicheng.workflow import pass_materials, submit_materials
+from zhicheng.review.workflow import submit_materials
 
 from . import factories
 
@@ -127,7 +127,7 @@ def test_large_export_runs_in_background_with_progress_and_link(app, org, auth):
 def test_background_export_reports_progress_while_it_streams(app, org, auth, monkeypatch):
     """The job's progress is committed between batches of the streamed rows; on PostgreSQL a
     commit on the connection the rows come from would close their server-side cursor."""
-    from zhicheng import exporting
+    from zhicheng.exporting import services as exporting
     _setup(org)
     app.config["EXPORT_BACKGROUND_THRESHOLD"] = 2
     monkeypatch.setattr(exporting, "ROW_BATCH", 1)

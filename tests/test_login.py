@@ -9,7 +9,7 @@ import pytest
 from itsdangerous import TimestampSigner
 from sqlalchemy import select
 
-from zhicheng.auth import captcha_code
+from zhicheng.accounts.auth import captcha_code
 from zhicheng.extensions import db
 from zhicheng.models import AuditLog
 
@@ -283,7 +283,7 @@ def test_tampered_and_expired_links_are_refused(app, org, client, csrf, monkeypa
     r = client.get(link[:-3] + ("abc" if not link.endswith("abc") else "xyz"))
     assert r.status_code == 400 and "链接无效" in r.get_data(as_text=True)
 
-    from zhicheng.auth import password_reset
+    from zhicheng.accounts.auth import password_reset
     monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: int(time.time()) - 3601)
     old_token = password_reset.make_token(org["unit_a"])
     monkeypatch.undo()
@@ -294,7 +294,7 @@ def test_tampered_and_expired_links_are_refused(app, org, client, csrf, monkeypa
 def test_chosen_passwords_are_argon2id_and_older_scrypt_hashes_are_upgraded_at_login(org, client, csrf):
     from werkzeug.security import generate_password_hash
 
-    from zhicheng import passwords
+    from zhicheng.accounts import passwords
 
     assert passwords.hash_chosen(PASSWORD).startswith("$argon2id$")
     user = org["unit_a"]
@@ -313,7 +313,7 @@ def test_chosen_passwords_are_argon2id_and_older_scrypt_hashes_are_upgraded_at_l
 
 
 def test_every_failed_login_takes_the_same_least_time(org, client, csrf):
-    from zhicheng.auth.routes import FAILED_LOGIN_SECONDS
+    from zhicheng.accounts.auth.routes import FAILED_LOGIN_SECONDS
 
     for username in ("nobodyhere", "unita"):  # an unknown name, a known one with a wrong password
         started = time.perf_counter()

@@ -11,9 +11,10 @@ from urllib.parse import quote
 import pytest
 from sqlalchemy import func, select
 
-from zhicheng import workflow
 from zhicheng.extensions import db
-from zhicheng.models import Attachment, Education, Material, MaterialState as S, ReviewRecord, WorkHistory
+from zhicheng.models import Attachment, Education, Material, ReviewRecord, WorkHistory
+from zhicheng.models import MaterialState as S
+from zhicheng.review import workflow
 
 from . import factories
 

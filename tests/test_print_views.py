@@ -2,7 +2,7 @@ import io
 
 from pypdf import PdfReader
 
-from zhicheng.workflow import submit_materials
+from zhicheng.review.workflow import submit_materials
 
 from . import factories
 

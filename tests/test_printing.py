@@ -14,11 +14,20 @@ import pytest
 from flask import Flask
 from pypdf import PdfReader
 
-from zhicheng import printing
+from zhicheng.accounts.models import KIND_UNIT
 from zhicheng.extensions import db
-from zhicheng.models import (Department, Education, Material, MaterialState, Project, ReviewRecord, Unit, User,
-                             WorkHistory)
-from zhicheng.models.accounts import KIND_UNIT
+from zhicheng.models import (
+    Department,
+    Education,
+    Material,
+    MaterialState,
+    Project,
+    ReviewRecord,
+    Unit,
+    User,
+    WorkHistory,
+)
+from zhicheng.printing import pdf as printing
 
 ROOT = Path(__file__).resolve().parent.parent
 RARE_NAME = "王𠮷䶮堃"  # U+20BB7 (Ext-B), U+4DAE (Ext-A), U+5803

@@ -7,9 +7,9 @@ from contextlib import contextmanager
 import pytest
 from sqlalchemy import event
 
-from zhicheng import workflow
 from zhicheng.extensions import db
 from zhicheng.models import Project
+from zhicheng.review import workflow
 
 from . import factories
 
@@ -141,7 +141,6 @@ def test_account_lists_query_count_does_not_grow_with_rows(app, org, auth, usern
 
 def test_home_page_query_count_does_not_grow_with_projects(app, org, auth):
     """The unit's home page lists every project with its issuer and four counts."""
-    from zhicheng.departments import create_department
     client = auth.client("unita")
     small = statements_for(app, client, "/admin/", -1)
     model = org.projects["middle"]

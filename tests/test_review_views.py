@@ -5,9 +5,10 @@ import re
 
 from sqlalchemy import select
 
-from zhicheng import workflow
 from zhicheng.extensions import db
-from zhicheng.models import MaterialState as S, ReviewRecord
+from zhicheng.models import MaterialState as S
+from zhicheng.models import ReviewRecord
+from zhicheng.review import workflow
 
 from . import factories
 from .test_materials_views import fresh, post_action, submitted
@@ -142,7 +143,7 @@ def test_department_home_links_to_the_filtered_queue(org, auth):
 
 
 def test_search_by_whole_id_card_or_number_is_exact(org, auth):
-    from zhicheng.workflow import submit_materials
+    from zhicheng.review.workflow import submit_materials
     p = org.projects["xihu_junior"]
     a = factories.material(p, org["unit_a"], name="精确甲", seq=41)
     b = factories.material(p, org["unit_a"], name="精确乙", seq=42)

@@ -2,9 +2,6 @@
 import re
 from urllib.parse import unquote
 
-from zhicheng.extensions import db
-from zhicheng.models import User
-
 from . import factories
 
 SUBS = "/admin/sub_accounts/"
@@ -71,7 +68,7 @@ def test_project_rows_offer_export_and_print_filtered_to_the_project(org, auth):
 
 
 def test_an_unknown_name_costs_a_password_check_like_a_wrong_password(org, auth, csrf, monkeypatch):
-    from zhicheng import passwords
+    from zhicheng.accounts import passwords
     seen = []
     real = passwords.verify
     monkeypatch.setattr(passwords, "verify", lambda stored, pw: seen.append(stored) or real(stored, pw))

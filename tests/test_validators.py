@@ -1,8 +1,14 @@
 """USCC, ID card, mobile number and username checks, with the messages users read."""
 import pytest
 
-from zhicheng.validators import (ValidationError, check_id_card, check_mobile, check_password_rule, check_username,
-                                 check_uscc)
+from zhicheng.validators import (
+    ValidationError,
+    check_id_card,
+    check_mobile,
+    check_password_rule,
+    check_uscc,
+    check_username,
+)
 
 from .factories import make_id_card, make_uscc
 

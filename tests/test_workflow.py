@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from zhicheng import workflow
 from zhicheng.extensions import db
-from zhicheng.models import AuditLog, Material, MaterialState as S, ReviewRecord, Unit, User
-from zhicheng.workflow import WorkflowError
+from zhicheng.models import AuditLog, Material, ReviewRecord, Unit, User
+from zhicheng.models import MaterialState as S
+from zhicheng.review import workflow
+from zhicheng.review.workflow import WorkflowError
 
 from . import factories
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 from flask import Flask, redirect, url_for
 from flask_login import current_user
 
-from .cli import init_migrate
-from .config import INSTANCE, ROOT, Config
-from .extensions import babel, csrf, db, limiter, login_manager
+from zhicheng.config import INSTANCE, ROOT, Config
+from zhicheng.extensions import babel, csrf, db, limiter, login_manager
+from zhicheng.system.cli import init_migrate
 
 
 def create_app(config: object | None = None) -> Flask:
@@ -14,11 +14,11 @@ def create_app(config: object | None = None) -> Flask:
                 static_folder=str(ROOT / "zhicheng" / "static"))
     app.config.from_object(config or Config())
     # Before any route is added: the bounded <int:> converter applies to every one of them.
-    from . import security
+    from zhicheng import security
     security.init_app(app)
 
     db.init_app(app)
-    from .pgconn import install as keep_prepared_statements
+    from zhicheng.pgconn import install as keep_prepared_statements
     with app.app_context():
         keep_prepared_statements(db.engine)
     init_migrate(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
@@ -30,20 +30,20 @@ def create_app(config: object | None = None) -> Flask:
     limiter.init_app(app)
     babel.init_app(app, locale_selector=lambda: "zh_Hans_CN", timezone_selector=lambda: "Asia/Shanghai")
 
-    from . import models  # noqa: F401  (register every table on the metadata)
-    from .auth import bp as auth_bp
-    from .admin import init_admin
-    from .cli import register_cli
-    from .errors import register_error_handlers
+    from zhicheng import models  # noqa: F401  (register every table on the metadata)
+    from zhicheng.accounts.auth import bp as auth_bp
+    from zhicheng.admin import init_admin
+    from zhicheng.errors import register_error_handlers
+    from zhicheng.system.cli import register_cli
 
     app.register_blueprint(auth_bp)
-    from .auth import sessions
+    from zhicheng.accounts.auth import sessions
     sessions.init_app(app)
     init_admin(app)
     register_cli(app)
     register_error_handlers(app)
 
-    from .printing import register_fonts
+    from zhicheng.printing.pdf import register_fonts
     register_fonts()
 
     @app.route("/")

@@ -38,6 +38,10 @@ def _database_url() -> str:
     return url
 
 
+#: Rows of one table of a 申报材料 (学历学位, 工作经历), unless MAX_ROWS_PER_TABLE says otherwise.
+DEFAULT_MAX_ROWS_PER_TABLE = 30
+
+
 def _list(name: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
 
@@ -89,7 +93,7 @@ class Config:
         self.MAX_CONTENT_LENGTH = 30 * 1024 * 1024
         # What one 申报材料 may hold: rows of each table (学历学位, 工作经历), attachments, and their
         # bytes in all. Beyond them the material is refused with a message; they also bound its PDF.
-        self.MAX_ROWS_PER_TABLE = int(os.environ.get("MAX_ROWS_PER_TABLE", "30"))
+        self.MAX_ROWS_PER_TABLE = int(os.environ.get("MAX_ROWS_PER_TABLE", str(DEFAULT_MAX_ROWS_PER_TABLE)))
         self.MAX_ATTACHMENTS_PER_MATERIAL = int(os.environ.get("MAX_ATTACHMENTS_PER_MATERIAL", "20"))
         self.MAX_ATTACHMENT_MB_PER_MATERIAL = int(os.environ.get("MAX_ATTACHMENT_MB_PER_MATERIAL", "40"))
         self.SESSION_COOKIE_HTTPONLY = True

@@ -8,7 +8,7 @@ from markupsafe import escape
 from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException, InternalServerError, SecurityError
 
-from .extensions import db
+from zhicheng.extensions import db
 
 MESSAGES = {
     400: "请求无效，请检查填写的内容后重试",

@@ -18,7 +18,7 @@ from wtforms.fields import FieldList, FileField, FormField, MultipleFileField, T
 from wtforms.validators import StopValidation
 from wtforms.widgets import TextArea
 
-from . import textcheck
+from zhicheng import textcheck
 
 _NOT_TEXT = (CSRFTokenField, FieldList, FormField, FileField, MultipleFileField)
 

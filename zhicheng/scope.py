@@ -7,9 +7,18 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, false, select, true
 
-from .models import (Attachment, Department, ExportJob, Material, MaterialState, Project,
-                     ReviewRecord, Unit, User)
-from .models.accounts import KIND_STAFF, KIND_SUB, KIND_UNIT
+from zhicheng.accounts.models import KIND_STAFF, KIND_SUB, KIND_UNIT
+from zhicheng.models import (
+    Attachment,
+    Department,
+    ExportJob,
+    Material,
+    MaterialState,
+    Project,
+    ReviewRecord,
+    Unit,
+    User,
+)
 
 
 def subtree_ids(department: Department):

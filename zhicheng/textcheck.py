@@ -12,7 +12,7 @@ from itertools import chain
 from sqlalchemy import String, event, inspect
 from sqlalchemy.orm import Session
 
-from .validators import ValidationError
+from zhicheng.validators import ValidationError
 
 MESSAGE = "不能包含控制字符等不可见字符"
 

@@ -106,7 +106,7 @@ def test_unit_contact_phone(org, auth, csrf):
 
 @pytest.mark.parametrize("who, url", [("unita", "/admin/materials/"), ("xihureview", "/admin/dept_materials/")])
 def test_search_by_full_width_id_card_finds_the_material(org, auth, csrf, who, url):
-    from zhicheng import workflow
+    from zhicheng.review import workflow
     m = factories.material(org.projects["xihu_junior"], org["unit_a"], name="王五")
     workflow.submit_materials(org["unit_a"], [m.id], "王经办", "13812345678")
     c = auth.client(who)

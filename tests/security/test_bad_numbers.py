@@ -8,7 +8,6 @@ import pytest
 
 from zhicheng.admin.base import GuardedView, ScopedModelView
 
-from .. import factories
 from ..test_access_matrix import _populate
 
 HUGE = "9223372036854775808"
@@ -102,7 +101,7 @@ def test_dictionary_form_with_huge_number_gives_a_chinese_message(app, org, auth
 def test_a_failed_background_export_shows_chinese_not_the_exception(app, org, auth, monkeypatch):
     from sqlalchemy import select
 
-    from zhicheng import exporting
+    from zhicheng.exporting import services as exporting
     from zhicheng.extensions import db
     from zhicheng.models import ExportJob
     app.config["EXPORT_BACKGROUND_THRESHOLD"] = 0

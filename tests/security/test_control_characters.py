@@ -15,10 +15,10 @@ from openpyxl import Workbook
 from sqlalchemy import func, select, update
 
 import zhicheng
-from zhicheng import workflow
 from zhicheng.extensions import db
-from zhicheng.models import (Department, DictItem, Education, Material, MaterialState as S, Project, ReviewRecord,
-                             Unit, UnitRegistry, User)
+from zhicheng.models import Department, DictItem, Education, Material, Project, ReviewRecord, Unit, UnitRegistry, User
+from zhicheng.models import MaterialState as S
+from zhicheng.review import workflow
 
 from .. import factories
 

@@ -6,10 +6,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
-from zhicheng.exporting import wait_for_job
+from zhicheng.exporting.services import wait_for_job
 from zhicheng.extensions import db
 from zhicheng.models import ExportJob, Material, Unit
-from zhicheng.workflow import submit_materials
+from zhicheng.review.workflow import submit_materials
 
 from .. import factories
 

@@ -8,11 +8,11 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import update
 
-from zhicheng.admin.accounts import otp_workbook
-from zhicheng.exporting import wait_for_job
+from zhicheng.accounts.admin import otp_workbook
+from zhicheng.exporting.services import wait_for_job
 from zhicheng.extensions import db
 from zhicheng.models import Material, Unit
-from zhicheng.workflow import submit_materials
+from zhicheng.review.workflow import submit_materials
 
 from .. import factories
 

@@ -8,11 +8,11 @@ import pytest
 from openpyxl import load_workbook
 from openpyxl.writer.excel import ExcelWriter
 
-from zhicheng import exporting
-from zhicheng.admin.accounts import otp_workbook
+from zhicheng.accounts.admin import otp_workbook
+from zhicheng.exporting import services as exporting
 from zhicheng.extensions import db
 from zhicheng.models import ExportJob
-from zhicheng.workflow import submit_materials
+from zhicheng.review.workflow import submit_materials
 
 from .. import factories
 

@@ -7,8 +7,8 @@ import re
 
 from sqlalchemy import func, select
 
-from zhicheng import passwords
-from zhicheng.auth import captcha_code
+from zhicheng.accounts import passwords
+from zhicheng.accounts.auth import captcha_code
 from zhicheng.extensions import db
 from zhicheng.models import AuditLog
 

@@ -102,8 +102,8 @@ def test_the_cap_follows_the_configuration(app, org, auth, csrf):
 
 
 def test_service_refuses_rows_beyond_the_cap_too(org):
-    from zhicheng.materials import MaterialInput, create_material
-    from zhicheng.workflow import WorkflowError
+    from zhicheng.materials.services import MaterialInput, create_material
+    from zhicheng.review.workflow import WorkflowError
     rows = [{"start_date": date(2006, 9, 1), "school": "浙江大学"}] * 31
     data = MaterialInput(dict(basic(), birth_date=BIRTH, work_start_date=date(2010, 7, 1)), rows, [])
     with pytest.raises(WorkflowError, match="最多填写30行"):
@@ -207,7 +207,7 @@ def test_a_material_saved_before_the_caps_prints_only_up_to_them(app, org, auth)
 
     from pypdf import PdfReader
 
-    from zhicheng.printing import render_material_html, render_material_pdf
+    from zhicheng.printing.pdf import render_material_html, render_material_pdf
     cap = app.config["MAX_ROWS_PER_TABLE"]
     m = factories.material(org.projects["middle"], org["unit_a"], name="王五")
     for i in range(cap + 170):

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from zhicheng.backup import make_backup
 from zhicheng.extensions import db
+from zhicheng.system.backup import make_backup
 
 from .. import factories
 

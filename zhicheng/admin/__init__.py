@@ -4,8 +4,8 @@ from pathlib import Path
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
-from .base import AdminStatic, list_rows, menu_get, menu_key, menu_put, static_url
-from .home import HomeView
+from zhicheng.admin.base import AdminStatic, list_rows, menu_get, menu_key, menu_put, static_url
+from zhicheng.system.home import HomeView
 
 
 def init_admin(app) -> Admin:
@@ -20,11 +20,19 @@ def init_admin(app) -> Admin:
     app.jinja_env.globals.update(zc_static_url=static_url, zc_menu_key=menu_key, zc_menu_get=menu_get,
                                  zc_menu_put=menu_put, zc_list_rows=list_rows,
                                  admin_static=AdminStatic())
-    from . import accounts, exports, materials, printing_views
+    # The menu follows this order: each feature adds its pages.
+    from zhicheng.accounts import admin as accounts
+    from zhicheng.exporting import admin as exporting
+    from zhicheng.materials import admin as materials
+    from zhicheng.org import admin as org
+    from zhicheng.printing import admin as printing
+    from zhicheng.system import admin as system
     materials.register(admin)
-    printing_views.register(admin)
-    exports.register(admin)
+    printing.register(admin)
+    exporting.register(admin)
     accounts.register(admin)
+    org.register(admin)
+    system.register(admin)
     check_frame_features(admin)
     return admin
 

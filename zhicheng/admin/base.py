@@ -10,12 +10,11 @@ from jinja2 import pass_context
 from markupsafe import Markup, escape
 from sqlalchemy.exc import DataError, IntegrityError
 
-from ..errors import OUT_OF_RANGE
-from ..extensions import db
-from ..forms import AdminForm
-from ..security import parse_id
-from .converters import ModelConverter
-
+from zhicheng.admin.converters import ModelConverter
+from zhicheng.errors import OUT_OF_RANGE
+from zhicheng.extensions import db
+from zhicheng.forms import AdminForm
+from zhicheng.security import parse_id
 
 _static_urls: dict[tuple, str] = {}
 
@@ -273,8 +272,8 @@ class ScopedModelView(GuardMixin, ModelView):
 
     def handle_view_exception(self, exc):
         # Refusals from the service layer are shown to the user, never swallowed.
-        from ..workflow import WorkflowError
-        from ..validators import ValidationError
+        from zhicheng.review.workflow import WorkflowError
+        from zhicheng.validators import ValidationError
         if isinstance(exc, (WorkflowError, ValidationError)):
             flash(str(exc), "error")
             return True

@@ -6,7 +6,7 @@ from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.model.form import converts
 from wtforms import IntegerField, validators
 
-from ..security import MAX_DB_INT
+from zhicheng.security import MAX_DB_INT
 
 
 class IntegerInput(IntegerField):

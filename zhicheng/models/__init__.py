@@ -1,13 +1,18 @@
 """All models, importable from one place."""
-from .org import Department, Unit, UnitRegistry
-from .accounts import User, STAFF_ROLES, SUB_PERMISSIONS
-from .dicts import DictItem, DICT_KINDS
-from .audit import AuditLog
-from .projects import Project, PROJECT_KINDS
-from .materials import Material, Education, WorkHistory, Attachment, ReviewRecord, MaterialState, STATE_LABELS
-from .jobs import ExportJob
-from .captcha import CaptchaChallenge
-from .sessions import LoginSession
+from zhicheng.accounts.models import STAFF_ROLES, SUB_PERMISSIONS, CaptchaChallenge, LoginSession, User
+from zhicheng.exporting.models import ExportJob
+from zhicheng.materials.models import (
+    STATE_LABELS,
+    Attachment,
+    Education,
+    Material,
+    MaterialState,
+    ReviewRecord,
+    WorkHistory,
+)
+from zhicheng.org.models import Department, Unit, UnitRegistry
+from zhicheng.projects.models import PROJECT_KINDS, Project
+from zhicheng.system.models import DICT_KINDS, AuditLog, DictItem
 
 __all__ = [
     "Department", "Unit", "UnitRegistry", "User", "STAFF_ROLES", "SUB_PERMISSIONS",

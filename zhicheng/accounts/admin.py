@@ -1,0 +1,392 @@
+"""后台管理 (the unit account: 工作账号管理, 基本信息管理) and 本部门工作人员 (department 管理员).
+
+Views parse the form, load rows through zhicheng.scope, call zhicheng.accounts.services and render.
+One-time passwords are rendered once in the response to the POST that created them.
+"""
+from __future__ import annotations
+
+from io import BytesIO
+
+from flask import abort, current_app, flash, redirect, request, send_file
+from flask_admin import expose
+from flask_admin.actions import action
+from flask_admin.contrib.sqla.filters import (
+    BooleanEqualFilter,
+    DateTimeBetweenFilter,
+)
+from flask_login import current_user
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select
+
+from zhicheng import scope
+from zhicheng.accounts import services as accounts
+from zhicheng.accounts.forms import (
+    BatchForm,
+    OwnInfoForm,
+    StaffAddForm,
+    StaffForm,
+    SubAccountAddForm,
+    SubAccountForm,
+    UnitInfoForm,
+)
+from zhicheng.accounts.models import STAFF_ROLES, SUB_PERMISSIONS
+from zhicheng.admin.base import GuardedView, ScopedModelView
+from zhicheng.admin.common import (
+    CAT_ORG,
+    CAT_UNIT,
+    NoDetailsPage,
+    _datetime,
+    _department_choices,
+    _flags_of,
+    _no_store,
+    _scoped_department,
+    _status,
+)
+from zhicheng.exporting.services import Column, content_disposition, write_xlsx
+from zhicheng.extensions import db
+from zhicheng.models import (
+    Department,
+    DictItem,
+    Unit,
+    User,
+)
+from zhicheng.system import audit
+
+OTP_NOTICE = "请将初始密码告知使用人，首次登录须修改密码"
+
+
+BATCH_TOKEN_MAX_AGE = 15 * 60
+
+
+OTP_COLUMNS = [Column("用户名", 20), Column("初始密码", 22), Column("说明", 36)]
+
+
+def otp_workbook(rows) -> bytes:
+    """The batch's usernames and one-time passwords as an .xlsx sheet (the 导出汇总表 writer)."""
+    out = BytesIO()
+    write_xlsx(out, "工作账号", OTP_COLUMNS, ((u, p, "首次登录须修改密码") for u, p in rows))
+    return out.getvalue()
+
+
+def _batch_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="zhicheng.batch-otp")
+
+
+def _permissions(view, context, model, name):
+    return "、".join(label for key, label in SUB_PERMISSIONS.items() if getattr(model, key)) or "无"
+
+
+def _roles(view, context, model, name):
+    return "、".join(label for key, label in STAFF_ROLES.items() if getattr(model, key)) or "无"
+
+
+class AccountListMixin:
+    """开通 / 禁用 / 密码重置 on selected accounts of the view's scope."""
+
+    column_formatters = {"enabled": _status, "created_at": _datetime}
+
+    def _accounts_for(self, ids) -> list[User]:
+        return self.scoped_rows(ids, strict=True)
+
+    def _set_enabled(self, ids, enabled: bool):
+        done = []
+        for user in self._accounts_for(ids):
+            try:
+                accounts.set_enabled(current_user, user, enabled)
+            except accounts.AccountError as e:
+                flash(str(e), "error")
+            else:
+                done.append(user.username)
+        if done:
+            flash(f"已{'开通' if enabled else '禁用'}：{'、'.join(done)}", "success")
+
+    def _reset(self, ids):
+        targets = self._accounts_for(ids)
+        rows = [(u.username, u.real_name, accounts.reset_password(current_user, u)) for u in targets]
+        return _no_store(self.render("admin/accounts/otp_result.html", title="密码重置", rows=rows,
+                                     notice=OTP_NOTICE, back=self.get_url(".index_view")))
+
+
+class SubAccountView(NoDetailsPage, AccountListMixin, ScopedModelView):
+    """工作账号管理."""
+
+    list_template = "admin/accounts/sub_list.html"
+    can_create = False  # 添加 / 批量新增账号 are the pages below, with one-time passwords
+    can_edit = True
+    can_delete = True
+    can_view_details = False
+    column_list = ("username", "real_name", "phone", "permissions", "enabled", "created_at")
+    column_labels = {"username": "用户名", "real_name": "姓名", "phone": "手机", "permissions": "权限",
+                     "enabled": "状态", "created_at": "创建时间", "email": "电子邮箱"}
+    column_searchable_list = ("username", "real_name", "phone")
+    column_filters = (BooleanEqualFilter(User.enabled, "状态（开通）"),
+                      DateTimeBetweenFilter(User.created_at, "创建时间"))
+    column_default_sort = ("id", False)
+    column_formatters = {**AccountListMixin.column_formatters, "permissions": _permissions}
+
+    def allowed(self, user) -> bool:
+        return user.is_unit
+
+    def scope(self, user):
+        return scope.sub_accounts(user)
+
+    @expose("/add/", methods=("GET", "POST"))
+    def add_view(self):
+        form = SubAccountAddForm()
+        if form.validate_on_submit():
+            try:
+                user, otp = accounts.create_sub_account(
+                    current_user, form.username.data, _flags_of(form, SUB_PERMISSIONS),
+                    real_name=form.real_name.data, phone=form.phone.data or "", email=form.email.data,
+                    id_card=form.id_card.data)
+            except accounts.AccountError as e:
+                form.username.errors.append(str(e))
+            else:
+                return _no_store(self.render("admin/accounts/otp_result.html", title="添加工作账号",
+                                             rows=[(user.username, user.real_name, otp)], notice=OTP_NOTICE,
+                                             back=self.get_url(".index_view")))
+        return self.render("admin/accounts/form.html", form=form, title="添加工作账号",
+                           flags=SUB_PERMISSIONS, flags_label="操作权限", back=self.get_url(".index_view"))
+
+    @expose("/batch/", methods=("GET", "POST"))
+    def batch_view(self):
+        form = BatchForm()
+        if form.validate_on_submit():
+            try:
+                rows = accounts.batch_create_sub_accounts(current_user, form.count.data,
+                                                          _flags_of(form, SUB_PERMISSIONS))
+            except accounts.AccountError as e:
+                form.count.errors.append(str(e))
+            else:
+                token = _batch_serializer().dumps({"u": current_user.id, "rows": rows})
+                return _no_store(self.render("admin/accounts/batch_result.html", rows=rows, token=token,
+                                             notice=OTP_NOTICE, back=self.get_url(".index_view")))
+        return self.render("admin/accounts/form.html", form=form, title="批量新增账号",
+                           flags=SUB_PERMISSIONS, flags_label="操作权限",
+                           help="用户名由系统自动生成，为单位用户名加序号；同一批账号的权限相同。",
+                           back=self.get_url(".index_view"))
+
+    @expose("/batch/xlsx/", methods=("POST",))
+    def batch_download(self):
+        """The batch just created, as an Excel sheet, for the unit account that created it."""
+        try:
+            data = _batch_serializer().loads(request.form.get("token", ""), max_age=BATCH_TOKEN_MAX_AGE)
+        except SignatureExpired:
+            flash("下载已过期，初始密码不再提供；如需要请对相应账号进行密码重置", "error")
+            return redirect(self.get_url(".index_view"))
+        except BadSignature:
+            abort(400)
+        if data.get("u") != current_user.id:
+            abort(403)
+        audit.record("account.batch_download", current_user.unit, f"下载批量新增账号的初始密码（{len(data['rows'])}个）")
+        db.session.commit()
+        response = send_file(BytesIO(otp_workbook(data["rows"])), as_attachment=True,
+                             download_name="zhicheng-accounts.xlsx",
+                             mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        response.headers["Content-Disposition"] = content_disposition(
+            f"zhicheng-accounts-{current_user.username}.xlsx", f"批量新增账号-{current_user.username}.xlsx")
+        return _no_store(response)
+
+    @expose("/edit/", methods=("GET", "POST"))
+    def edit_view(self):
+        target = self.get_one(request.args.get("id"))
+        form = SubAccountForm(obj=target)
+        if form.validate_on_submit():
+            try:
+                # The username is not a field of this form: whatever is posted for it is ignored.
+                accounts.update_sub_account(current_user, target, _flags_of(form, SUB_PERMISSIONS),
+                                            real_name=form.real_name.data, phone=form.phone.data or "",
+                                            email=form.email.data, id_card=form.id_card.data)
+            except accounts.AccountError as e:
+                flash(str(e), "error")
+            else:
+                flash(f"工作账号“{target.username}”已保存", "success")
+                return redirect(self.get_url(".index_view"))
+        return self.render("admin/accounts/form.html", form=form, title="修改工作账号",
+                           readonly={"用户名": target.username}, flags=SUB_PERMISSIONS, flags_label="操作权限",
+                           back=self.get_url(".index_view"))
+
+    def delete_model(self, model) -> bool:
+        try:
+            accounts.delete_account(current_user, model)
+        except accounts.AccountError as e:
+            flash(str(e), "error")
+            return False
+        return True
+
+    @action("enable", "开通", "确定开通所选工作账号？")
+    def action_enable(self, ids):
+        self._set_enabled(ids, True)
+
+    @action("disable", "禁用", "确定禁用所选工作账号？禁用后该账号不能登录。")
+    def action_disable(self, ids):
+        self._set_enabled(ids, False)
+
+    @action("reset_password", "密码重置", "确定重置所选工作账号的密码？")
+    def action_reset(self, ids):
+        return self._reset(ids)
+
+    @action("delete", "删除", "确定删除所选工作账号？有申报记录的账号不可删除。")
+    def action_delete(self, ids):
+        done = [u.username for u in self.scoped_rows(ids, strict=True) if self.delete_model(u)]
+        if done:
+            flash(f"已删除：{'、'.join(done)}", "success")
+
+
+class BasicInfoView(GuardedView):
+    """基本信息管理: the unit's own data, or a 工作账号's own name and contact details."""
+
+    def allowed(self, user) -> bool:
+        return user.is_unit or (user.is_sub and user.can("perm_edit_info"))
+
+    @expose("/", methods=("GET", "POST"))
+    def index(self):
+        if current_user.is_unit:
+            return self._unit_info()
+        return self._own_info()
+
+    def _unit_info(self):
+        unit = db.session.scalar(select(Unit).where(scope.units(current_user), Unit.id == current_user.unit_id))
+        if unit is None:
+            abort(404)
+        form = UnitInfoForm(obj=unit)
+        natures = list(db.session.scalars(select(DictItem).where(DictItem.kind == "unit_nature",
+                                                                 DictItem.active.is_(True))
+                                          .order_by(DictItem.sort, DictItem.id)))
+        names = [d.name for d in natures]
+        form.nature.choices = [("", "请选择")] + [(n, n) for n in names]
+        if unit.nature and unit.nature not in names:
+            form.nature.choices.append((unit.nature, unit.nature))
+        if form.validate_on_submit():
+            if form.nature.data and form.nature.data not in names and form.nature.data != unit.nature:
+                form.nature.errors.append("请从列表中选择单位性质")
+            else:
+                accounts.update_unit_info(current_user, unit, {k: getattr(form, k).data
+                                                               for k in accounts.UNIT_INFO_FIELDS})
+                flash("基本信息已保存", "success")
+                return redirect(self.get_url(".index"))
+        return self.render("admin/accounts/form.html", form=form, title="基本信息管理",
+                           readonly={"机构代码": unit.uscc, "归口部门": unit.department.name},
+                           required=("name", "legal_rep", "email"))
+
+    def _own_info(self):
+        form = OwnInfoForm(obj=current_user)
+        if form.validate_on_submit():
+            try:
+                accounts.update_own_info(current_user, form.real_name.data, form.phone.data or "",
+                                         form.email.data)
+            except accounts.AccountError as e:
+                flash(str(e), "error")
+            else:
+                flash("基本信息已保存", "success")
+                return redirect(self.get_url(".index"))
+        return self.render("admin/accounts/form.html", form=form, title="基本信息管理",
+                           readonly={"用户名": current_user.username, "所属单位": current_user.unit.name},
+                           required=("real_name",))
+
+
+class StaffView(NoDetailsPage, AccountListMixin, ScopedModelView):
+    """本部门工作人员."""
+
+    list_template = "admin/accounts/staff_list.html"
+    can_create = False
+    can_edit = True
+    can_delete = False
+    can_view_details = False
+    column_list = ("username", "real_name", "department", "roles", "phone", "enabled", "created_at")
+    column_labels = {"username": "用户名", "real_name": "姓名", "department": "所在部门", "roles": "角色",
+                     "phone": "手机", "enabled": "状态", "created_at": "创建时间",
+                     "department.name": "所在部门"}
+    column_searchable_list = ("username", "real_name", "phone")
+    column_filters = (BooleanEqualFilter(User.enabled, "状态（开通）"),)
+    column_formatters = {**AccountListMixin.column_formatters, "roles": _roles}
+    column_default_sort = ("id", False)
+
+    def allowed(self, user) -> bool:
+        return user.has_role("role_admin")
+
+    def scope(self, user):
+        return scope.staff_accounts(user)
+
+    def _role_labels(self) -> dict:
+        if current_user.department.is_root:
+            return STAFF_ROLES
+        return {k: v for k, v in STAFF_ROLES.items() if k != "role_dict"}
+
+    def _form(self, cls, obj=None):
+        form = cls(obj=obj)
+        if "role_dict" not in self._role_labels():
+            del form["role_dict"]
+        form.department_id.choices = _department_choices(current_user)
+        return form
+
+    def _department_or_error(self, form) -> Department | None:
+        dept = _scoped_department(current_user, form.department_id.data)
+        if dept is None:
+            form.department_id.errors.append("请选择本部门或下级部门")
+        return dept
+
+    @expose("/add/", methods=("GET", "POST"))
+    def add_view(self):
+        form = self._form(StaffAddForm)
+        if request.method == "GET":
+            form.department_id.data = current_user.department_id
+        if form.validate_on_submit() and (dept := self._department_or_error(form)) is not None:
+            try:
+                user, otp = accounts.create_staff_account(
+                    current_user, form.username.data, dept, _flags_of(form, STAFF_ROLES),
+                    real_name=form.real_name.data, phone=form.phone.data or "", email=form.email.data)
+            except accounts.AccountError as e:
+                form.username.errors.append(str(e))
+            else:
+                return _no_store(self.render("admin/accounts/otp_result.html", title="添加工作人员",
+                                             rows=[(user.username, user.real_name, otp)], notice=OTP_NOTICE,
+                                             back=self.get_url(".index_view")))
+        return self.render("admin/accounts/form.html", form=form, title="添加工作人员",
+                           flags=self._role_labels(), flags_label="角色", back=self.get_url(".index_view"))
+
+    @expose("/edit/", methods=("GET", "POST"))
+    def edit_view(self):
+        target = self.get_one(request.args.get("id"))
+        own = target.id == current_user.id
+        form = self._form(StaffForm, obj=target)
+        if own:
+            # Nobody edits their own roles or department: the stored ones are kept whatever is posted.
+            form.department_id.data = target.department_id
+        if form.validate_on_submit() and (dept := self._department_or_error(form)) is not None:
+            roles = _flags_of(form, STAFF_ROLES)
+            if own:
+                roles = {k: getattr(target, k) for k in STAFF_ROLES}
+            elif "role_dict" not in roles:
+                roles["role_dict"] = target.role_dict
+            try:
+                accounts.update_staff_account(current_user, target, dept, roles, real_name=form.real_name.data,
+                                              phone=form.phone.data or "", email=form.email.data)
+            except accounts.AccountError as e:
+                flash(str(e), "error")
+            else:
+                flash(f"工作人员“{target.username}”已保存", "success")
+                return redirect(self.get_url(".index_view"))
+        return self.render("admin/accounts/form.html", form=form, title="修改工作人员",
+                           readonly={"用户名": target.username}, flags=self._role_labels(), flags_label="角色",
+                           locked=own, back=self.get_url(".index_view"))
+
+    @action("enable", "开通", "确定开通所选工作人员的账号？")
+    def action_enable(self, ids):
+        self._set_enabled(ids, True)
+
+    @action("disable", "禁用", "确定禁用所选工作人员的账号？禁用后不能登录。")
+    def action_disable(self, ids):
+        self._set_enabled(ids, False)
+
+    @action("reset_password", "密码重置", "确定重置所选工作人员的密码？")
+    def action_reset(self, ids):
+        return self._reset(ids)
+
+
+def register(admin) -> None:
+    admin.add_view(SubAccountView(User, name="工作账号管理", category=CAT_UNIT, endpoint="sub_accounts",
+                                  url="/admin/sub_accounts"))
+    admin.add_view(BasicInfoView(name="基本信息管理", category=CAT_UNIT, endpoint="basic_info",
+                                 url="/admin/basic_info"))
+    admin.add_view(StaffView(User, name="本部门工作人员", category=CAT_ORG, endpoint="staff", url="/admin/staff"))

@@ -1,0 +1,259 @@
+from __future__ import annotations
+
+import functools
+import time
+from datetime import datetime
+
+from flask import current_app, flash, jsonify, make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import bindparam, func, select, update
+from sqlalchemy.orm import joinedload
+
+from zhicheng.accounts import passwords
+from zhicheng.accounts.auth import bp, captcha_code, password_reset, sessions, throttle
+from zhicheng.accounts.auth.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LoginForm,
+    RegisterForm,
+    ResetPasswordForm,
+)
+from zhicheng.accounts.models import password_fingerprint
+from zhicheng.accounts.services import AccountError
+from zhicheng.accounts.services import change_password as do_change_password
+from zhicheng.extensions import db, limiter, login_manager
+from zhicheng.models import LoginSession, Unit, User
+from zhicheng.org.registration import (
+    RegistrationData,
+    RegistrationError,
+    lookup_registry,
+    register_unit,
+    registration_departments,
+)
+from zhicheng.security import is_local_url
+from zhicheng.system import audit
+
+
+@functools.cache
+def _account_statement():
+    """The statement that loads the logged-in account with its live session row, built once:
+    SQLAlchemy keeps its cache key with it, which a statement built anew on every request has to
+    work out again."""
+    return (select(User, LoginSession.last_seen_at)
+            .join(LoginSession, (LoginSession.user_id == User.id) & (LoginSession.id == bindparam("sid"))
+                  & LoginSession.ended_at.is_(None) & (LoginSession.expires_at > bindparam("now"))
+                  & (LoginSession.last_seen_at > bindparam("idle_since")))
+            .where(User.id == bindparam("pk"))
+            .options(joinedload(User.unit).joinedload(Unit.department), joinedload(User.department)))
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    # Every page needs the account's unit and department (menus, scope): one query, not three,
+    # and the same query checks that this browser's session was not ended (退出) or timed out.
+    pk, _, fingerprint = (user_id or "").partition(":")
+    sid = sessions.current_digest()
+    if not pk.isascii() or not pk.isdigit() or sid is None:
+        return None
+    now = datetime.now()
+    row = db.session.execute(_account_statement(), {"pk": int(pk), "sid": sid, "now": now,
+                                                     "idle_since": now - sessions.idle()}).first()
+    # A session from before the last password change or reset is over.
+    if row is None or password_fingerprint(row[0].password_hash) != fingerprint:
+        return None
+    sessions.touch(sid, row[1])
+    return row[0]
+
+
+def safe_next(target: str | None) -> str | None:
+    """Accept `next` only as a local path (the same check as every other redirect target)."""
+    return target.strip() if is_local_url(target) else None
+
+
+#: The least time a failed login takes (above the slowest password check, scrypt's ~0.1 s).
+FAILED_LOGIN_SECONDS = 0.25
+
+
+#: Why the captcha appears although CAPTCHA_ENABLED is off (or why it is now compulsory).
+CAPTCHA_REQUIRED_REASON = "该账号或当前网络近期登录失败次数较多，为保护账号安全，请输入验证码"
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("admin.index"))
+    form = LoginForm()
+    error, status = None, 200
+    if form.validate_on_submit():
+        username = form.username.data.strip()
+        gate = throttle.gate(username)
+        captcha_error = None
+        if current_app.config["CAPTCHA_ENABLED"] or gate.captcha_required or gate.wait_seconds:
+            captcha_error = captcha_code.check(form.captcha.data)
+        started = time.perf_counter()
+        user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+        # Refusals for the captcha or the delay come before the password is looked at, so they
+        # cost a guesser a solved image (or the wait) per guess; a solved captcha is never held.
+        if gate.wait_seconds and captcha_error:
+            audit.record("login.rate_limited", user,
+                         f"用户名 {username}，从同一网络连续登录失败，需等待{gate.wait_seconds}秒或输入验证码", actor=user)
+            db.session.commit()
+            if (form.captcha.data or "").strip():
+                form.captcha.errors.append(captcha_error)
+            error, status = f"登录失败次数过多，请{gate.wait_seconds}秒后再试，或输入正确的验证码后登录", 429
+        elif captcha_error:
+            if gate.captcha_required:
+                audit.record("login.rate_limited", user, f"用户名 {username}，登录失败次数较多，需输入验证码",
+                             actor=user)
+                db.session.commit()
+            form.captcha.errors.append(captcha_error)
+        elif not passwords.verify(user.password_hash if user else passwords.DUMMY_HASH, form.password.data) \
+                or user is None:
+            # An unknown name costs the same hash as a wrong password, and every failure takes at
+            # least FAILED_LOGIN_SECONDS (older scrypt hashes and one-time passwords check faster or
+            # slower than Argon2id): timing tells nothing about which accounts exist.
+            throttle.record_failure(username)
+            audit.record("login.failure", user, f"用户名 {username}", actor=user)
+            db.session.commit()
+            time.sleep(max(0.0, FAILED_LOGIN_SECONDS - (time.perf_counter() - started)))
+            error = "用户名或密码错误"
+        elif not user.is_active:
+            audit.record("login.disabled", user, "账号已禁用" if not user.enabled else "所属单位已禁用", actor=user)
+            db.session.commit()
+            error = ("该账号已被禁用，请联系单位管理员或归口部门开通" if not user.enabled
+                     else "所属单位已被归口部门禁用，请联系归口部门开通")
+        else:
+            if passwords.needs_rehash(user.password_hash):
+                # Before login_user: the session id carries a fingerprint of the stored hash. Only if
+                # no simultaneous login has re-hashed it already (theirs is kept, ours dropped).
+                db.session.execute(update(User).where(User.id == user.id, User.password_hash == user.password_hash)
+                                   .values(password_hash=passwords.hash_chosen(form.password.data)))
+                db.session.refresh(user)
+            login_user(user)
+            throttle.record_success(username)
+            user.last_login_at = datetime.now()
+            audit.record("login.success", user, "", actor=user)
+            db.session.commit()
+            if user.must_change_password:
+                flash("首次登录或密码已被重置，请先修改密码", "warning")
+                return redirect(url_for("auth.change_password"))
+            return redirect(safe_next(request.args.get("next")) or url_for("admin.index"))
+    # Asked again after this attempt: the failure just counted may have made the captcha compulsory.
+    # Before a name is typed only the address's own failures can.
+    gate = throttle.gate(form.username.data or "")
+    required = gate.captcha_required or bool(gate.wait_seconds)
+    return render_template("auth/login.html", form=form, error=error,
+                           show_captcha=required or current_app.config["CAPTCHA_ENABLED"],
+                           captcha_reason=CAPTCHA_REQUIRED_REASON if required else None), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if current_user.is_authenticated:
+        audit.record("logout", current_user, "", actor=current_user)
+    sessions.end()
+    db.session.commit()
+    logout_user()
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    forced = current_user.must_change_password
+    if current_user.is_sub and not forced and not current_user.perm_change_password:
+        return render_template("errors/error.html", code=403, message="没有修改密码的权限"), 403
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            do_change_password(user, None if forced else form.old_password.data,
+                               form.new_password.data, form.confirm.data)
+        except AccountError as e:
+            flash(str(e), "error")
+        else:
+            login_user(user)  # this session goes on; every other one of the account ends
+            flash("密码修改成功", "success")
+            return redirect(url_for("admin.index"))
+    return render_template("auth/change_password.html", form=form, forced=forced)
+
+
+@bp.route("/captcha.png")
+@limiter.limit(lambda: current_app.config["CAPTCHA_RATE_LIMIT"])
+def captcha_image():
+    response = make_response(captcha_code.new_image())
+    response.mimetype = "image/png"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _department_choices() -> list[tuple]:
+    choices = [("", "请选择归口部门", {})]
+    for dept, accepts in registration_departments():
+        indent = "\u3000" * (dept.depth - 1) + ("└ " if dept.depth > 1 else "")
+        choices.append((dept.id, indent + dept.name, {} if accepts else {"disabled": True}))
+    return choices
+
+
+@bp.route("/register", methods=["GET", "POST"])
+@limiter.limit("30 per hour", methods=["POST"])
+def register():
+    form = RegisterForm()
+    form.department_id.choices = _department_choices()
+    if form.validate_on_submit():
+        data = RegistrationData(uscc=form.uscc.data, legal_rep=form.legal_rep.data, name=form.name.data,
+                                department_id=form.department_id.data, username=form.username.data,
+                                password=form.password.data, confirm=form.confirm.data, email=form.email.data,
+                                legacy_reason=form.legacy_reason.data)
+        try:
+            register_unit(data, form.license.data)
+        except RegistrationError as e:
+            for name, message in e.errors.items():
+                form[name].errors.append(message)
+        else:
+            flash("注册成功，请登录", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/register/lookup")
+@limiter.limit("60 per minute")
+def register_lookup():
+    """单位名录 look-up for the registration page: fills 单位全称 while the user types."""
+    entry = lookup_registry(request.args.get("uscc", ""), request.args.get("legal_rep", ""))
+    return jsonify(found=entry is not None, name=entry.name if entry else "")
+
+
+FORGOT_SENT = ("如果用户名和电子邮箱与系统中的账号一致，找回密码的链接已发送到该邮箱，1小时内有效，只能使用一次。"
+               "若注册时没有填写电子邮箱，请致电让归口部门（区人才职改办）工作人员协助找回密码。")
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        password_reset.request_reset(form.username.data, form.email.data)
+        flash(FORGOT_SENT, "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot_password.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    try:
+        user = password_reset.user_for_token(token)
+    except password_reset.InvalidResetLink as e:
+        return render_template("auth/reset_password.html", form=None, invalid=str(e)), 400
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            password_reset.reset_with_token(token, form.new_password.data, form.confirm.data)
+        except password_reset.InvalidResetLink as e:
+            return render_template("auth/reset_password.html", form=None, invalid=str(e)), 400
+        except password_reset.ResetError as e:
+            form[e.field].errors.append(str(e))
+        else:
+            flash("密码已重置，请使用新密码登录", "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form, username=user.username, invalid=None)

@@ -1,0 +1,24 @@
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, func
+from sqlalchemy.orm import Mapped, mapped_column
+
+from zhicheng.extensions import db
+
+
+class ExportJob(db.Model):
+    """A large 导出汇总表 run in the background; the owner polls its progress."""
+
+    __tablename__ = "export_job"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="pending")
+    params: Mapped[str] = mapped_column(Text, default="{}")
+    total: Mapped[int] = mapped_column(default=0)
+    done: Mapped[int] = mapped_column(default=0)
+    stored_name: Mapped[str | None] = mapped_column(String(80))
+    filename: Mapped[str] = mapped_column(String(200), default="")
+    error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+    finished_at: Mapped[datetime | None]

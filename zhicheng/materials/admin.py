@@ -1,0 +1,40 @@
+"""Projects, materials, review: the declaration workflow's menus, in the manual's words."""
+from zhicheng.materials.admin_unit import (
+    ChangeDepartmentView,
+    ManageMaterialsView,
+    ReturnedListView,
+    SubmitListView,
+    TrackingListView,
+)
+from zhicheng.models import Material, Project
+from zhicheng.projects.admin import UNIT_CATEGORY, ProjectAdminView, ProjectInfoView, ProjectListView, is_applicant
+from zhicheng.review.admin import REVIEW_CATEGORY, DepartmentMaterialsView, ReviewQueueView, may_review
+from zhicheng.system.home import HOME_LINKS
+
+
+def _can(permission):
+    return lambda user: is_applicant(user) and user.can(permission)
+
+
+def register(admin) -> None:
+    admin.add_view(ProjectListView(Project, name="填写材料", category=UNIT_CATEGORY, endpoint="projects"))
+    admin.add_view(ManageMaterialsView(Material, name="管理材料", category=UNIT_CATEGORY, endpoint="materials"))
+    admin.add_view(SubmitListView(Material, name="上报材料", category=UNIT_CATEGORY, endpoint="submit"))
+    admin.add_view(ReturnedListView(Material, name="被退回的材料", category=UNIT_CATEGORY, endpoint="returned"))
+    admin.add_view(TrackingListView(Material, name="上报材料跟踪", category=UNIT_CATEGORY, endpoint="tracking"))
+    admin.add_view(ChangeDepartmentView(name="修改归口部门", category="后台管理", endpoint="change_department"))
+
+    admin.add_view(ReviewQueueView(Material, name="待审核材料", category=REVIEW_CATEGORY, endpoint="review"))
+    admin.add_view(DepartmentMaterialsView(Material, name="本部门及下级材料", category=REVIEW_CATEGORY,
+                                           endpoint="dept_materials"))
+    admin.add_view(ProjectAdminView(Project, name="项目发布", category="项目管理", endpoint="project_admin"))
+
+    admin.add_view(ProjectInfoView(name="相关要求", endpoint="project_info"))
+
+    HOME_LINKS.update({
+        "state:draft": ("materials.index_view", {"state": "draft"}, _can("perm_fill")),
+        "state:returned": ("returned.index_view", {}, _can("perm_fill")),
+        "state:in_review": ("tracking.index_view", {"state": "in_review"}, _can("perm_view")),
+        "state:approved": ("tracking.index_view", {"state": "approved"}, _can("perm_view")),
+        "review": ("review.index_view", {}, may_review),
+    })

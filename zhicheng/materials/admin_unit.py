@@ -1,0 +1,252 @@
+"""Unit side: 管理材料 (with the one-page form of every tab), 上报材料, 被退回的材料,
+上报材料跟踪 and 修改归口部门."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.actions import action
+from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_login import current_user
+from markupsafe import Markup, escape
+from sqlalchemy import func, select
+
+from zhicheng import scope
+from zhicheng.admin.base import GuardedView, row_url
+from zhicheng.extensions import db
+from zhicheng.materials.admin_common import MaterialListView, review_records_of
+from zhicheng.materials.forms import TABS, ChangeDepartmentForm, SubmitForm, material_form
+from zhicheng.materials.services import (
+    Upload,
+    UploadFailed,
+    check_can_fill,
+    create_material,
+    update_material,
+    visible_project,
+)
+from zhicheng.models import STATE_LABELS, Department, Material, Unit
+from zhicheng.models import MaterialState as S
+from zhicheng.projects.admin import is_applicant
+from zhicheng.review import workflow
+from zhicheng.review.workflow import WorkflowError
+
+
+def _ids_from_request() -> list[int]:
+    ids = []
+    for raw in request.values.getlist("id"):
+        try:
+            ids.append(int(raw))
+        except ValueError:
+            abort(404)
+    return ids
+
+
+class ApplicantListView(MaterialListView):
+    """Materials of the unit (a sub-account: only those it created)."""
+
+    permission = "perm_fill"
+
+    def allowed(self, user) -> bool:
+        return is_applicant(user) and user.can(self.permission)
+
+    def scope(self, user):
+        return scope.materials(user)
+
+    def number_link(self, m: Material) -> Markup:
+        if m.editable and current_user.can("perm_fill"):
+            return Markup(f'<a href="{escape(row_url("materials.modify_view", m.id))}" title="查看、修改">'
+                          f'{escape(m.number)}</a>')
+        return super().number_link(m)
+
+
+class ManageMaterialsView(ApplicantListView):
+    """管理材料: every material of the unit; 编号 opens the form, 删除 removes unsubmitted drafts."""
+
+    page_intro = "点击材料编号查看、修改材料；勾选材料后点击“删除”。未上报的材料可以修改、删除，上报的材料不可修改、删除。"
+    column_list = ("number", "name", "id_card", "project", "state", "creator", "updated_at")
+    column_filters = MaterialListView.column_filters + (
+        FilterEqual(Material.state, "状态", options=list(STATE_LABELS.items())),)
+
+    @action("delete_materials", "删除", "确定删除所选材料？删除后不可恢复。")
+    def action_delete_materials(self, ids):
+        try:
+            n = workflow.delete_materials(current_user, [r.id for r in self.scoped_rows(ids, strict=True)])
+        except WorkflowError as e:
+            flash(str(e), "error")
+        else:
+            flash(f"已删除{n}份材料", "success")
+
+    # --- the one form of every tab -----------------------------------------------------
+    def _render_form(self, form, project, material=None):
+        error_tabs = form.tabs_with_errors()
+        records = review_records_of(material) if material is not None else []
+        if error_tabs:
+            active = next(key for key, _, _ in TABS if key in error_tabs)
+        elif records and material.state == S.RETURNED:
+            active = "records"
+        else:
+            active = "basic"
+        return self.render("admin/materials/edit.html", form=form, project=project, material=material,
+                           tabs=TABS, error_tabs=error_tabs, records=records, active_tab=active)
+
+    def _uploads(self, form) -> list[Upload]:
+        uploads = [Upload("review_form", form.review_form.data)]
+        uploads += [Upload("scan", f) for f in (form.scans.data or [])]
+        return uploads
+
+    @staticmethod
+    def _upload_error(form, e: UploadFailed):
+        field = form.review_form if e.kind == "review_form" else form.scans
+        field.errors = list(field.errors) + [str(e)]
+
+    @expose("/fill/", methods=("GET", "POST"))
+    def fill_view(self):
+        """填写材料: a new material for a project in the window."""
+        project = visible_project(current_user, request.args.get("project"))
+        if project is None:
+            abort(404)
+        try:
+            check_can_fill(current_user, project)
+        except WorkflowError as e:
+            flash(str(e), "error")
+            return redirect(url_for("projects.index_view"))
+        form = material_form()
+        if form.validate_on_submit():
+            try:
+                material = create_material(current_user, project, form.to_input(), self._uploads(form))
+            except UploadFailed as e:
+                self._upload_error(form, e)
+            except WorkflowError as e:
+                flash(str(e), "error")
+            else:
+                flash(f"保存成功，材料编号：{material.number}", "success")
+                return redirect(url_for(".modify_view", id=material.id))
+        elif request.method == "POST":
+            flash("保存失败，请按提示修改标红的内容（所有标签的内容均未保存）", "error")
+        return self._render_form(form, project)
+
+    @expose("/modify/", methods=("GET", "POST"))
+    def modify_view(self):
+        """修改: drafts and returned materials; anything submitted is shown read-only instead."""
+        material = self.get_one(request.args.get("id"))
+        if not material.editable:
+            flash(f"材料{material.number}状态为“{material.state_label}”，已上报的材料不可修改", "error")
+            return redirect(url_for(".details_view", id=material.id))
+        form = material_form(material) if request.method == "POST" else material_form(material, load=True)
+        if form.validate_on_submit():
+            try:
+                update_material(current_user, material, form.to_input(), self._uploads(form),
+                                [int(i) for i in request.form.getlist("remove_attachment")
+                                 if i.isascii() and i.isdigit()])
+            except UploadFailed as e:
+                self._upload_error(form, e)
+            except WorkflowError as e:
+                flash(str(e), "error")
+                return redirect(url_for(".details_view", id=material.id))
+            else:
+                flash(f"材料{material.number}已保存", "success")
+                return redirect(url_for(".modify_view", id=material.id))
+        elif request.method == "POST":
+            flash("保存失败，请按提示修改标红的内容（所有标签的内容均未保存）", "error")
+        return self._render_form(form, material.project, material)
+
+
+class SubmitListView(ApplicantListView):
+    """上报材料: drafts and returned materials; 上报 asks the operator's name and phone."""
+
+    permission = "perm_submit"
+    states = (S.DRAFT, S.RETURNED)
+    page_intro = "勾选对应材料的选择框，点击“上报”按钮，填写操作人的姓名、联系电话后，点击“提交”按钮。上报后，材料不可以修改。"
+
+    @action("submit", "上报")
+    def action_submit(self, ids):
+        rows = self.scoped_rows(ids)
+        if not rows:
+            flash("请先勾选要上报的材料", "error")
+            return None
+        return redirect(url_for(".confirm_view", id=[r.id for r in rows]))
+
+    @expose("/confirm/", methods=("GET", "POST"))
+    def confirm_view(self):
+        ids = _ids_from_request()
+        rows = self.scoped_rows(ids, strict=True)
+        if not rows:
+            abort(404)
+        form = SubmitForm()
+        if form.validate_on_submit():
+            try:
+                done = workflow.submit_materials(current_user, [r.id for r in rows], form.operator_name.data,
+                                                 form.operator_phone.data)
+            except WorkflowError as e:
+                flash(str(e), "error")
+            else:
+                flash(f"已上报{len(done)}份材料", "success")
+                return redirect(url_for(".index_view"))
+        return self.render("admin/materials/submit.html", form=form, rows=rows)
+
+
+class ReturnedListView(ApplicantListView):
+    """被退回的材料: 编号 opens the form with its 审核记录 tab; resubmit through 上报材料."""
+
+    states = (S.RETURNED,)
+    page_intro = "点击对应材料的编号，查看、修改该材料的信息，点击“审核记录”标签查看退回部门、退回时间和退回理由。修改完成后，必须重新在“上报材料”列表进行上报操作。"
+    column_list = ("number", "name", "id_card", "project", "state", "return_reason")
+    column_labels = dict(MaterialListView.column_labels, return_reason="退回理由")
+    column_formatters = dict(MaterialListView.column_formatters,
+                             return_reason=lambda v, c, m, n: v.reasons().get(m.id, ""))
+
+    def reasons(self) -> dict[int, str]:
+        """The latest 退回理由 of each listed material, one query per page."""
+        cache = request.environ
+        if "zhicheng.return_reasons" not in cache:
+            from zhicheng.models import ReviewRecord
+            rows = db.session.execute(
+                select(ReviewRecord.material_id, ReviewRecord.reason)
+                .join(Material, Material.id == ReviewRecord.material_id)
+                .where(scope.materials(current_user), Material.state == S.RETURNED,
+                       ReviewRecord.action == "return")
+                .order_by(ReviewRecord.id)).all()
+            cache["zhicheng.return_reasons"] = {mid: reason for mid, reason in rows}
+        return cache["zhicheng.return_reasons"]
+
+
+class TrackingListView(ApplicantListView):
+    """上报材料跟踪: what was submitted, where it is and its state; read-only."""
+
+    permission = "perm_view"
+    states = (S.IN_REVIEW, S.RETURNED, S.APPROVED)
+    page_intro = "点击对应材料的编号，即可查看该材料的信息、所在审核部门及状态，材料不可以修改。"
+    column_list = ("number", "name", "id_card", "project", "current_department", "state", "submitted_at")
+    column_filters = MaterialListView.column_filters + (
+        FilterEqual(Material.state, "状态", options=[(s, STATE_LABELS[s]) for s in
+                                                    (S.IN_REVIEW, S.RETURNED, S.APPROVED)]),)
+
+    def number_link(self, m: Material) -> Markup:
+        return MaterialListView.number_link(self, m)
+
+
+class ChangeDepartmentView(GuardedView):
+    """修改归口部门: every submitted material goes back to 待上报 at once (the manual's rule)."""
+
+    def allowed(self, user) -> bool:
+        return user.is_unit
+
+    @expose("/", methods=("GET", "POST"))
+    def index(self):
+        unit = db.session.get(Unit, current_user.unit_id)
+        departments = list(db.session.scalars(
+            select(Department).where(Department.accepts_registration.is_(True), Department.parent_id.is_not(None),
+                                     Department.id != unit.department_id).order_by(Department.path)))
+        form = ChangeDepartmentForm()
+        form.department.choices = [(0, "请选择")] + [(d.id, "　" * (d.depth - 1) + d.name) for d in departments]
+        affected = db.session.scalar(select(func.count(Material.id)).where(
+            Material.unit_id == unit.id, Material.state.in_([S.IN_REVIEW, S.RETURNED])))
+        if form.validate_on_submit():
+            try:
+                moved = workflow.change_department(current_user, form.department.data)
+            except WorkflowError as e:
+                form.department.errors = list(form.department.errors) + [str(e)]
+            else:
+                db.session.refresh(unit)
+                flash(f"归口部门已修改为“{unit.department.name}”，{moved}份材料已退回到“待上报”状态", "success")
+                return redirect(url_for(".index"))
+        return self.render("admin/materials/change_department.html", form=form, unit=unit, affected=affected)

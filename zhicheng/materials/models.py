@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, event, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from zhicheng import textcheck  # noqa: F401  (its before_flush check covers every model's text columns)
+from zhicheng.accounts.models import User
+from zhicheng.extensions import db
+from zhicheng.org.models import Department, Unit
+from zhicheng.projects.models import Project
+
+
+class MaterialState:
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    RETURNED = "returned"
+    APPROVED = "approved"
+
+
+STATE_LABELS = {
+    MaterialState.DRAFT: "待上报",
+    MaterialState.IN_REVIEW: "审核中",
+    MaterialState.RETURNED: "被退回",
+    MaterialState.APPROVED: "审核通过",
+}
+
+
+class Material(db.Model):
+    """申报材料: one applicant's application to one project."""
+
+    __tablename__ = "material"
+    __table_args__ = (
+        Index("ix_material_unit_project_state", "unit_id", "project_id", "state"),
+        Index("ix_material_dept_state_project", "current_department_id", "state", "project_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str | None] = mapped_column(String(20), unique=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    creator_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    state: Mapped[str] = mapped_column(String(12), default=MaterialState.DRAFT, index=True)
+    current_department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+    version: Mapped[int] = mapped_column(default=1)
+
+    # 基本信息
+    name: Mapped[str] = mapped_column(String(50), index=True)
+    gender: Mapped[str] = mapped_column(String(2), default="")
+    birth_date: Mapped[date | None]
+    id_card: Mapped[str] = mapped_column(String(18), index=True)
+    phone: Mapped[str] = mapped_column(String(20), default="")
+    work_start_date: Mapped[date | None]
+    current_major: Mapped[str] = mapped_column(String(100), default="")
+    series: Mapped[str] = mapped_column(String(100), default="")
+    major: Mapped[str] = mapped_column(String(100), default="")
+    qualification: Mapped[str] = mapped_column(String(100), default="")
+    education: Mapped[str] = mapped_column(String(50), default="")
+    current_title: Mapped[str] = mapped_column(String(100), default="")
+    # 专业技术工作业绩
+    achievements: Mapped[str] = mapped_column(Text, default="")
+
+    submitted_at: Mapped[datetime | None] = mapped_column(index=True)
+    submitter_name: Mapped[str] = mapped_column(String(50), default="")
+    submitter_phone: Mapped[str] = mapped_column(String(20), default="")
+    approved_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now(), index=True)
+    updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
+
+    project: Mapped[Project] = relationship()
+    unit: Mapped[Unit] = relationship()
+    creator: Mapped[User] = relationship(back_populates="materials", foreign_keys=[creator_id])
+    current_department: Mapped[Department | None] = relationship()
+    educations: Mapped[list[Education]] = relationship(
+        back_populates="material", cascade="all, delete-orphan", order_by="Education.id")
+    work_histories: Mapped[list[WorkHistory]] = relationship(
+        back_populates="material", cascade="all, delete-orphan", order_by="WorkHistory.id")
+    attachments: Mapped[list[Attachment]] = relationship(
+        back_populates="material", cascade="all, delete-orphan", order_by="Attachment.id")
+    review_records: Mapped[list[ReviewRecord]] = relationship(
+        back_populates="material", order_by="ReviewRecord.id", passive_deletes="all")
+
+    @property
+    def state_label(self) -> str:
+        return STATE_LABELS.get(self.state, self.state)
+
+    @property
+    def editable(self) -> bool:
+        return self.state in (MaterialState.DRAFT, MaterialState.RETURNED)
+
+    def __str__(self) -> str:
+        return f"{self.number or ''} {self.name}".strip()
+
+
+class Education(db.Model):
+    """学历学位: one row per degree."""
+
+    __tablename__ = "education"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    material_id: Mapped[int] = mapped_column(ForeignKey("material.id", ondelete="CASCADE"), index=True)
+    start_date: Mapped[date | None]
+    end_date: Mapped[date | None]
+    school: Mapped[str] = mapped_column(String(100), default="")
+    major: Mapped[str] = mapped_column(String(100), default="")
+    education: Mapped[str] = mapped_column(String(50), default="")
+    degree: Mapped[str] = mapped_column(String(50), default="")
+
+    material: Mapped[Material] = relationship(back_populates="educations")
+
+
+class WorkHistory(db.Model):
+    """工作经历: one row per post."""
+
+    __tablename__ = "work_history"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    material_id: Mapped[int] = mapped_column(ForeignKey("material.id", ondelete="CASCADE"), index=True)
+    start_date: Mapped[date | None]
+    end_date: Mapped[date | None]
+    employer: Mapped[str] = mapped_column(String(200), default="")
+    post: Mapped[str] = mapped_column(String(100), default="")
+    duty: Mapped[str] = mapped_column(String(200), default="")
+
+    material: Mapped[Material] = relationship(back_populates="work_histories")
+
+
+ATTACHMENT_KINDS = {"review_form": "评审表", "scan": "其他扫描件"}
+
+
+class Attachment(db.Model):
+    """附件: stored on disk under a generated name; the original (Chinese) name kept for display."""
+
+    __tablename__ = "attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    material_id: Mapped[int] = mapped_column(ForeignKey("material.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="scan")
+    original_name: Mapped[str] = mapped_column(String(255))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    mime: Mapped[str] = mapped_column(String(50))
+    size: Mapped[int]
+    uploaded_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    material: Mapped[Material] = relationship(back_populates="attachments")
+
+    @property
+    def kind_label(self) -> str:
+        return ATTACHMENT_KINDS.get(self.kind, self.kind)
+
+
+REVIEW_ACTIONS = {
+    "submit": "上报",
+    "pass": "审核通过并上报",
+    "approve": "审核通过",
+    "return": "退回",
+    "change_department": "修改归口部门退回",
+}
+
+
+class ReviewRecord(db.Model):
+    """审核记录: one row per step of a material's path. Never edited or deleted."""
+
+    __tablename__ = "review_record"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    material_id: Mapped[int] = mapped_column(ForeignKey("material.id"), index=True)
+    at: Mapped[datetime] = mapped_column(server_default=func.now(), index=True)
+    action: Mapped[str] = mapped_column(String(20), index=True)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+    to_department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    actor_name: Mapped[str] = mapped_column(String(64), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    state_after: Mapped[str] = mapped_column(String(12))
+
+    material: Mapped[Material] = relationship(back_populates="review_records")
+    department: Mapped[Department | None] = relationship(foreign_keys=[department_id])
+    to_department: Mapped[Department | None] = relationship(foreign_keys=[to_department_id])
+
+    @property
+    def action_label(self) -> str:
+        return REVIEW_ACTIONS.get(self.action, self.action)
+
+
+@event.listens_for(ReviewRecord, "before_update")
+@event.listens_for(ReviewRecord, "before_delete")
+def _review_records_are_permanent(mapper, connection, target):
+    raise RuntimeError("审核记录不可修改或删除")

@@ -1,0 +1,98 @@
+"""进入打印: the unit's submitted materials with 打印初定表 / 打印认定表, and the PDF itself
+(drafts print watermarked; departments print what reached them)."""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Response, abort
+from flask_admin import expose
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from zhicheng import scope
+from zhicheng.admin.base import GuardedView
+from zhicheng.extensions import db
+from zhicheng.materials.admin_common import MaterialListView
+from zhicheng.models import Material
+from zhicheng.models import MaterialState as S
+from zhicheng.system import audit
+from zhicheng.system.home import HOME_LINKS
+
+
+def may_print(user) -> bool:
+    return user.is_authenticated and (user.is_staff or user.can("perm_print"))
+
+
+def may_open_print_list(user) -> bool:
+    """进入打印 is the unit side's list; departments print from the materials they review."""
+    return not user.is_staff and may_print(user)
+
+
+def print_link(m: Material) -> Markup:
+    return Markup('<a class="btn btn-sm btn-outline-primary zc-print" href="{}" target="_blank">打印{}</a>').format(
+        pdf_url(m), m.project.form_name)
+
+
+def pdf_url(m: Material) -> str:
+    from flask import url_for
+    return url_for("print_file.material_pdf", id=m.id)
+
+
+class PrintListView(MaterialListView):
+    """进入打印 (manual §1.3): submitted materials of the unit, each with its print button."""
+
+    states = (S.IN_REVIEW, S.RETURNED, S.APPROVED)
+    column_list = ("number", "name", "id_card", "project", "state", "submitted_at", "print")
+    column_labels = dict(MaterialListView.column_labels, print="打印")
+    column_formatters = dict(MaterialListView.column_formatters, print=lambda v, c, m, n: print_link(m))
+    # The print button names the form, which follows the project's kind.
+    relation_columns = dict(MaterialListView.relation_columns, project=("name", "kind"))
+    page_intro = "点击“打印初定表”或“打印认定表”即可打印对应表格；已上报的材料打印不带水印。"
+
+    def allowed(self, user) -> bool:
+        return may_open_print_list(user)
+
+    def scope(self, user):
+        return scope.materials(user)
+
+
+class PrintFileView(GuardedView):
+    """The PDF of one material, loaded through scope.materials."""
+
+    def allowed(self, user) -> bool:
+        return may_print(user)
+
+    def is_visible(self) -> bool:
+        return False
+
+    @expose("/")
+    def index(self):
+        abort(404)
+
+    @expose("/material/<int:id>.pdf")
+    def material_pdf(self, id: int):
+        material = db.session.scalar(
+            select(Material).where(Material.id == id, scope.materials(current_user))
+            .options(selectinload(Material.educations), selectinload(Material.work_histories),
+                     selectinload(Material.review_records)))
+        if material is None:
+            abort(404)
+        from zhicheng.printing.pdf import render_material_pdf
+        pdf = render_material_pdf(material)
+        audit.record("material.print", material, f"打印{material.project.form_name} {material.number}")
+        db.session.commit()
+        display = f"{material.project.form_name}-{material.number}-{material.name}.pdf"
+        response = Response(pdf, mimetype="application/pdf")
+        response.headers["Content-Disposition"] = (
+            f"inline; filename=\"zhicheng-{material.number}.pdf\"; filename*=UTF-8''{quote(display)}")
+        return response
+
+
+def register(admin) -> None:
+    # 进入打印 on each project row of 填写材料 opens the print list filtered to the project.
+    HOME_LINKS["print"] = ("print_list.index_view", {}, may_open_print_list)
+    admin.add_view(PrintListView(Material, name="进入打印", endpoint="print_list", url="/admin/print",
+                                 category="专业技术资格初定认定"))
+    admin.add_view(PrintFileView(name="打印", endpoint="print_file", url="/admin/print-file"))

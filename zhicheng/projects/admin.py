@@ -1,0 +1,251 @@
+"""申报项目: 项目发布 for departments, the unit-facing project list (填写材料) and 相关要求."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, g, has_request_context, request, url_for
+from flask_admin import expose
+from flask_admin.contrib.sqla.filters import IntEqualFilter
+from flask_login import current_user
+from markupsafe import Markup, escape
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+
+from zhicheng import scope
+from zhicheng.admin.base import GuardedView, ScopedModelView
+from zhicheng.extensions import db
+from zhicheng.forms import AdminForm
+from zhicheng.materials.admin_common import RequestFilterOptions
+from zhicheng.materials.forms import ChineseDateField, _strip
+from zhicheng.materials.services import project_kinds_for, visible_project
+from zhicheng.models import Department, Material, MaterialState, Project
+from zhicheng.projects.models import PROJECT_KINDS
+from zhicheng.system.home import link_for
+
+UNIT_CATEGORY = "专业技术资格初定认定"
+
+
+def is_applicant(user) -> bool:
+    return user.is_authenticated and not user.is_staff
+
+
+# --- 项目发布 (departments) ---------------------------------------------------------------
+
+class _YearField(IntegerField):
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata(valuelist)
+        except ValueError:
+            self.data = None
+            raise ValueError("年份应为四位数字") from None
+
+
+class ProjectForm(AdminForm):
+    name = StringField("项目名称", [DataRequired("请填写项目名称"), Length(max=200, message="项目名称不超过200个字")],
+                       filters=[_strip])
+    kind = SelectField("类别", choices=list(PROJECT_KINDS.items()), validate_choice=False)
+    year = _YearField("年份", [InputRequired("请填写年份"),
+                              NumberRange(min=2000, max=2100, message="年份应在2000至2100之间")])
+    series = StringField("系列", [Length(max=100, message="系列不超过100个字")], filters=[_strip])
+    majors = TextAreaField("受理专业", [Length(max=2000, message="受理专业不超过2000字")], filters=[_strip])
+    scope = TextAreaField("受理范围", [Length(max=2000, message="受理范围不超过2000字")], filters=[_strip])
+    requirements = TextAreaField("相关要求", [Length(max=20000, message="相关要求不超过20000字")], filters=[_strip],
+                                 render_kw={"rows": 10})
+    start_date = ChineseDateField("申报开始日期", [InputRequired("请填写申报开始日期")])
+    end_date = ChineseDateField("申报截止日期", [InputRequired("请填写申报截止日期")])
+
+    def validate_kind(self, field):
+        allowed = project_kinds_for(current_user.department)
+        if not allowed:
+            raise ValidationError("只有市人社局（中级）和一级归口部门（初级）可以发布申报项目")
+        if field.data not in allowed:
+            raise ValidationError(f"本部门只能发布以下类别的项目：{'、'.join(allowed.values())}")
+
+    def validate_end_date(self, field):
+        if field.data and self.start_date.data and field.data < self.start_date.data:
+            raise ValidationError("申报截止日期不能早于申报开始日期")
+
+
+class ProjectAdminView(ScopedModelView):
+    """项目发布: staff with 项目发布 manage the projects of their own department."""
+
+    form = ProjectForm
+    can_view_details = True
+    column_list = ("name", "kind", "year", "series", "start_date", "end_date", "material_count")
+    column_labels = {"name": "项目名称", "kind": "类别", "year": "年份", "series": "系列",
+                     "start_date": "申报开始日期", "end_date": "申报截止日期", "majors": "受理专业",
+                     "scope": "受理范围", "requirements": "相关要求", "issuer": "发布单位",
+                     "material_count": "已上报材料"}
+    column_details_list = ("name", "kind", "year", "series", "majors", "scope", "requirements",
+                           "start_date", "end_date", "issuer")
+    column_searchable_list = ("name",)
+    column_default_sort = ("id", True)
+    column_formatters = {
+        "kind": lambda v, c, m, n: m.kind_label,
+        "material_count": lambda v, c, m, n: v.submitted_counts().get(m.id, 0),
+    }
+    column_formatters_detail = {"kind": lambda v, c, m, n: m.kind_label}
+
+    def allowed(self, user) -> bool:
+        return user.has_role("role_publish")
+
+    def scope(self, user):
+        return scope.managed_projects(user)
+
+    def get_query(self):
+        return super().get_query().options(joinedload(Project.issuer))
+
+    def submitted_counts(self) -> dict[int, int]:
+        """Computed once per request for the whole list."""
+        if "zc_project_counts" in g:
+            return g.zc_project_counts
+        rows = db.session.execute(
+            select(Material.project_id, func.count()).join(Project, Project.id == Material.project_id)
+            .where(scope.managed_projects(current_user), Material.state != MaterialState.DRAFT)
+            .group_by(Material.project_id)).all()
+        g.zc_project_counts = dict(rows)
+        return g.zc_project_counts
+
+    def _kind_choices(self, form):
+        kinds = project_kinds_for(current_user.department) or PROJECT_KINDS
+        form.kind.choices = list(kinds.items())
+        return form
+
+    def create_form(self, obj=None):
+        return self._kind_choices(super().create_form(obj))
+
+    def edit_form(self, obj=None):
+        return self._kind_choices(super().edit_form(obj))
+
+    def on_model_change(self, form, model, is_created):
+        if is_created:
+            model.issuer_id = current_user.department_id
+            model.created_by_id = current_user.id
+
+    def delete_model(self, model):
+        used = db.session.scalar(select(Material.id).where(Material.project_id == model.id).limit(1))
+        if used:
+            flash(f"项目“{model.name}”已有申报材料，不能删除", "error")
+            return False
+        return super().delete_model(model)
+
+
+# --- 填写材料: the unit-facing project list ----------------------------------------------
+
+def _hint(text: str) -> Markup:
+    if not text:
+        return Markup('<span class="text-muted">—</span>')
+    return Markup('<a href="javascript:void(0)" class="zc-hint" data-toggle="tooltip" title="{}">?</a>').format(text)
+
+
+def _issuer_options():
+    if not has_request_context():  # called once at start-up, before anyone logs in
+        return []
+    rows = db.session.execute(
+        select(Department.id, Department.name).where(
+            Department.id.in_(select(Project.issuer_id).where(scope.projects(current_user))))
+        .order_by(Department.path)).all()
+    return [(str(i), n) for i, n in rows]
+
+
+def _year_options():
+    if not has_request_context():  # called once at start-up, before anyone logs in
+        return []
+    years = db.session.scalars(
+        select(Project.year).where(scope.projects(current_user)).distinct().order_by(Project.year.desc()))
+    return [(str(y), str(y)) for y in years]
+
+
+def project_buttons(project: Project, user, today: date | None = None) -> Markup:
+    """The manual's buttons of one project row, only those the user may follow."""
+    links = []
+    if user.can("perm_fill") and project.is_open(today):
+        links.append(("填写材料", url_for("materials.fill_view", project=project.id), "btn-primary"))
+    if user.can("perm_fill"):
+        links.append(("管理材料", url_for("materials.index_view", project=project.id), "btn-outline-primary"))
+    if user.can("perm_submit"):
+        links.append(("上报材料", url_for("submit.index_view", project=project.id), "btn-outline-primary"))
+    for key, label in (("export", "导出材料"), ("print", "进入打印")):
+        url = link_for(key, project=project.id)
+        if url:
+            links.append((label, url, "btn-outline-secondary"))
+    if user.can("perm_fill"):
+        links.append(("进入修改", url_for("returned.index_view", project=project.id), "btn-outline-warning"))
+    if user.can("perm_view"):
+        links.append(("进入查看", url_for("tracking.index_view", project=project.id), "btn-outline-info"))
+    return Markup(" ").join(
+        Markup('<a class="btn btn-sm {} mb-1" href="{}">{}</a>').format(cls, url, label)
+        for label, url, cls in links)
+
+
+class ProjectListView(RequestFilterOptions, ScopedModelView):
+    """填写材料: the projects a unit may apply to, with the manual's buttons on each row."""
+
+    can_create = can_edit = can_delete = False
+    can_view_details = False
+    list_template = "admin/materials/project_list.html"
+    column_list = ("name", "kind", "year", "issuer", "majors", "scope", "requirements", "start_date",
+                   "buttons")
+    column_labels = {"name": "项目名称", "kind": "类别", "year": "年份", "issuer": "发布单位",
+                     "majors": "受理专业", "scope": "受理范围", "requirements": "相关要求",
+                     "start_date": "申报时间", "buttons": "操作"}
+    column_sortable_list = ("name", "year", "start_date")
+    column_searchable_list = ("name",)
+    column_default_sort = [("year", True), ("id", True)]
+    column_filters = (
+        IntEqualFilter(Project.issuer_id, "发布单位", options=_issuer_options),
+        IntEqualFilter(Project.year, "年份", options=_year_options),
+    )
+    column_formatters = {
+        "kind": lambda v, c, m, n: m.kind_label,
+        "issuer": lambda v, c, m, n: m.issuer.name,
+        "majors": lambda v, c, m, n: _hint(m.majors),
+        "scope": lambda v, c, m, n: _hint(m.scope),
+        "requirements": lambda v, c, m, n: Markup('<a href="{}">相关要求</a>').format(
+            url_for("project_info.requirements", id=m.id)),
+        "start_date": lambda v, c, m, n: Markup("{} 至 {}{}").format(
+            m.start_date, m.end_date,
+            Markup("") if m.is_open() else Markup('<br><span class="badge badge-secondary">不在申报时间内</span>')),
+        "buttons": lambda v, c, m, n: project_buttons(m, current_user),
+    }
+
+    def allowed(self, user) -> bool:
+        return is_applicant(user) and user.can("perm_fill")
+
+    def scope(self, user):
+        return scope.projects(user)
+
+    def get_query(self):
+        return super().get_query().options(joinedload(Project.issuer))
+
+
+class ProjectInfoView(GuardedView):
+    """相关要求: a project's announcement, for anyone who may see the project."""
+
+    def allowed(self, user) -> bool:
+        return user.is_authenticated
+
+    def is_visible(self) -> bool:
+        return False
+
+    @expose("/")
+    def index(self):
+        projects = list(db.session.scalars(
+            select(Project).where(scope.projects(current_user)).options(joinedload(Project.issuer))
+            .order_by(Project.year.desc(), Project.id.desc())))
+        return self.render("admin/materials/announcements.html", projects=projects)
+
+    @expose("/requirements")
+    def requirements(self):
+        project = visible_project(current_user, request.args.get("id"))
+        if project is None:
+            abort(404)
+        return self.render("admin/materials/requirements.html", project=project,
+                           buttons=project_buttons(project, current_user) if is_applicant(current_user) else "")
+
+
+def escape_text(text: str) -> Markup:
+    """Plain text with its line breaks kept."""
+    return Markup("<br>").join(escape(line) for line in (text or "").splitlines())

@@ -1,0 +1,105 @@
+"""Department side (材料审核): 待审核材料 with 通过 / 退回, and 本部门及下级材料."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import expose
+from flask_admin.actions import action
+from flask_admin.contrib.sqla.filters import FilterEqual
+from flask_login import current_user
+
+from zhicheng import scope
+from zhicheng.materials.admin_common import MaterialListView
+from zhicheng.materials.forms import ReturnForm
+from zhicheng.models import STATE_LABELS, Material
+from zhicheng.review import workflow
+from zhicheng.review.workflow import WorkflowError
+
+REVIEW_CATEGORY = "材料审核"
+
+
+def may_review(user) -> bool:
+    return user.is_authenticated and (user.has_role("role_review") or user.has_role("role_return"))
+
+
+class ReviewQueueView(MaterialListView):
+    """待审核材料: materials waiting at the user's own department."""
+
+    page_intro = "勾选材料后点击“通过”（上报至上级部门，或由项目发布部门审核通过）或“退回”（填写退回理由，退回单位修改）。点击编号查看材料详情、附件和审核记录。"
+    column_list = ("number", "name", "id_card", "unit", "project", "qualification", "submitted_at")
+    # Which role each action needs; a POST without it is refused with 403, not just hidden.
+    action_roles = {"pass": "role_review", "return": "role_return"}
+
+    def allowed(self, user) -> bool:
+        return may_review(user)
+
+    def scope(self, user):
+        return scope.review_queue(user)
+
+    def is_action_allowed(self, name: str) -> bool:
+        role = self.action_roles.get(name)
+        return super().is_action_allowed(name) and (role is None or current_user.has_role(role))
+
+    @expose("/action/", methods=("POST",))
+    def action_view(self):
+        role = self.action_roles.get(request.form.get("action", ""))
+        if role and not current_user.has_role(role):
+            abort(403)
+        return super().action_view()
+
+    @action("pass", "通过", "确定审核通过所选材料？通过后材料将上报至上级部门，或由项目发布部门审核通过。")
+    def action_pass(self, ids):
+        try:
+            done = workflow.pass_materials(current_user, ids)
+        except (WorkflowError, ValueError) as e:
+            flash(str(e), "error")
+        else:
+            flash(f"已审核通过{len(done)}份材料", "success")
+
+    @action("return", "退回")
+    def action_return(self, ids):
+        rows = self.scoped_rows(ids)
+        if not rows:
+            flash("请先勾选要退回的材料", "error")
+            return None
+        return redirect(url_for(".return_view", id=[r.id for r in rows]))
+
+    @expose("/return/", methods=("GET", "POST"))
+    def return_view(self):
+        if not current_user.has_role("role_return"):
+            abort(403)
+        try:
+            ids = [int(i) for i in request.values.getlist("id")]
+        except ValueError:
+            abort(404)
+        rows = self.scoped_rows(ids, strict=True)
+        if not rows:
+            abort(404)
+        form = ReturnForm()
+        if form.validate_on_submit():
+            try:
+                done = workflow.return_materials(current_user, [r.id for r in rows], form.reason.data)
+            except WorkflowError as e:
+                flash(str(e), "error")
+            else:
+                flash(f"已退回{len(done)}份材料", "success")
+                return redirect(url_for(".index_view"))
+        return self.render("admin/materials/return.html", form=form, rows=rows)
+
+    def details_extra(self, model) -> dict:
+        return {"review_actions": True}
+
+
+class DepartmentMaterialsView(MaterialListView):
+    """本部门及下级材料: everything submitted by units of the subtree, where it is and its state."""
+
+    page_intro = "本部门及下级部门所属单位已上报的全部材料（含已审核材料），只读。"
+    column_list = ("number", "name", "id_card", "unit", "project", "current_department", "state",
+                   "submitted_at")
+    column_filters = MaterialListView.column_filters + (
+        FilterEqual(Material.state, "状态", options=[(k, v) for k, v in STATE_LABELS.items() if k != "draft"]),)
+
+    def allowed(self, user) -> bool:
+        return user.is_authenticated and user.is_staff
+
+    def scope(self, user):
+        return scope.materials(user)

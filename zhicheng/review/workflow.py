@@ -1,0 +1,224 @@
+"""Every change of state of a material, and nothing else.
+
+Each function checks who acts and from which state, writes the 审核记录 row and the audit
+row, and commits (or rolls back and raises WorkflowError with a message for the user).
+State changes are conditional UPDATEs on the row's version, so when two reviewers act on
+one material at once exactly one succeeds and the other is told it was already handled.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select, update
+
+from zhicheng import scope
+from zhicheng.extensions import db
+from zhicheng.models import Department, Material, ReviewRecord, Unit
+from zhicheng.models import MaterialState as S
+from zhicheng.system import audit
+from zhicheng.validators import ValidationError, check_mobile
+
+ALREADY_HANDLED = "该材料已被他人处理或状态已改变，请刷新后查看"
+
+
+class WorkflowError(Exception):
+    pass
+
+
+def _now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+def _move(material: Material, **values) -> None:
+    """Conditional update: only if nobody changed the row since we loaded it."""
+    result = db.session.execute(
+        update(Material)
+        .where(Material.id == material.id, Material.version == material.version)
+        .values(version=Material.version + 1, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise WorkflowError(f"材料{material.number}：{ALREADY_HANDLED}")
+
+
+def _record(material: Material, action: str, actor, state_after: str, department_id=None,
+            to_department_id=None, reason: str = "") -> None:
+    db.session.add(ReviewRecord(
+        material_id=material.id, action=action, department_id=department_id,
+        to_department_id=to_department_id, actor_id=actor.id,
+        actor_name=actor.display_name, reason=reason, state_after=state_after, at=_now()))
+
+
+def _load_visible(user, ids, extra=None) -> list[Material]:
+    ids = [int(i) for i in ids]
+    stmt = select(Material).where(Material.id.in_(ids), scope.materials(user))
+    if extra is not None:
+        stmt = stmt.where(extra)
+    found = list(db.session.scalars(stmt.order_by(Material.id)))
+    if len(found) != len(set(ids)):
+        raise WorkflowError("所选材料不存在或无权操作")
+    return found
+
+
+def _finish(fn):
+    """Run fn atomically: commit on success, roll back everything on any refusal."""
+    try:
+        result = fn()
+        db.session.commit()
+        return result
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+# --- unit side -------------------------------------------------------------------------
+
+def ensure_editable(material: Material) -> None:
+    if not material.editable:
+        raise WorkflowError(f"材料{material.number}状态为“{material.state_label}”，已上报的材料不可修改或删除")
+
+
+def submit_materials(user, ids, operator_name: str, operator_phone: str, today: date | None = None) -> list[Material]:
+    """上报: drafts and returned materials go to the unit's 归口部门."""
+    if not user.can("perm_submit"):
+        raise WorkflowError("没有上报材料的权限")
+    operator_name = (operator_name or "").strip()
+    if not operator_name:
+        raise WorkflowError("请填写操作人姓名")
+    try:
+        phone = check_mobile(operator_phone)
+    except ValidationError as e:
+        raise WorkflowError(f"联系电话：{e}") from None
+    if not ids:
+        raise WorkflowError("请先勾选要上报的材料")
+
+    def run():
+        materials = _load_visible(user, ids)
+        unit = db.session.get(Unit, user.unit_id)
+        dept = unit.department
+        for m in materials:
+            if m.state not in (S.DRAFT, S.RETURNED):
+                raise WorkflowError(f"材料{m.number}（{m.name}）状态为“{m.state_label}”，不能上报")
+            if m.project.issuer_id not in dept.ancestor_ids():
+                raise WorkflowError(f"材料{m.number}所属项目不由本单位归口部门或其上级发布，不能上报")
+            # A returned material may go back even after the window: the department asked for it.
+            if m.state == S.DRAFT and not m.project.is_open(today):
+                raise WorkflowError(
+                    f"项目“{m.project.name}”申报时间为{m.project.start_date}至{m.project.end_date}，当前不在申报时间内，不能上报")
+            now = _now()
+            _move(m, state=S.IN_REVIEW, current_department_id=dept.id, submitted_at=now,
+                  submitter_name=operator_name, submitter_phone=phone)
+            _record(m, "submit", user, S.IN_REVIEW, department_id=None, to_department_id=dept.id,
+                    reason=f"操作人：{operator_name}，联系电话：{phone}")
+            audit.record("material.submit", m, f"{m.number} 上报至 {dept.name}", actor=user)
+        return materials
+    return _finish(run)
+
+
+def delete_materials(user, ids) -> int:
+    """删除: only drafts that were never submitted... or came back; anything in review or approved is refused."""
+    if not user.can("perm_fill"):
+        raise WorkflowError("没有填写材料的权限")
+
+    def run():
+        materials = _load_visible(user, ids)
+        for m in materials:
+            if m.state != S.DRAFT or m.review_records:
+                raise WorkflowError(f"材料{m.number}（{m.name}）已上报过，不可删除")
+        from zhicheng import storage
+        stored = [a.stored_name for m in materials for a in m.attachments]
+        for m in materials:
+            audit.record("material.delete", m, f"{m.number} {m.name}", actor=user)
+            db.session.delete(m)
+        db.session.flush()
+        for name in stored:
+            storage.delete(name)
+        return len(materials)
+    return _finish(run)
+
+
+def change_department(user, new_department_id: int) -> int:
+    """修改归口部门: every material of the unit under review (at any level) or returned goes
+    back to 待上报 at once; approved ones stay approved. Returns how many went back."""
+    if not user.is_unit:
+        raise WorkflowError("只有单位用户可以修改归口部门")
+
+    def run():
+        unit = db.session.get(Unit, user.unit_id)
+        new = db.session.get(Department, int(new_department_id)) if new_department_id else None
+        if new is None or new.is_root or not new.accepts_registration:
+            raise WorkflowError("请选择有效的归口部门")
+        if new.id == unit.department_id:
+            raise WorkflowError("新归口部门与当前归口部门相同")
+        clash = db.session.scalar(select(Unit.id).where(Unit.uscc == unit.uscc, Unit.department_id == new.id))
+        if clash:
+            raise WorkflowError(f"本机构代码已在“{new.name}”注册过单位，不能重复")
+        old = unit.department
+        reason = f"单位修改归口部门：{old.name} → {new.name}，材料退回待上报"
+        moved = list(db.session.scalars(select(Material).where(
+            Material.unit_id == unit.id, Material.state.in_([S.IN_REVIEW, S.RETURNED]))))
+        for m in moved:
+            _move(m, state=S.DRAFT, current_department_id=None)
+            _record(m, "change_department", user, S.DRAFT, department_id=m.current_department_id,
+                    reason=reason)
+        unit.department_id = new.id
+        audit.record("unit.change_department", unit, f"{reason}；退回材料{len(moved)}份", actor=user)
+        return len(moved)
+    return _finish(run)
+
+
+# --- department side -------------------------------------------------------------------
+
+def _waiting_here(user, ids) -> list[Material]:
+    materials = _load_visible(user, ids)
+    for m in materials:
+        if m.state != S.IN_REVIEW:
+            raise WorkflowError(f"材料{m.number}（{m.name}）状态为“{m.state_label}”，{ALREADY_HANDLED}")
+        if m.current_department_id != user.department_id:
+            raise WorkflowError(f"材料{m.number}（{m.name}）当前不在本部门审核，{ALREADY_HANDLED}")
+    return materials
+
+
+def pass_materials(user, ids) -> list[Material]:
+    """通过: to the parent department, or to 审核通过 when this department issued the project."""
+    if not user.has_role("role_review"):
+        raise WorkflowError("没有审核经办权限")
+    if not ids:
+        raise WorkflowError("请先勾选要审核的材料")
+
+    def run():
+        materials = _waiting_here(user, ids)
+        dept = user.department
+        for m in materials:
+            if m.project.issuer_id == dept.id:
+                _move(m, state=S.APPROVED, current_department_id=None, approved_at=_now())
+                _record(m, "approve", user, S.APPROVED, department_id=dept.id)
+                audit.record("material.approve", m, f"{m.number} 审核通过", actor=user)
+            else:
+                if dept.parent_id is None:
+                    raise WorkflowError(f"材料{m.number}的项目发布部门不在本部门之上，无法上报")
+                _move(m, state=S.IN_REVIEW, current_department_id=dept.parent_id)
+                _record(m, "pass", user, S.IN_REVIEW, department_id=dept.id, to_department_id=dept.parent_id)
+                audit.record("material.pass", m, f"{m.number} 通过，上报至 {dept.parent.name}", actor=user)
+        return materials
+    return _finish(run)
+
+
+def return_materials(user, ids, reason: str) -> list[Material]:
+    """退回: back to the unit with a required reason."""
+    if not user.has_role("role_return"):
+        raise WorkflowError("没有退回审查权限")
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError("请填写退回理由")
+    if not ids:
+        raise WorkflowError("请先勾选要退回的材料")
+
+    def run():
+        materials = _waiting_here(user, ids)
+        for m in materials:
+            _move(m, state=S.RETURNED, current_department_id=None)
+            _record(m, "return", user, S.RETURNED, department_id=user.department_id, reason=reason)
+            audit.record("material.return", m, f"{m.number} 退回：{reason}", actor=user)
+        return materials
+    return _finish(run)

@@ -1,0 +1,47 @@
+"""Counts for the home pages (DESIGN §6), one grouped query each."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from zhicheng import scope
+from zhicheng.extensions import db
+from zhicheng.models import STATE_LABELS, Material, Project, Unit
+from zhicheng.models import MaterialState as S
+
+
+def unit_project_counts(user) -> list[dict]:
+    """Every project the unit may apply to, with counts per state of the materials it sees."""
+    projects = list(db.session.scalars(
+        select(Project).where(scope.projects(user)).options(joinedload(Project.issuer))
+        .order_by(Project.year.desc(), Project.id.desc())))
+    rows = db.session.execute(
+        select(Material.project_id, Material.state, func.count())
+        .where(scope.materials(user))
+        .group_by(Material.project_id, Material.state)).all()
+    counts: dict[int, dict[str, int]] = {}
+    for project_id, state, n in rows:
+        counts.setdefault(project_id, {})[state] = n
+    return [{"project": p, "counts": {s: counts.get(p.id, {}).get(s, 0) for s in STATE_LABELS}}
+            for p in projects]
+
+
+def department_counts(user) -> list[dict]:
+    """Materials waiting at the user's department, per project."""
+    rows = db.session.execute(
+        select(Project, func.count(Material.id))
+        .join(Material, Material.project_id == Project.id)
+        .where(scope.review_queue(user))
+        .group_by(Project.id)
+        .order_by(Project.year.desc(), Project.id.desc())).all()
+    return [{"project": p, "waiting": n} for p, n in rows]
+
+
+def home_context(user) -> dict:
+    ctx: dict = {"state_labels": STATE_LABELS, "S": S}
+    if user.is_staff:
+        ctx["waiting"] = department_counts(user)
+        ctx["unit_count"] = db.session.scalar(select(func.count(Unit.id)).where(scope.units(user)))
+    else:
+        ctx["projects"] = unit_project_counts(user)
+    return ctx
