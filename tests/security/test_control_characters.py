@@ -21,6 +21,7 @@ from zhicheng.models import MaterialState as S
 from zhicheng.review import workflow
 
 from .. import factories
+from ..test_materials_views import form_data
 
 REFUSED = "不能包含控制字符等不可见字符"
 BAD = ["张\x0b三", "张\x00三", "张\x01三"]
@@ -33,20 +34,7 @@ def count(model) -> int:
 
 
 def material_data(**over) -> dict:
-    data = {
-        "name": "李四", "gender": "女", "birth_date": BIRTH.isoformat(),
-        "id_card": factories.make_id_card(BIRTH, 222), "phone": "13912345678",
-        "work_start_date": "2010-07-01", "current_major": "建筑工程", "series": "工程", "major": "建筑工程",
-        "qualification": "助理工程师", "education": "本科", "current_title": "技术员",
-        "educations-0-start_date": "2006-09-01", "educations-0-end_date": "2010-06-30",
-        "educations-0-school": "浙江大学", "educations-0-major": "土木工程", "educations-0-education": "本科",
-        "educations-0-degree": "学士",
-        "work_histories-0-start_date": "2010-07-01", "work_histories-0-employer": "甲单位科技有限公司",
-        "work_histories-0-post": "技术员", "work_histories-0-duty": "施工管理",
-        "achievements": "参与某大桥施工管理。",
-    }
-    data.update(over)
-    return data
+    return form_data(**over)
 
 
 def post(client, url, data, csrf, multipart=False):
