@@ -117,11 +117,12 @@ def main() -> int:
     import reportlab.pdfbase.ttfonts  # noqa: F401  (the libraries, timed apart from the font)
     import xhtml2pdf.pisa  # noqa: F401
     t1 = time.perf_counter()
+    from zhicheng.printing import fonts
     from zhicheng.printing import pdf as printing
     t2 = time.perf_counter()
-    printing.register_fonts()
+    fonts.register_fonts()
     t3 = time.perf_counter()
-    printing.register_fonts()  # idempotent: the second call is free
+    fonts.register_fonts()  # idempotent: the second call is free
     t4 = time.perf_counter()
     print(f"import xhtml2pdf + reportlab: {(t1 - t0) * 1000:.1f} ms; import zhicheng.printing: {(t2 - t1) * 1000:.1f} ms")
     print(f"register_fonts(): {(t3 - t2) * 1000:.1f} ms (again: {(t4 - t3) * 1000:.3f} ms)")

@@ -27,6 +27,7 @@ from zhicheng.models import (
     User,
     WorkHistory,
 )
+from zhicheng.printing import fonts
 from zhicheng.printing import pdf as printing
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,7 +41,7 @@ def app(tmp_path):
     app = Flask(__name__, template_folder=str(ROOT / "templates"))
     app.config.update(TESTING=True, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'print.sqlite'}")
     db.init_app(app)
-    printing.register_fonts()
+    fonts.register_fonts()
     with app.app_context():
         db.create_all()
         yield app
@@ -123,10 +124,10 @@ def test_register_fonts_is_idempotent_and_maps_the_family(app):
     from reportlab.pdfbase import pdfmetrics
     from xhtml2pdf.default import DEFAULT_FONT
 
-    printing.register_fonts()
-    printing.register_fonts()
-    assert printing.FONT_NAME in pdfmetrics.getRegisteredFontNames()
-    assert DEFAULT_FONT[printing.FONT_FAMILY] == printing.FONT_NAME
+    fonts.register_fonts()
+    fonts.register_fonts()
+    assert fonts.FONT_NAME in pdfmetrics.getRegisteredFontNames()
+    assert DEFAULT_FONT[fonts.FONT_FAMILY] == fonts.FONT_NAME
 
 
 def test_registered_face_has_reportlabs_own_tables_in_compact_form(app):
@@ -135,8 +136,8 @@ def test_registered_face_has_reportlabs_own_tables_in_compact_form(app):
 
     from reportlab.pdfbase import pdfmetrics, ttfonts
 
-    face = pdfmetrics.getFont(printing.FONT_NAME).face
-    reference = ttfonts.TTFontFace(str(printing.FONT_PATH))  # ReportLab's parse, for comparison
+    face = pdfmetrics.getFont(fonts.FONT_NAME).face
+    reference = ttfonts.TTFontFace(str(fonts.FONT_PATH))  # ReportLab's parse, for comparison
     assert isinstance(face._ttf_data, mmap.mmap)
     assert len(face.charToGlyph) == len(reference.charToGlyph) > 30_000
     assert dict(face.charToGlyph) == reference.charToGlyph
@@ -153,20 +154,20 @@ def test_registered_face_has_reportlabs_own_tables_in_compact_form(app):
                  "unitsPerEm", "numGlyphs"):
         assert getattr(face, name) == getattr(reference, name), name
     text = "王𠮷䶮堃 Spring Boot、Kubernetes（1.28）"
-    assert pdfmetrics.stringWidth(text, printing.FONT_NAME, 10.5) == sum(
+    assert pdfmetrics.stringWidth(text, fonts.FONT_NAME, 10.5) == sum(
         reference.charWidths.get(ord(ch), reference.defaultWidth) for ch in text) * 10.5 / 1000
 
 
 def test_font_is_truetype_and_covers_rare_name_characters():
     from fontTools.ttLib import TTFont
 
-    font = TTFont(str(printing.FONT_PATH), lazy=True)
+    font = TTFont(str(fonts.FONT_PATH), lazy=True)
     assert "glyf" in font and "CFF " not in font  # ReportLab embeds glyf outlines only
     assert font["maxp"].numGlyphs < 65535
     cmap = font.getBestCmap()
     for ch in "堃喆玥赟昇䶮𠮷" + "，。、（）《》“”—" + "AZaz09":
         assert ord(ch) in cmap, f"{ch} (U+{ord(ch):04X}) is not in the form's font"
-    licences = [p.name for p in printing.FONT_PATH.parent.iterdir() if "LICENSE" in p.name.upper()]
+    licences = [p.name for p in fonts.FONT_PATH.parent.iterdir() if "LICENSE" in p.name.upper()]
     assert licences, "the font's licence must ship beside it"
 
 
@@ -291,7 +292,7 @@ def text_boxes(page):
         x = tm[4] * a + tm[5] * c + e
         y = tm[4] * b + tm[5] * d + f
         scale = (tm[0] * a + tm[1] * c) or 1
-        boxes.append((text, x, y, x + stringWidth(text.strip("\n"), printing.FONT_NAME, size * scale)))
+        boxes.append((text, x, y, x + stringWidth(text.strip("\n"), fonts.FONT_NAME, size * scale)))
 
     page.extract_text(visitor_text=visit)
     return boxes

@@ -43,7 +43,7 @@ def create_app(config: object | None = None) -> Flask:
     register_cli(app)
     register_error_handlers(app)
 
-    from zhicheng.printing.pdf import register_fonts
+    from zhicheng.printing.fonts import register_fonts
     register_fonts()
 
     @app.route("/")
