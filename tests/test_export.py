@@ -12,6 +12,15 @@ from zhicheng.review.workflow import submit_materials
 from . import factories
 
 
+def run_background_export(client) -> int:
+    """导出汇总表 as a background job (with EXPORT_BACKGROUND_THRESHOLD set low): start it, wait for
+    it, return its id."""
+    r = client.get("/admin/export/download")
+    assert r.status_code == 302 and "/admin/export/job/" in r.headers["Location"]
+    job_id = int(r.headers["Location"].rstrip("/").split("/")[-1])
+    wait_for_job(job_id)
+    return job_id
+
 def _rows(resp):
     assert resp.status_code == 200, resp.status_code
     assert resp.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -111,10 +120,7 @@ def test_large_export_runs_in_background_with_progress_and_link(app, org, auth):
     _setup(org)
     app.config["EXPORT_BACKGROUND_THRESHOLD"] = 2
     c = auth.client("unita")
-    r = c.get("/admin/export/download")
-    assert r.status_code == 302 and "/admin/export/job/" in r.headers["Location"]
-    job_id = int(r.headers["Location"].rstrip("/").split("/")[-1])
-    wait_for_job(job_id)
+    job_id = run_background_export(c)
     page = c.get(f"/admin/export/job/{job_id}").get_data(as_text=True)
     assert "导出完成，共 3 条" in page
     _, _, rows = _rows(c.get(f"/admin/export/job/{job_id}/file"))
@@ -143,9 +149,7 @@ def test_background_export_reports_progress_while_it_streams(app, org, auth, mon
 
     monkeypatch.setattr(exporting, "write_xlsx", write_and_watch)
     c = auth.client("unita")
-    r = c.get("/admin/export/download")
-    job_id = int(r.headers["Location"].rstrip("/").split("/")[-1])
-    wait_for_job(job_id)
+    job_id = run_background_export(c)
     page = c.get(f"/admin/export/job/{job_id}").get_data(as_text=True)
     assert "导出完成，共 3 条" in page, db.session.get(ExportJob, job_id).error
     assert seen == [1, 2, 3]

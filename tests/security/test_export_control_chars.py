@@ -6,12 +6,12 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select, update
 
-from zhicheng.exporting.services import wait_for_job
 from zhicheng.extensions import db
 from zhicheng.models import ExportJob, Material, Unit
 from zhicheng.review.workflow import submit_materials
 
 from .. import factories
+from ..test_export import run_background_export
 
 CONTROL_CHARS = ["\x0b", "\x01", "\x00", "\x1f", "\ufffe"]
 
@@ -59,9 +59,7 @@ def test_background_export_with_control_character_in_stored_names(app, org, auth
     _stored_with(org, ch)
     app.config["EXPORT_BACKGROUND_THRESHOLD"] = 0
     c = auth.client("xihureview")
-    r = c.get("/admin/export/download")
-    job_id = int(r.headers["Location"].rstrip("/").split("/")[-1])
-    wait_for_job(job_id)
+    job_id = run_background_export(c)
     job = db.session.get(ExportJob, job_id)
     db.session.refresh(job)
     assert job.status == "done", job.error

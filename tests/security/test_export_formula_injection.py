@@ -9,12 +9,12 @@ from openpyxl import load_workbook
 from sqlalchemy import update
 
 from zhicheng.accounts.admin import otp_workbook
-from zhicheng.exporting.services import wait_for_job
 from zhicheng.extensions import db
 from zhicheng.models import Material, Unit
 from zhicheng.review.workflow import submit_materials
 
 from .. import factories
+from ..test_export import run_background_export
 
 # Stored values by the export column they land in; written with UPDATE statements, so no form
 # or other input check stands in the way (rows from an import or an older version).
@@ -75,10 +75,7 @@ def test_background_export_writes_formula_like_text_as_text(app, org, auth):
     _poisoned_material(org)
     app.config["EXPORT_BACKGROUND_THRESHOLD"] = 0
     c = auth.client("xihureview")
-    r = c.get("/admin/export/download")
-    assert r.status_code == 302 and "/admin/export/job/" in r.headers["Location"]
-    job_id = int(r.headers["Location"].rstrip("/").split("/")[-1])
-    wait_for_job(job_id)
+    job_id = run_background_export(c)
     r = c.get(f"/admin/export/job/{job_id}/file")
     assert r.status_code == 200
     _assert_no_formula(r.data, PAYLOADS, plain="性别")
