@@ -41,8 +41,8 @@ def test_the_flask_db_command_upgrades_to_the_head(tmp_path):
     assert result.exit_code == 0, result.output
     from alembic.script import ScriptDirectory
 
-    from zhicheng.config import ROOT
-    head = ScriptDirectory(str(ROOT / "migrations")).get_current_head()
+    from zhicheng.config import MIGRATIONS
+    head = ScriptDirectory(str(MIGRATIONS)).get_current_head()
     with app.app_context():
         with db.engine.connect() as conn:
             assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == head

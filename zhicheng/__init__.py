@@ -4,14 +4,14 @@ from __future__ import annotations
 from flask import Flask, redirect, url_for
 from flask_login import current_user
 
-from zhicheng.config import INSTANCE, ROOT, Config
+from zhicheng.config import INSTANCE, MIGRATIONS, STATIC, TEMPLATES, Config
 from zhicheng.extensions import babel, csrf, db, limiter, login_manager
 from zhicheng.system.cli import init_migrate
 
 
 def create_app(config: object | None = None) -> Flask:
-    app = Flask(__name__, template_folder=str(ROOT / "templates"), instance_path=str(INSTANCE),
-                static_folder=str(ROOT / "zhicheng" / "static"))
+    app = Flask(__name__, template_folder=str(TEMPLATES), instance_path=str(INSTANCE),
+                static_folder=str(STATIC))
     app.config.from_object(config or Config())
     # Before any route is added: the bounded <int:> converter applies to every one of them.
     from zhicheng import security
@@ -21,7 +21,7 @@ def create_app(config: object | None = None) -> Flask:
     from zhicheng.pgconn import install as keep_prepared_statements
     with app.app_context():
         keep_prepared_statements(db.engine)
-    init_migrate(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    init_migrate(app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "请先登录"

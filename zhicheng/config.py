@@ -3,8 +3,17 @@ import os
 import secrets
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-INSTANCE = Path(os.environ.get("ZHICHENG_INSTANCE", ROOT / "instance"))
+PACKAGE = Path(__file__).resolve().parent
+ROOT = PACKAGE.parent
+#: Installed from a wheel, which carries templates/ and migrations/ inside the package
+#: (pyproject.toml maps them there); a checkout has them at the top of the repository.
+INSTALLED = (PACKAGE / "templates").is_dir()
+TEMPLATES = (PACKAGE if INSTALLED else ROOT) / "templates"
+MIGRATIONS = (PACKAGE if INSTALLED else ROOT) / "migrations"
+STATIC = PACKAGE / "static"
+# An installed package's parent is site-packages, no place for data: there the default is
+# instance/ in the working directory (production sets ZHICHENG_INSTANCE).
+INSTANCE = Path(os.environ.get("ZHICHENG_INSTANCE", (Path.cwd() if INSTALLED else ROOT) / "instance"))
 
 
 def _env_bool(name: str, default: bool) -> bool:
