@@ -23,7 +23,6 @@ from zhicheng.exporting.services import (
 )
 from zhicheng.extensions import db
 from zhicheng.models import STATE_LABELS, Department, ExportJob, Material, Project
-from zhicheng.system.home import HOME_LINKS
 from zhicheng.validators import ValidationError
 
 PREVIEW_ROWS = 50
@@ -34,6 +33,9 @@ def may_export(user) -> bool:
 
 
 class ExportView(GuardedView):
+    # 导出材料 on each project row of 填写材料 opens this page filtered to the project.
+    home_links = {"export": {}}
+
     def allowed(self, user) -> bool:
         return may_export(user)
 
@@ -127,7 +129,5 @@ class ExportView(GuardedView):
 
 
 def register(admin) -> None:
-    # 导出材料 on each project row of 填写材料 opens this page filtered to the project.
-    HOME_LINKS["export"] = ("export.index", {}, may_export)
     admin.add_view(ExportView(name="导出汇总表", endpoint="export", url="/admin/export",
                               category="专业技术资格初定认定"))

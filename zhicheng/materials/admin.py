@@ -7,13 +7,8 @@ from zhicheng.materials.admin_unit import (
     TrackingListView,
 )
 from zhicheng.models import Material, Project
-from zhicheng.projects.admin import UNIT_CATEGORY, ProjectAdminView, ProjectInfoView, ProjectListView, is_applicant
-from zhicheng.review.admin import REVIEW_CATEGORY, DepartmentMaterialsView, ReviewQueueView, may_review
-from zhicheng.system.home import HOME_LINKS
-
-
-def _can(permission):
-    return lambda user: is_applicant(user) and user.can(permission)
+from zhicheng.projects.admin import UNIT_CATEGORY, ProjectAdminView, ProjectInfoView, ProjectListView
+from zhicheng.review.admin import REVIEW_CATEGORY, DepartmentMaterialsView, ReviewQueueView
 
 
 def register(admin) -> None:
@@ -30,11 +25,3 @@ def register(admin) -> None:
     admin.add_view(ProjectAdminView(Project, name="项目发布", category="项目管理", endpoint="project_admin"))
 
     admin.add_view(ProjectInfoView(name="相关要求", endpoint="project_info"))
-
-    HOME_LINKS.update({
-        "state:draft": ("materials.index_view", {"state": "draft"}, _can("perm_fill")),
-        "state:returned": ("returned.index_view", {}, _can("perm_fill")),
-        "state:in_review": ("tracking.index_view", {"state": "in_review"}, _can("perm_view")),
-        "state:approved": ("tracking.index_view", {"state": "approved"}, _can("perm_view")),
-        "review": ("review.index_view", {}, may_review),
-    })

@@ -62,6 +62,8 @@ class ManageMaterialsView(ApplicantListView):
     """管理材料: every material of the unit; 编号 opens the form, 删除 removes unsubmitted drafts."""
 
     page_intro = "点击材料编号查看、修改材料；勾选材料后点击“删除”。未上报的材料可以修改、删除，上报的材料不可修改、删除。"
+    # The home page's 草稿 counts open this list at that state.
+    home_links = {"state:draft": {"state": "draft"}}
     column_list = ("number", "name", "id_card", "project", "state", "creator", "updated_at")
     column_filters = MaterialListView.column_filters + (
         FilterEqual(Material.state, "状态", options=list(STATE_LABELS.items())),)
@@ -188,6 +190,7 @@ class ReturnedListView(ApplicantListView):
     """被退回的材料: 编号 opens the form with its 审核记录 tab; resubmit through 上报材料."""
 
     states = (S.RETURNED,)
+    home_links = {"state:returned": {}}
     page_intro = "点击对应材料的编号，查看、修改该材料的信息，点击“审核记录”标签查看退回部门、退回时间和退回理由。修改完成后，必须重新在“上报材料”列表进行上报操作。"
     column_list = ("number", "name", "id_card", "project", "state", "return_reason")
     column_labels = dict(MaterialListView.column_labels, return_reason="退回理由")
@@ -214,6 +217,7 @@ class TrackingListView(ApplicantListView):
 
     permission = "perm_view"
     states = (S.IN_REVIEW, S.RETURNED, S.APPROVED)
+    home_links = {"state:in_review": {"state": "in_review"}, "state:approved": {"state": "approved"}}
     page_intro = "点击对应材料的编号，即可查看该材料的信息、所在审核部门及状态，材料不可以修改。"
     column_list = ("number", "name", "id_card", "project", "current_department", "state", "submitted_at")
     column_filters = MaterialListView.column_filters + (

@@ -18,7 +18,6 @@ from zhicheng.materials.admin_common import MaterialListView
 from zhicheng.models import Material
 from zhicheng.models import MaterialState as S
 from zhicheng.system import audit
-from zhicheng.system.home import HOME_LINKS
 
 
 def may_print(user) -> bool:
@@ -43,6 +42,8 @@ def pdf_url(m: Material) -> str:
 class PrintListView(MaterialListView):
     """进入打印 (manual §1.3): submitted materials of the unit, each with its print button."""
 
+    # 进入打印 on each project row of 填写材料 opens this list filtered to the project.
+    home_links = {"print": {}}
     states = (S.IN_REVIEW, S.RETURNED, S.APPROVED)
     column_list = ("number", "name", "id_card", "project", "state", "submitted_at", "print")
     column_labels = dict(MaterialListView.column_labels, print="打印")
@@ -91,8 +92,6 @@ class PrintFileView(GuardedView):
 
 
 def register(admin) -> None:
-    # 进入打印 on each project row of 填写材料 opens the print list filtered to the project.
-    HOME_LINKS["print"] = ("print_list.index_view", {}, may_open_print_list)
     admin.add_view(PrintListView(Material, name="进入打印", endpoint="print_list", url="/admin/print",
                                  category="专业技术资格初定认定"))
     admin.add_view(PrintFileView(name="打印", endpoint="print_file", url="/admin/print-file"))

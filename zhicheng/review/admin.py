@@ -24,6 +24,8 @@ def may_review(user) -> bool:
 class ReviewQueueView(MaterialListView):
     """待审核材料: materials waiting at the user's own department."""
 
+    # The department home page's 待审核 counts open this list.
+    home_links = {"review": {}}
     page_intro = "勾选材料后点击“通过”（上报至上级部门，或由项目发布部门审核通过）或“退回”（填写退回理由，退回单位修改）。点击编号查看材料详情、附件和审核记录。"
     column_list = ("number", "name", "id_card", "unit", "project", "qualification", "submitted_at")
     # Which role each action needs; a POST without it is refused with 403, not just hidden.

@@ -1,13 +1,31 @@
 """首页: what each kind of account sees first."""
 from urllib.parse import urlencode
 
-from flask import redirect, request, url_for
+from flask import current_app, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 
-# Logical link name -> (endpoint, fixed query args, who may follow it). Filled by the views
-# that own those lists, so the home page links only to pages the user may open.
-HOME_LINKS: dict[str, tuple[str, dict, object]] = {}
+
+def declared_links(admin) -> dict[str, tuple]:
+    """Logical link name -> (view, fixed query args), from the `home_links` class attribute of
+    the registered admin views: each view names the home-page counts and project buttons that
+    open its own list, and they link only for users who may open that view."""
+    links: dict[str, tuple] = {}
+    for view in admin._views:
+        for key, fixed in getattr(view, "home_links", {}).items():
+            if key in links:
+                raise RuntimeError(f"home link {key!r} is declared by both {links[key][0].endpoint} "
+                                   f"and {view.endpoint}")
+            links[key] = (view, fixed)
+    return links
+
+
+def _declared() -> dict[str, tuple]:
+    links = current_app.extensions.get("zhicheng.declared_home_links")
+    if links is None:
+        links = current_app.extensions["zhicheng.declared_home_links"] = declared_links(
+            current_app.extensions["admin"][0])
+    return links
 
 
 def link_for(key: str, **params) -> str | None:
@@ -16,12 +34,12 @@ def link_for(key: str, **params) -> str | None:
     page has four counts for every project)."""
     cache = request.environ.setdefault("zhicheng.home_links", {})
     if key not in cache:
-        entry = HOME_LINKS.get(key)
+        entry = _declared().get(key)
         base = None
         if entry is not None:
-            endpoint, fixed, allowed = entry
-            if allowed is None or allowed(current_user):
-                base = url_for(endpoint, **fixed)
+            view, fixed = entry
+            if view.is_accessible():
+                base = url_for(f"{view.endpoint}.{view._default_view}", **fixed)
         cache[key] = base
     base = cache[key]
     if base is None or not params:
