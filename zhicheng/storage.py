@@ -12,11 +12,13 @@ import filetype
 from flask import current_app
 from werkzeug.datastructures import FileStorage
 
+from zhicheng.domain import DomainError
+
 MB = 1024 * 1024
 ALLOWED = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
 
 
-class UploadError(ValueError):
+class UploadError(DomainError, ValueError):
     pass
 
 

@@ -17,8 +17,10 @@ from datetime import date
 from stdnum import exceptions as sx
 from stdnum.cn import ric, uscc
 
+from zhicheng.domain import DomainError
 
-class ValidationError(ValueError):
+
+class ValidationError(DomainError, ValueError):
     pass
 
 

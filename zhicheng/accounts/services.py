@@ -8,6 +8,7 @@ from sqlalchemy import func, insert, select
 
 from zhicheng.accounts import passwords
 from zhicheng.accounts.models import KIND_STAFF, KIND_SUB, KIND_UNIT, STAFF_ROLES, SUB_PERMISSIONS
+from zhicheng.domain import DomainError
 from zhicheng.extensions import db
 from zhicheng.models import Material, User
 from zhicheng.system import audit
@@ -16,7 +17,7 @@ from zhicheng.validators import ValidationError, check_password_rule, check_user
 MAX_BATCH = 500
 
 
-class AccountError(Exception):
+class AccountError(DomainError):
     pass
 
 

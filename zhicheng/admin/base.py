@@ -5,6 +5,7 @@ from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_admin.actions import action
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.helpers import get_redirect_target
 from flask_admin.model import BaseModelView
 from flask_login import current_user
 from jinja2 import pass_context
@@ -12,6 +13,7 @@ from markupsafe import Markup, escape
 from sqlalchemy.exc import DataError, IntegrityError
 
 from zhicheng.admin.converters import ModelConverter
+from zhicheng.domain import DomainError
 from zhicheng.errors import OUT_OF_RANGE
 from zhicheng.extensions import db
 from zhicheng.forms import AdminForm
@@ -186,6 +188,19 @@ class GuardMixin:
     def inaccessible_callback(self, name, **kwargs):
         return _gate(False) or abort(403)
 
+    def _run_view(self, fn, *args, **kwargs):
+        # A service's refusal (DomainError), wherever a page or action lets it through, reaches the
+        # user as its Chinese message on the page they came from; nothing of it is saved.
+        try:
+            return super()._run_view(fn, *args, **kwargs)
+        except DomainError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+            target = get_redirect_target() or self.get_url(f".{self._default_view}")
+            if request.method == "GET" and target in (request.full_path, request.path):
+                target = url_for("admin.index")
+            return redirect(target)
+
 
 class GuardedView(GuardMixin, BaseView):
     """A plain page (form or report) in the admin layout."""
@@ -282,9 +297,7 @@ class ScopedModelView(GuardMixin, ModelView):
 
     def handle_view_exception(self, exc):
         # Refusals from the service layer are shown to the user, never swallowed.
-        from zhicheng.review.workflow import WorkflowError
-        from zhicheng.validators import ValidationError
-        if isinstance(exc, (WorkflowError, ValidationError)):
+        if isinstance(exc, DomainError):
             flash(str(exc), "error")
             return True
         if super().handle_view_exception(exc):  # WTForms' own validation errors

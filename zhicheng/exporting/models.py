@@ -1,15 +1,19 @@
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, func
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
 from zhicheng.extensions import db
+
+# pending → running → done, or failed; the database refuses anything else.
+EXPORT_STATUSES = ("pending", "running", "done", "failed")
 
 
 class ExportJob(db.Model):
     """A large 导出汇总表 run in the background; the owner polls its progress."""
 
     __tablename__ = "export_job"
+    __table_args__ = (CheckConstraint(f"status IN ({', '.join(map(repr, EXPORT_STATUSES))})", name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)

@@ -23,6 +23,7 @@ from zhicheng.materials.services import (
     update_material,
     visible_project,
 )
+from zhicheng.materials.states import sources, states_where
 from zhicheng.models import STATE_LABELS, Department, Material, Unit
 from zhicheng.models import MaterialState as S
 from zhicheng.projects.admin import is_applicant
@@ -70,12 +71,8 @@ class ManageMaterialsView(ApplicantListView):
 
     @action("delete_materials", "删除", "确定删除所选材料？删除后不可恢复。")
     def action_delete_materials(self, ids):
-        try:
-            n = workflow.delete_materials(current_user, [r.id for r in self.scoped_rows(ids, strict=True)])
-        except WorkflowError as e:
-            flash(str(e), "error")
-        else:
-            flash(f"已删除{n}份材料", "success")
+        n = workflow.delete_materials(current_user, [r.id for r in self.scoped_rows(ids, strict=True)])
+        flash(f"已删除{n}份材料", "success")
 
     # --- the one form of every tab -----------------------------------------------------
     def _render_form(self, form, project, material=None):
@@ -156,7 +153,7 @@ class SubmitListView(ApplicantListView):
     """上报材料: drafts and returned materials; 上报 asks the operator's name and phone."""
 
     permission = "perm_submit"
-    states = (S.DRAFT, S.RETURNED)
+    states = sources("submit")
     page_intro = "勾选对应材料的选择框，点击“上报”按钮，填写操作人的姓名、联系电话后，点击“提交”按钮。上报后，材料不可以修改。"
 
     @action("submit", "上报")
@@ -216,13 +213,12 @@ class TrackingListView(ApplicantListView):
     """上报材料跟踪: what was submitted, where it is and its state; read-only."""
 
     permission = "perm_view"
-    states = (S.IN_REVIEW, S.RETURNED, S.APPROVED)
+    states = states_where("submitted")
     home_links = {"state:in_review": {"state": "in_review"}, "state:approved": {"state": "approved"}}
     page_intro = "点击对应材料的编号，即可查看该材料的信息、所在审核部门及状态，材料不可以修改。"
     column_list = ("number", "name", "id_card", "project", "current_department", "state", "submitted_at")
     column_filters = MaterialListView.column_filters + (
-        FilterEqual(Material.state, "状态", options=[(s, STATE_LABELS[s]) for s in
-                                                    (S.IN_REVIEW, S.RETURNED, S.APPROVED)]),)
+        FilterEqual(Material.state, "状态", options=[(s, STATE_LABELS[s]) for s in states_where("submitted")]),)
 
     def number_link(self, m: Material) -> Markup:
         return MaterialListView.number_link(self, m)
@@ -243,7 +239,7 @@ class ChangeDepartmentView(GuardedView):
         form = ChangeDepartmentForm()
         form.department.choices = [(0, "请选择")] + [(d.id, "　" * (d.depth - 1) + d.name) for d in departments]
         affected = db.session.scalar(select(func.count(Material.id)).where(
-            Material.unit_id == unit.id, Material.state.in_([S.IN_REVIEW, S.RETURNED])))
+            Material.unit_id == unit.id, Material.state.in_(sources("change_department"))))
         if form.validate_on_submit():
             try:
                 moved = workflow.change_department(current_user, form.department.data)

@@ -2,29 +2,15 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, event, func
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, event, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zhicheng import textcheck  # noqa: F401  (its before_flush check covers every model's text columns)
 from zhicheng.accounts.models import User
 from zhicheng.extensions import db
+from zhicheng.materials.states import STATE_LABELS, STATES, TRANSITIONS, MaterialState, check_sql
 from zhicheng.org.models import Department, Unit
 from zhicheng.projects.models import Project
-
-
-class MaterialState:
-    DRAFT = "draft"
-    IN_REVIEW = "in_review"
-    RETURNED = "returned"
-    APPROVED = "approved"
-
-
-STATE_LABELS = {
-    MaterialState.DRAFT: "待上报",
-    MaterialState.IN_REVIEW: "审核中",
-    MaterialState.RETURNED: "被退回",
-    MaterialState.APPROVED: "审核通过",
-}
 
 
 class Material(db.Model):
@@ -34,6 +20,7 @@ class Material(db.Model):
     __table_args__ = (
         Index("ix_material_unit_project_state", "unit_id", "project_id", "state"),
         Index("ix_material_dept_state_project", "current_department_id", "state", "project_id"),
+        CheckConstraint(check_sql("state"), name="state"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -87,7 +74,8 @@ class Material(db.Model):
 
     @property
     def editable(self) -> bool:
-        return self.state in (MaterialState.DRAFT, MaterialState.RETURNED)
+        facts = STATES.get(self.state)
+        return facts is not None and facts.editable
 
     def __str__(self) -> str:
         return f"{self.number or ''} {self.name}".strip()
@@ -150,19 +138,14 @@ class Attachment(db.Model):
         return ATTACHMENT_KINDS.get(self.kind, self.kind)
 
 
-REVIEW_ACTIONS = {
-    "submit": "上报",
-    "pass": "审核通过并上报",
-    "approve": "审核通过",
-    "return": "退回",
-    "change_department": "修改归口部门退回",
-}
+REVIEW_ACTIONS = {action: t.label for action, t in TRANSITIONS.items()}
 
 
 class ReviewRecord(db.Model):
     """审核记录: one row per step of a material's path. Never edited or deleted."""
 
     __tablename__ = "review_record"
+    __table_args__ = (CheckConstraint(check_sql("state_after"), name="state_after"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     material_id: Mapped[int] = mapped_column(ForeignKey("material.id"), index=True)

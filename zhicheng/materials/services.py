@@ -14,12 +14,13 @@ from werkzeug.datastructures import FileStorage
 
 from zhicheng import scope, storage
 from zhicheng.extensions import db
-from zhicheng.models import Attachment, Department, Education, Material, MaterialState, Project, WorkHistory
+from zhicheng.materials.states import states_where
+from zhicheng.models import Attachment, Department, Education, Material, Project, WorkHistory
 from zhicheng.projects.models import PROJECT_KINDS
 from zhicheng.review.workflow import ALREADY_HANDLED, WorkflowError, ensure_editable
 from zhicheng.system import audit
 
-EDITABLE_STATES = (MaterialState.DRAFT, MaterialState.RETURNED)
+EDITABLE_STATES = states_where("editable")
 
 BASIC_FIELDS = ("name", "gender", "birth_date", "id_card", "phone", "work_start_date", "current_major",
                 "series", "major", "qualification", "education", "current_title", "achievements")

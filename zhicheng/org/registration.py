@@ -15,6 +15,7 @@ from werkzeug.datastructures import FileStorage
 from zhicheng import storage
 from zhicheng.accounts.models import KIND_UNIT
 from zhicheng.accounts.services import AccountError, new_user, username_taken
+from zhicheng.domain import DomainError
 from zhicheng.extensions import db
 from zhicheng.models import Department, Unit, UnitRegistry
 from zhicheng.system import audit
@@ -24,9 +25,9 @@ from zhicheng.validators import ValidationError, check_password_rule, check_uscc
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 
 
-class RegistrationError(Exception):
+class RegistrationError(DomainError):
     def __init__(self, errors: dict[str, str]):
-        super().__init__("；".join(errors.values()))
+        super().__init__("；".join(errors.values()), field=next(iter(errors), None))
         self.errors = errors
 
 

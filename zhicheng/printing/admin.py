@@ -15,8 +15,8 @@ from zhicheng import scope
 from zhicheng.admin.base import GuardedView
 from zhicheng.extensions import db
 from zhicheng.materials.admin_common import MaterialListView
+from zhicheng.materials.states import states_where
 from zhicheng.models import Material
-from zhicheng.models import MaterialState as S
 from zhicheng.system import audit
 
 
@@ -44,7 +44,7 @@ class PrintListView(MaterialListView):
 
     # 进入打印 on each project row of 填写材料 opens this list filtered to the project.
     home_links = {"print": {}}
-    states = (S.IN_REVIEW, S.RETURNED, S.APPROVED)
+    states = states_where("submitted")
     column_list = ("number", "name", "id_card", "project", "state", "submitted_at", "print")
     column_labels = dict(MaterialListView.column_labels, print="打印")
     column_formatters = dict(MaterialListView.column_formatters, print=lambda v, c, m, n: print_link(m))

@@ -24,14 +24,15 @@ from pathlib import Path
 from flask import current_app, render_template
 
 from zhicheng.config import DEFAULT_MAX_ROWS_PER_TABLE
-from zhicheng.materials.models import Material, MaterialState
+from zhicheng.materials.models import Material
 from zhicheng.materials.services import ACHIEVEMENTS_MAX
+from zhicheng.materials.states import STATES, states_where
 from zhicheng.printing.fonts import FONT_FAMILY, FONT_NAME, register_fonts
 
 TEMPLATE = "print/form.html"
 WATERMARK_TEXT = "未上报 · 仅供核对"
 #: States printed with the watermark: the material is not in the departments' hands.
-WATERMARKED_STATES = frozenset({MaterialState.DRAFT, MaterialState.RETURNED})
+WATERMARKED_STATES = frozenset(states_where("watermarked"))
 
 _lock = threading.Lock()
 _watermark_dir: Path | None = None
@@ -105,7 +106,8 @@ def opinions(material: Material) -> tuple[Opinion | None, Opinion | None]:
     department issued the project; the 职改部门 is the one that approved it
     ("审核通过"). Either is None while not reached: the form prints blank lines.
     """
-    if material.state not in (MaterialState.IN_REVIEW, MaterialState.APPROVED):
+    facts = STATES.get(material.state)
+    if facts is None or not facts.opinions:
         return None, None
     records = list(material.review_records)
     last_submit = max((i for i, r in enumerate(records) if r.action == "submit"), default=None)

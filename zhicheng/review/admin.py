@@ -10,6 +10,7 @@ from flask_login import current_user
 from zhicheng import scope
 from zhicheng.materials.admin_common import MaterialListView
 from zhicheng.materials.forms import ReturnForm
+from zhicheng.materials.states import states_where
 from zhicheng.models import STATE_LABELS, Material
 from zhicheng.review import workflow
 from zhicheng.review.workflow import WorkflowError
@@ -50,12 +51,8 @@ class ReviewQueueView(MaterialListView):
 
     @action("pass", "通过", "确定审核通过所选材料？通过后材料将上报至上级部门，或由项目发布部门审核通过。")
     def action_pass(self, ids):
-        try:
-            done = workflow.pass_materials(current_user, ids)
-        except (WorkflowError, ValueError) as e:
-            flash(str(e), "error")
-        else:
-            flash(f"已审核通过{len(done)}份材料", "success")
+        done = workflow.pass_materials(current_user, ids)
+        flash(f"已审核通过{len(done)}份材料", "success")
 
     @action("return", "退回")
     def action_return(self, ids):
@@ -98,7 +95,7 @@ class DepartmentMaterialsView(MaterialListView):
     column_list = ("number", "name", "id_card", "unit", "project", "current_department", "state",
                    "submitted_at")
     column_filters = MaterialListView.column_filters + (
-        FilterEqual(Material.state, "状态", options=[(k, v) for k, v in STATE_LABELS.items() if k != "draft"]),)
+        FilterEqual(Material.state, "状态", options=[(s, STATE_LABELS[s]) for s in states_where("submitted")]),)
 
     def allowed(self, user) -> bool:
         return user.is_authenticated and user.is_staff

@@ -1,7 +1,8 @@
 """Every change of state of a material, and nothing else.
 
-Each function checks who acts and from which state, writes the 审核记录 row and the audit
-row, and commits (or rolls back and raises WorkflowError with a message for the user).
+Each function checks who acts and, in zhicheng.materials.states.TRANSITIONS, from which states
+its step may start and where it leads; it writes the 审核记录 row and the audit row, and
+commits (or rolls back and raises WorkflowError with a message for the user).
 State changes are conditional UPDATEs on the row's version, so when two reviewers act on
 one material at once exactly one succeeds and the other is told it was already handled.
 """
@@ -12,7 +13,9 @@ from datetime import date, datetime
 from sqlalchemy import select, update
 
 from zhicheng import scope
+from zhicheng.domain import DomainError
 from zhicheng.extensions import db
+from zhicheng.materials import states
 from zhicheng.models import Department, Material, ReviewRecord, Unit
 from zhicheng.models import MaterialState as S
 from zhicheng.system import audit
@@ -21,7 +24,7 @@ from zhicheng.validators import ValidationError, check_mobile
 ALREADY_HANDLED = "该材料已被他人处理或状态已改变，请刷新后查看"
 
 
-class WorkflowError(Exception):
+class WorkflowError(DomainError):
     pass
 
 
@@ -50,7 +53,10 @@ def _record(material: Material, action: str, actor, state_after: str, department
 
 
 def _load_visible(user, ids, extra=None) -> list[Material]:
-    ids = [int(i) for i in ids]
+    try:
+        ids = [int(i) for i in ids]
+    except (TypeError, ValueError):
+        raise WorkflowError("所选材料不存在或无权操作") from None
     stmt = select(Material).where(Material.id.in_(ids), scope.materials(user))
     if extra is not None:
         stmt = stmt.where(extra)
@@ -97,7 +103,7 @@ def submit_materials(user, ids, operator_name: str, operator_phone: str, today: 
         unit = db.session.get(Unit, user.unit_id)
         dept = unit.department
         for m in materials:
-            if m.state not in (S.DRAFT, S.RETURNED):
+            if not states.may("submit", m.state):
                 raise WorkflowError(f"材料{m.number}（{m.name}）状态为“{m.state_label}”，不能上报")
             if m.project.issuer_id not in dept.ancestor_ids():
                 raise WorkflowError(f"材料{m.number}所属项目不由本单位归口部门或其上级发布，不能上报")
@@ -106,9 +112,10 @@ def submit_materials(user, ids, operator_name: str, operator_phone: str, today: 
                 raise WorkflowError(
                     f"项目“{m.project.name}”申报时间为{m.project.start_date}至{m.project.end_date}，当前不在申报时间内，不能上报")
             now = _now()
-            _move(m, state=S.IN_REVIEW, current_department_id=dept.id, submitted_at=now,
+            after = states.target("submit")
+            _move(m, state=after, current_department_id=dept.id, submitted_at=now,
                   submitter_name=operator_name, submitter_phone=phone)
-            _record(m, "submit", user, S.IN_REVIEW, department_id=None, to_department_id=dept.id,
+            _record(m, "submit", user, after, department_id=None, to_department_id=dept.id,
                     reason=f"操作人：{operator_name}，联系电话：{phone}")
             audit.record("material.submit", m, f"{m.number} 上报至 {dept.name}", actor=user)
         return materials
@@ -156,10 +163,11 @@ def change_department(user, new_department_id: int) -> int:
         old = unit.department
         reason = f"单位修改归口部门：{old.name} → {new.name}，材料退回待上报"
         moved = list(db.session.scalars(select(Material).where(
-            Material.unit_id == unit.id, Material.state.in_([S.IN_REVIEW, S.RETURNED]))))
+            Material.unit_id == unit.id, Material.state.in_(states.sources("change_department")))))
+        after = states.target("change_department")
         for m in moved:
-            _move(m, state=S.DRAFT, current_department_id=None)
-            _record(m, "change_department", user, S.DRAFT, department_id=m.current_department_id,
+            _move(m, state=after, current_department_id=None)
+            _record(m, "change_department", user, after, department_id=m.current_department_id,
                     reason=reason)
         unit.department_id = new.id
         audit.record("unit.change_department", unit, f"{reason}；退回材料{len(moved)}份", actor=user)
@@ -169,10 +177,10 @@ def change_department(user, new_department_id: int) -> int:
 
 # --- department side -------------------------------------------------------------------
 
-def _waiting_here(user, ids) -> list[Material]:
+def _waiting_here(user, ids, action: str) -> list[Material]:
     materials = _load_visible(user, ids)
     for m in materials:
-        if m.state != S.IN_REVIEW:
+        if not states.may(action, m.state):
             raise WorkflowError(f"材料{m.number}（{m.name}）状态为“{m.state_label}”，{ALREADY_HANDLED}")
         if m.current_department_id != user.department_id:
             raise WorkflowError(f"材料{m.number}（{m.name}）当前不在本部门审核，{ALREADY_HANDLED}")
@@ -187,18 +195,21 @@ def pass_materials(user, ids) -> list[Material]:
         raise WorkflowError("请先勾选要审核的材料")
 
     def run():
-        materials = _waiting_here(user, ids)
+        materials = _waiting_here(user, ids, "pass")
         dept = user.department
         for m in materials:
             if m.project.issuer_id == dept.id:
-                _move(m, state=S.APPROVED, current_department_id=None, approved_at=_now())
-                _record(m, "approve", user, S.APPROVED, department_id=dept.id)
+                if not states.may("approve", m.state):
+                    raise WorkflowError(f"材料{m.number}（{m.name}）状态为“{m.state_label}”，{ALREADY_HANDLED}")
+                _move(m, state=states.target("approve"), current_department_id=None, approved_at=_now())
+                _record(m, "approve", user, states.target("approve"), department_id=dept.id)
                 audit.record("material.approve", m, f"{m.number} 审核通过", actor=user)
             else:
                 if dept.parent_id is None:
                     raise WorkflowError(f"材料{m.number}的项目发布部门不在本部门之上，无法上报")
-                _move(m, state=S.IN_REVIEW, current_department_id=dept.parent_id)
-                _record(m, "pass", user, S.IN_REVIEW, department_id=dept.id, to_department_id=dept.parent_id)
+                _move(m, state=states.target("pass"), current_department_id=dept.parent_id)
+                _record(m, "pass", user, states.target("pass"), department_id=dept.id,
+                        to_department_id=dept.parent_id)
                 audit.record("material.pass", m, f"{m.number} 通过，上报至 {dept.parent.name}", actor=user)
         return materials
     return _finish(run)
@@ -215,10 +226,10 @@ def return_materials(user, ids, reason: str) -> list[Material]:
         raise WorkflowError("请先勾选要退回的材料")
 
     def run():
-        materials = _waiting_here(user, ids)
+        materials = _waiting_here(user, ids, "return")
         for m in materials:
-            _move(m, state=S.RETURNED, current_department_id=None)
-            _record(m, "return", user, S.RETURNED, department_id=user.department_id, reason=reason)
+            _move(m, state=states.target("return"), current_department_id=None)
+            _record(m, "return", user, states.target("return"), department_id=user.department_id, reason=reason)
             audit.record("material.return", m, f"{m.number} 退回：{reason}", actor=user)
         return materials
     return _finish(run)

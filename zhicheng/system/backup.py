@@ -24,6 +24,7 @@ from flask import current_app
 from sqlalchemy import Date, DateTime, Integer, delete, insert, select, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from zhicheng.domain import DomainError
 from zhicheng.extensions import db
 
 FORMAT = 1
@@ -32,7 +33,7 @@ _TABLE_MEMBER = re.compile(r"tables/([^/]+)\.jsonl")
 _BATCH = 5000
 
 
-class BackupError(Exception):
+class BackupError(DomainError):
     """A backup that cannot be written, or an archive that cannot be restored."""
 
     def __init__(self, message: str, *, nothing_changed: bool = True) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 import click
 from flask import Flask
 
+from zhicheng.domain import DomainError
+
 
 def init_migrate(app: Flask, db, **options) -> None:
     """Flask-Migrate for `flask db …` and flask_migrate.upgrade(), imported on first use.
@@ -50,7 +52,32 @@ class _LazyDbGroup(click.Group):
         return db.make_context(info_name, args, parent=parent, **extra)
 
 
+class DomainCommand(click.Command):
+    """A command whose refusal (a DomainError) ends as one Chinese line on stderr and exit status 1,
+    not a traceback. `error_prefix` opens the line; `explain(exc)`, if given, is appended to it."""
+
+    def __init__(self, *args, error_prefix: str = "错误", explain=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.error_prefix = error_prefix
+        self.explain = explain
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DomainError as exc:
+            extra = self.explain(exc) if self.explain else ""
+            click.echo(f"{self.error_prefix}：{exc}{extra}", err=True)
+            ctx.exit(1)
+
+
+def _restore_explained(exc) -> str:
+    return "。数据库和上传文件均未改动。" if getattr(exc, "nothing_changed", False) else ""
+
+
 def register_cli(app: Flask) -> None:
+    # Every command of the application reports a DomainError the same way.
+    app.cli.command_class = DomainCommand
+
     @app.cli.command("demo-data")
     @click.option("--scale", type=click.Choice(["small", "city"]), default="small", show_default=True)
     @click.option("--if-empty", is_flag=True, help="不报错地跳过已有数据的数据库")
@@ -84,30 +111,22 @@ def register_cli(app: Flask) -> None:
         if problems:
             raise SystemExit(1)
 
-    @app.cli.command("backup")
+    @app.cli.command("backup", error_prefix="备份失败")
     @click.argument("path", type=click.Path(dir_okay=False))
     def backup(path: str) -> None:
         """备份数据库和上传文件到一个 .tar.gz 文件。"""
-        from zhicheng.system.backup import BackupError, make_backup
-        try:
-            click.echo(make_backup(path))
-        except BackupError as exc:
-            click.echo(f"备份失败：{exc}", err=True)
-            raise SystemExit(1) from None
+        from zhicheng.system.backup import make_backup
+        click.echo(make_backup(path))
 
-    @app.cli.command("restore")
+    @app.cli.command("restore", error_prefix="恢复失败", explain=_restore_explained)
     @click.argument("path", type=click.Path(exists=True, dir_okay=False))
     @click.option("--yes", is_flag=True, help="确认覆盖当前数据")
     def restore(path: str, yes: bool) -> None:
         """从备份文件恢复（覆盖当前数据库和上传文件）。"""
         if not yes:
             click.confirm("恢复将覆盖当前全部数据，确定继续？", abort=True)
-        from zhicheng.system.backup import BackupError, restore_backup
-        try:
-            click.echo(restore_backup(path))
-        except BackupError as exc:
-            click.echo(f"恢复失败：{exc}" + ("。数据库和上传文件均未改动。" if exc.nothing_changed else ""), err=True)
-            raise SystemExit(1) from None
+        from zhicheng.system.backup import restore_backup
+        click.echo(restore_backup(path))
 
 
 def _print_logins(logins) -> None:

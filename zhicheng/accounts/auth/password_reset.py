@@ -10,6 +10,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from zhicheng.accounts import passwords
+from zhicheng.domain import DomainError
 from zhicheng.extensions import db
 from zhicheng.mail import send_mail
 from zhicheng.models import User
@@ -21,16 +22,15 @@ SALT = "reset-password"
 MAX_AGE = 3600
 
 
-class InvalidResetLink(Exception):
+class InvalidResetLink(DomainError):
     pass
 
 
-class ResetError(Exception):
+class ResetError(DomainError):
     """A bad new password; `field` names the input the message belongs to."""
 
     def __init__(self, message: str, field: str = "new_password"):
-        super().__init__(message)
-        self.field = field
+        super().__init__(message, field=field)
 
 
 def _serializer() -> URLSafeTimedSerializer:

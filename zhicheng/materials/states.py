@@ -1,0 +1,77 @@
+"""The states of a 申报材料 and the moves between them, as data.
+
+STATES says what each state means to the unit, the lists and the print; TRANSITIONS says, for each
+step of the review path, which states it may start from and where it leads. The workflow, the
+lists, the print and `Material.editable` read these two tables and nothing else; the database
+refuses any other value in material.state (a CHECK constraint built from MaterialState).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class MaterialState(StrEnum):
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    RETURNED = "returned"
+    APPROVED = "approved"
+
+
+@dataclass(frozen=True)
+class StateFacts:
+    label: str
+    editable: bool  # the unit may change or resubmit it
+    watermarked: bool  # printed with the "未上报" watermark: not (or no longer) with a department
+    submitted: bool  # has left the unit: listed in 上报材料跟踪 and 进入打印, seen by departments
+    opinions: bool  # the print shows the departments' opinions of the current submission
+
+
+S = MaterialState
+STATES: dict[MaterialState, StateFacts] = {
+    S.DRAFT: StateFacts("待上报", editable=True, watermarked=True, submitted=False, opinions=False),
+    S.IN_REVIEW: StateFacts("审核中", editable=False, watermarked=False, submitted=True, opinions=True),
+    S.RETURNED: StateFacts("被退回", editable=True, watermarked=True, submitted=True, opinions=False),
+    S.APPROVED: StateFacts("审核通过", editable=False, watermarked=False, submitted=True, opinions=True),
+}
+
+
+@dataclass(frozen=True)
+class Transition:
+    label: str
+    sources: frozenset[MaterialState]
+    target: MaterialState
+
+
+# Keyed by the action written to the 审核记录 (ReviewRecord.action).
+TRANSITIONS: dict[str, Transition] = {
+    "submit": Transition("上报", frozenset({S.DRAFT, S.RETURNED}), S.IN_REVIEW),
+    "pass": Transition("审核通过并上报", frozenset({S.IN_REVIEW}), S.IN_REVIEW),
+    "approve": Transition("审核通过", frozenset({S.IN_REVIEW}), S.APPROVED),
+    "return": Transition("退回", frozenset({S.IN_REVIEW}), S.RETURNED),
+    "change_department": Transition("修改归口部门退回", frozenset({S.IN_REVIEW, S.RETURNED}), S.DRAFT),
+}
+
+STATE_LABELS: dict[MaterialState, str] = {s: f.label for s, f in STATES.items()}
+
+
+def states_where(fact: str) -> tuple[MaterialState, ...]:
+    """The states with `fact` set, in the order of MaterialState (for lists and IN filters)."""
+    return tuple(s for s in MaterialState if getattr(STATES[s], fact))
+
+
+def may(action: str, state: str) -> bool:
+    return state in TRANSITIONS[action].sources
+
+
+def target(action: str) -> MaterialState:
+    return TRANSITIONS[action].target
+
+
+def sources(action: str) -> tuple[MaterialState, ...]:
+    return tuple(s for s in MaterialState if s in TRANSITIONS[action].sources)
+
+
+def check_sql(column: str) -> str:
+    """The CHECK constraint's condition: `column` holds one of MaterialState's values."""
+    return f"{column} IN ({', '.join(repr(s.value) for s in MaterialState)})"
