@@ -1,13 +1,18 @@
-"""Fixtures: a fresh database per test (SQLite file, or TEST_DATABASE_URL for PostgreSQL),
-a small organisation built by tests/factories.py, and a client that logs in as anyone."""
+"""Fixtures: a fresh database per test (a copy of an SQLite file with the schema, or
+TEST_DATABASE_URL's PostgreSQL database emptied), a small organisation built by
+tests/factories.py, and a client that logs in as anyone."""
 from __future__ import annotations
 
+import contextvars
 import os
 import re
+import shutil
+from pathlib import Path
 
 import pytest
-from flask import g
-from sqlalchemy import text
+from flask.globals import _cv_app
+from flask.testing import FlaskClient
+from sqlalchemy import make_url, text
 
 from zhicheng import create_app
 from zhicheng.config import TestConfig
@@ -16,32 +21,74 @@ from zhicheng.extensions import db, limiter
 from . import factories
 
 
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory) -> Path:
+    """An SQLite file with the empty schema, built once: a test's database is a copy of it."""
+    config = TestConfig(tmp_path_factory.mktemp("template"))
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+        db.engine.dispose()
+    return Path(make_url(config.SQLALCHEMY_DATABASE_URI).database)
+
+
 @pytest.fixture
-def app(tmp_path):
+def app(tmp_path, request):
     url = os.environ.get("TEST_DATABASE_URL")
-    app = create_app(TestConfig(tmp_path, url))
-
-    @app.before_request
-    def _forget_previous_request():
-        # Requests share the test's app context (and its `g`); Flask-Login caches the user and
-        # Flask-WTF the CSRF token in g, so without this a second client would act as (and with
-        # the token of) whoever made the previous request.
-        g.pop("_login_user", None)
-        g.pop(app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"), None)
-
+    config = TestConfig(tmp_path, url)
+    if not url:
+        shutil.copyfile(request.getfixturevalue("sqlite_template"),
+                        make_url(config.SQLALCHEMY_DATABASE_URI).database)
+    app = create_app(config)
+    app.test_client_class = RequestClient
     with app.app_context():
         if url:
-            _reset_postgres()
-        db.create_all()
+            _empty_postgres()
         limiter.reset()
         yield app
         db.session.remove()
-        if url:
-            _reset_postgres()
         db.engine.dispose()
 
 
+class RequestClient(FlaskClient):
+    """A test client whose every request runs in an app context of its own, as it does in the
+    server: its own `g` (Flask-Login's user, the CSRF token, request-local caches) and its own
+    database session. Flask would otherwise reuse the app context the test holds open for its
+    own database work."""
+
+    def open(self, *args, **kwargs):
+        if _cv_app.get(None) is None:
+            return super().open(*args, **kwargs)
+        response = contextvars.copy_context().run(self._open_without_app_context, args, kwargs)
+        # The test's session reads again what the request changed.
+        db.session.expire_all()
+        return response
+
+    def _open_without_app_context(self, args, kwargs):
+        _cv_app.set(None)
+        return super().open(*args, **kwargs)
+
+
+# Whether this process has built the schema on PostgreSQL since anything last dropped it.
+_postgres_schema = {"built": False}
+
+
+def _empty_postgres():
+    """Every table emptied and its ids restarted, which takes a fraction of building the
+    schema; it is built once per run (and again after a test dropped it)."""
+    if not _postgres_schema["built"]:
+        _reset_postgres()
+        db.create_all()
+        _postgres_schema["built"] = True
+        return
+    db.session.remove()
+    tables = ", ".join(db.engine.dialect.identifier_preparer.quote(t.name) for t in db.metadata.sorted_tables)
+    with db.engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
 def _reset_postgres():
+    _postgres_schema["built"] = False
     db.session.remove()
     with db.engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE"))

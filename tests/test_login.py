@@ -312,6 +312,21 @@ def test_chosen_passwords_are_argon2id_and_older_scrypt_hashes_are_upgraded_at_l
     assert post_login(client, csrf, "unita", PASSWORD).status_code == 302
 
 
+def test_outside_the_test_suite_chosen_passwords_get_the_owasp_argon2id_parameters(app):
+    import argon2
+
+    from zhicheng.accounts import passwords
+
+    app.config.pop("ARGON2_TEST_COST")  # set by TestConfig only
+    stored = passwords.hash_chosen(PASSWORD)
+    owasp = argon2.Parameters(type=argon2.Type.ID, version=19, salt_len=16, hash_len=32,
+                              time_cost=2, memory_cost=19 * 1024, parallelism=1)
+    assert argon2.extract_parameters(stored) == owasp
+    assert argon2.extract_parameters(passwords.DUMMY_HASH) == owasp  # an unknown name costs the same
+    assert not passwords.needs_rehash(stored) and passwords.verify(stored, PASSWORD)
+    assert passwords.needs_rehash(argon2.PasswordHasher(time_cost=1, memory_cost=8, parallelism=1).hash(PASSWORD))
+
+
 def test_every_failed_login_takes_the_same_least_time(org, client, csrf):
     from zhicheng.accounts.auth.routes import FAILED_LOGIN_SECONDS
 

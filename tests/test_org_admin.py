@@ -234,8 +234,9 @@ def test_dictionary_crud_and_filter(org, auth, csrf):
                                                "sort": "1", "active": "y", "csrf_token": csrf(c, DICTS)})
     db.session.refresh(item)
     assert item.name == "事业单位（改）"
-    c.post(DICTS + "delete/", data={"id": item.id, "csrf_token": csrf(c, DICTS)})
-    assert db.session.get(DictItem, item.id) is None
+    item_id = item.id
+    c.post(DICTS + "delete/", data={"id": item_id, "csrf_token": csrf(c, DICTS)})
+    assert db.session.get(DictItem, item_id) is None
     assert audit_actions("dict.create") and audit_actions("dict.update") and audit_actions("dict.delete")
 
 

@@ -1,7 +1,7 @@
 """Base classes for every admin view: access by role, rows through zhicheng.scope."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, request, url_for
+from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_admin.actions import action
 from flask_admin.contrib.sqla import ModelView
@@ -19,17 +19,15 @@ from zhicheng.extensions import db
 from zhicheng.forms import AdminForm
 from zhicheng.security import parse_id
 
-_static_urls: dict[tuple, str] = {}
-
-
 def static_url(admin_endpoint: str | None, filename: str, **kwargs) -> str:
     """URL of a static file (the app's when `admin_endpoint` is None, else Flask-Admin's): a page
     links about twenty, and they only change with the mount point, so each is built once."""
+    urls = current_app.extensions.setdefault("zhicheng.static_urls", {})
     key = (request.script_root, admin_endpoint, filename, tuple(sorted(kwargs.items())))
-    url = _static_urls.get(key)
+    url = urls.get(key)
     if url is None:
         endpoint = f"{admin_endpoint}.static" if admin_endpoint else "static"
-        url = _static_urls[key] = url_for(endpoint, filename=filename, **kwargs)
+        url = urls[key] = url_for(endpoint, filename=filename, **kwargs)
     return url
 
 
@@ -82,7 +80,7 @@ def menu_put(key: tuple, html):
 
 def row_url(endpoint: str, pk) -> str:
     """`url_for(endpoint, id=pk)` for the rows of a list: the path is built once per request."""
-    cache = request.environ.setdefault("zhicheng.row_urls", {})
+    cache = g.setdefault("zc_row_urls", {})
     base = cache.get(endpoint)
     if base is None:
         base = cache[endpoint] = url_for(endpoint)
@@ -178,7 +176,7 @@ class GuardMixin:
 
     def is_accessible(self) -> bool:
         # Asked for every menu entry on every page: answered once per request and view.
-        cache = request.environ.setdefault("zhicheng.accessible", {})
+        cache = g.setdefault("zc_accessible", {})
         key = id(self)
         if key not in cache:
             user = current_user._get_current_object()

@@ -343,9 +343,12 @@ def _run_job(app: Flask, job_id: int) -> None:
 
         def progress(n):
             if db.engine.dialect.name == "sqlite":
-                # One writer at a time: the row reader's own connection records it.
+                # One writer at a time: the row reader's own connection records it. Committed on
+                # that connection itself: a session commit would hand it back to the pool, and the
+                # next progress would be written on another connection, which SQLite refuses
+                # (locked) while the rows are still being read.
                 db.session.execute(mark_done.values(done=n))
-                db.session.commit()
+                db.session.connection().connection.dbapi_connection.commit()
                 return
             # Committed on a connection of its own: a commit on the one the rows stream from
             # would close their server-side cursor (PostgreSQL closes cursors at commit).

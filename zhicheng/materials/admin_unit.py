@@ -2,7 +2,7 @@
 上报材料跟踪 and 修改归口部门."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import FilterEqual
@@ -196,8 +196,7 @@ class ReturnedListView(ApplicantListView):
 
     def reasons(self) -> dict[int, str]:
         """The latest 退回理由 of each listed material, one query per page."""
-        cache = request.environ
-        if "zhicheng.return_reasons" not in cache:
+        if "zc_return_reasons" not in g:
             from zhicheng.models import ReviewRecord
             rows = db.session.execute(
                 select(ReviewRecord.material_id, ReviewRecord.reason)
@@ -205,8 +204,8 @@ class ReturnedListView(ApplicantListView):
                 .where(scope.materials(current_user), Material.state == S.RETURNED,
                        ReviewRecord.action == "return")
                 .order_by(ReviewRecord.id)).all()
-            cache["zhicheng.return_reasons"] = {mid: reason for mid, reason in rows}
-        return cache["zhicheng.return_reasons"]
+            g.zc_return_reasons = {mid: reason for mid, reason in rows}
+        return g.zc_return_reasons
 
 
 class TrackingListView(ApplicantListView):

@@ -1,7 +1,7 @@
 """机构管理: 下级部门 and 注册单位; 单位名录 (with 导入 from .xlsx)."""
 from __future__ import annotations
 
-from flask import flash, redirect, request
+from flask import flash, g, redirect, request
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import (
@@ -128,13 +128,13 @@ class UnitListView(NoDetailsPage, NoEditPage, ScopedModelView):
     def get_list(self, *args, **kwargs):
         count, rows = super().get_list(*args, **kwargs)
         ids = [u.id for u in rows]
-        # Kept with the request, not on the view: one view object serves every thread.
-        request.environ["zhicheng.unit_accounts"] = {a.unit_id: a for a in db.session.scalars(
+        # Kept in the request's g, not on the view: one view object serves every thread.
+        g.zc_unit_accounts = {a.unit_id: a for a in db.session.scalars(
             select(User).where(scope.unit_accounts(current_user), User.unit_id.in_(ids)))} if ids else {}
         return count, rows
 
     def _accounts_by_unit(self) -> dict:
-        return request.environ.get("zhicheng.unit_accounts", {})
+        return g.get("zc_unit_accounts", {})
 
     def _unit_accounts(self, ids) -> list[User]:
         units = self.scoped_rows(ids, strict=True)
