@@ -13,6 +13,9 @@ from ..test_access_matrix import _populate
 HUGE = "9223372036854775808"
 BAD_VALUES = [HUGE, "99999999999999999999999999", "-9223372036854775809", "abc", "1e3", "0x10", "１２", "²", "٣"]
 ROLES = ["root", "xihu_review", "unit_a", "sub_a_full"]
+# Every bad value for the root office and a unit (between them every view); the two values that
+# reach different code paths (beyond the range, not a number) for the other roles.
+VALUES_FOR = {"root": BAD_VALUES, "unit_a": BAD_VALUES, "xihu_review": [HUGE, "abc"], "sub_a_full": [HUGE, "abc"]}
 # Python's and the drivers' own words, which users must never see.
 RAW_ERROR = re.compile(r"invalid literal|too large|Traceback|OverflowError|ValueError|DataError|"
                        r"psycopg|sqlite3|out of range for type|Failed to|Integrity", re.I)
@@ -39,7 +42,7 @@ def test_ids_pages_and_filters_out_of_range_never_fail(app, org, auth, role):
             continue
         base = view.url + "/"
         urls = []
-        for value in BAD_VALUES:
+        for value in VALUES_FOR[role]:
             urls += [f"{base}?page={value}", f"{base}?project={value}", f"{base}?department={value}",
                      f"{base}?flt0_0={value}", f"{base}?flt1_1={value}", f"{base}?sort={value}",
                      f"{base}?page_size={value}"]
