@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from flask import make_response
-from sqlalchemy import select
+from sqlalchemy import false, select, true
 from wtforms import BooleanField
 from wtforms.validators import ValidationError as FieldError
 
@@ -126,6 +126,19 @@ class NoEditPage:
 
 def _root_with(role: str):
     return lambda user: user.is_root_staff and user.has_role(role)
+
+
+class RootOfficeTable:
+    """A table of the whole city kept by the root office (字典维护, 单位名录, 审计日志): `root_role`
+    decides who opens the page, and whoever opens it sees every row."""
+
+    root_role = "role_dict"
+
+    def allowed(self, user) -> bool:
+        return _root_with(self.root_role)(user)
+
+    def scope(self, user):
+        return true() if self.allowed(user) else false()
 
 
 class AuditedModelView(ScopedModelView):

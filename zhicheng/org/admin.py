@@ -9,7 +9,7 @@ from flask_admin.contrib.sqla.filters import (
     FilterLike,
 )
 from flask_login import current_user
-from sqlalchemy import false, select, true
+from sqlalchemy import select
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
@@ -22,10 +22,10 @@ from zhicheng.admin.common import (
     AuditedModelView,
     NoDetailsPage,
     NoEditPage,
+    RootOfficeTable,
     _datetime,
     _department_choices,
     _no_store,
-    _root_with,
     _scoped_department,
     _uscc_field,
 )
@@ -167,7 +167,7 @@ class UnitListView(NoDetailsPage, NoEditPage, ScopedModelView):
                                      back=self.get_url(".index_view")))
 
 
-class RegistryView(NoDetailsPage, AuditedModelView):
+class RegistryView(RootOfficeTable, NoDetailsPage, AuditedModelView):
     """单位名录 (with 导入 from .xlsx)."""
 
     audit_name = "registry"
@@ -182,12 +182,6 @@ class RegistryView(NoDetailsPage, AuditedModelView):
     form_args = {"uscc": {"label": "机构代码", "validators": [_uscc_field]},
                  "legal_rep": {"label": "法定代表人", "validators": [InputRequired("请填写法定代表人"), Length(max=50)]},
                  "name": {"label": "单位名称", "validators": [InputRequired("请填写单位名称"), Length(max=200)]}}
-
-    def allowed(self, user) -> bool:
-        return _root_with("role_dict")(user)
-
-    def scope(self, user):
-        return true() if self.allowed(user) else false()
 
     def on_model_change(self, form, model, is_created):
         with db.session.no_autoflush:

@@ -7,7 +7,7 @@ from flask_admin.contrib.sqla.filters import (
     FilterEqual,
     FilterLike,
 )
-from sqlalchemy import false, select, true
+from sqlalchemy import select
 from wtforms.validators import InputRequired, Length
 
 from zhicheng.admin.base import ScopedModelView
@@ -16,7 +16,7 @@ from zhicheng.admin.common import (
     AuditedModelView,
     NoDetailsPage,
     NoEditPage,
-    _root_with,
+    RootOfficeTable,
 )
 from zhicheng.extensions import db
 from zhicheng.models import (
@@ -29,7 +29,7 @@ from zhicheng.validators import (
 )
 
 
-class DictItemView(NoDetailsPage, AuditedModelView):
+class DictItemView(RootOfficeTable, NoDetailsPage, AuditedModelView):
     """字典维护."""
 
     audit_name = "dict"
@@ -48,12 +48,6 @@ class DictItemView(NoDetailsPage, AuditedModelView):
                  "name": {"label": "名称", "validators": [InputRequired("请填写名称"), Length(max=100)]},
                  "kind": {"label": "字典类别"}, "sort": {"label": "排序"}, "active": {"label": "启用"}}
 
-    def allowed(self, user) -> bool:
-        return _root_with("role_dict")(user)
-
-    def scope(self, user):
-        # Dictionaries are global; who may maintain them is decided by allowed().
-        return true() if self.allowed(user) else false()
 
     def on_model_change(self, form, model, is_created):
         with db.session.no_autoflush:
@@ -65,7 +59,7 @@ class DictItemView(NoDetailsPage, AuditedModelView):
         super().on_model_change(form, model, is_created)
 
 
-class AuditLogView(NoEditPage, ScopedModelView):
+class AuditLogView(RootOfficeTable, NoEditPage, ScopedModelView):
     """审计日志 (read-only)."""
 
     can_create = False
@@ -80,12 +74,7 @@ class AuditLogView(NoEditPage, ScopedModelView):
                       DateTimeBetweenFilter(AuditLog.at, "时间"), FilterEqual(AuditLog.actor_name, "操作人"))
     column_default_sort = ("id", True)
     column_formatters = {"at": lambda v, c, m, n: m.at.strftime("%Y-%m-%d %H:%M:%S") if m.at else ""}
-
-    def allowed(self, user) -> bool:
-        return _root_with("role_admin")(user)
-
-    def scope(self, user):
-        return true() if self.allowed(user) else false()
+    root_role = "role_admin"
 
 
 def register(admin) -> None:

@@ -1,7 +1,7 @@
 """首页: what each kind of account sees first."""
 from urllib.parse import urlencode
 
-from flask import current_app, redirect, request, url_for
+from flask import current_app, g, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 
@@ -32,7 +32,7 @@ def link_for(key: str, **params) -> str | None:
     """The link behind a home-page count, or None when the user may not open that list.
     The base URL and the permission are worked out once per request and key (a unit's home
     page has four counts for every project)."""
-    cache = request.environ.setdefault("zhicheng.home_links", {})
+    cache = g.setdefault("zc_home_links", {})
     if key not in cache:
         entry = _declared().get(key)
         base = None
