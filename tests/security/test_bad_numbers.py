@@ -8,7 +8,7 @@ import pytest
 
 from zhicheng.admin.base import GuardedView, ScopedModelView
 
-from ..test_access_matrix import _populate
+from ..web.test_access_matrix import _populate
 
 HUGE = "9223372036854775808"
 BAD_VALUES = [HUGE, "99999999999999999999999999", "-9223372036854775809", "abc", "1e3", "0x10", "１２", "²", "٣"]

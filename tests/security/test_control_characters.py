@@ -21,7 +21,7 @@ from zhicheng.models import MaterialState as S
 from zhicheng.review import workflow
 
 from .. import factories
-from ..test_materials_views import form_data
+from ..materials.test_materials_views import form_data
 
 REFUSED = "不能包含控制字符等不可见字符"
 BAD = ["张\x0b三", "张\x00三", "张\x01三"]

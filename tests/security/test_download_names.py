@@ -14,7 +14,7 @@ from zhicheng.extensions import db
 from zhicheng.models import Attachment
 
 from .. import factories
-from ..test_materials_views import fill_url, form_data, post_form
+from ..materials.test_materials_views import fill_url, form_data, post_form
 
 POLYGLOT = (b"%PDF-1.4\n<html><body><script>alert(document.cookie)</script></body></html>\n"
             b"1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")

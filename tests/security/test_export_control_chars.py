@@ -11,7 +11,7 @@ from zhicheng.models import ExportJob, Material, Unit
 from zhicheng.review.workflow import submit_materials
 
 from .. import factories
-from ..test_export import run_background_export
+from ..exporting.test_export import run_background_export
 
 CONTROL_CHARS = ["\x0b", "\x01", "\x00", "\x1f", "\ufffe"]
 

@@ -14,7 +14,7 @@ from zhicheng.models import Material, Unit
 from zhicheng.review.workflow import submit_materials
 
 from .. import factories
-from ..test_export import run_background_export
+from ..exporting.test_export import run_background_export
 
 # Stored values by the export column they land in; written with UPDATE statements, so no form
 # or other input check stands in the way (rows from an import or an older version).

@@ -14,7 +14,7 @@ from zhicheng.extensions import db
 from zhicheng.security import ConfigurationError
 
 from .. import factories
-from ..test_login import ask_reset, outbox
+from ..accounts.test_login import ask_reset, outbox
 
 
 def _mail_text(app) -> str:
