@@ -59,6 +59,9 @@ class RequestClient(FlaskClient):
     def open(self, *args, **kwargs):
         if _cv_app.get(None) is None:
             return super().open(*args, **kwargs)
+        # What the test did itself before this request (services called directly, as earlier
+        # requests or commands would have) is committed first, as theirs would have been.
+        db.session.commit()
         response = contextvars.copy_context().run(self._open_without_app_context, args, kwargs)
         # The test's session reads again what the request changed.
         db.session.expire_all()

@@ -21,6 +21,9 @@ def create_app(config: object | None = None) -> Flask:
     from zhicheng.pgconn import install as keep_prepared_statements
     with app.app_context():
         keep_prepared_statements(db.engine)
+    # First of the after_request hooks, so the last to run: a request's work is committed there.
+    from zhicheng import transaction
+    transaction.init_app(app)
     init_migrate(app, db, directory=str(MIGRATIONS), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
@@ -42,6 +45,10 @@ def create_app(config: object | None = None) -> Flask:
     init_admin(app)
     register_cli(app)
     register_error_handlers(app)
+
+    # Templates ask the same question as the views and services: can(current_user, P.…).
+    from zhicheng.policy import Permission, can
+    app.jinja_env.globals.update(can=can, P=Permission)
 
     from zhicheng.printing.fonts import register_fonts
     register_fonts()

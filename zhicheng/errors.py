@@ -49,6 +49,7 @@ def register_error_handlers(app):
     def http_error(e: HTTPException):
         if e.code is None or e.code < 400:
             return e
+        db.session.rollback()  # an error page keeps nothing of what the request had begun
         if isinstance(e, SecurityError):
             # A Host header outside TRUSTED_HOSTS: no URL can be built for it, so no frame.
             return _bare_page(400, "请求的主机名不受信任")
@@ -56,6 +57,7 @@ def register_error_handlers(app):
 
     @app.errorhandler(CSRFError)
     def csrf_error(e):
+        db.session.rollback()
         return _page(400, "页面已过期或请求无效（CSRF校验失败），请刷新页面后重试")
 
     @app.errorhandler(OverflowError)

@@ -19,6 +19,7 @@ from zhicheng.models import (
     Unit,
     User,
 )
+from zhicheng.policy import P, can
 
 
 def subtree_ids(department: Department):
@@ -49,7 +50,7 @@ def units(user) -> ColumnElement[bool]:
 
 def staff_accounts(user) -> ColumnElement[bool]:
     """Department staff accounts a 管理员 manages (own department and below)."""
-    if not user.is_authenticated or not user.has_role("role_admin"):
+    if not can(user, P.ADMIN):
         return false()
     if user.department.is_root:
         return User.kind == KIND_STAFF
@@ -58,12 +59,22 @@ def staff_accounts(user) -> ColumnElement[bool]:
 
 def unit_accounts(user) -> ColumnElement[bool]:
     """Unit login accounts a department 管理员 may enable/disable/reset."""
-    if not user.is_authenticated or not user.has_role("role_admin"):
+    if not can(user, P.ADMIN):
         return false()
     if user.department.is_root:
         return User.kind == KIND_UNIT
     return (User.kind == KIND_UNIT) & User.unit_id.in_(
         select(Unit.id).where(Unit.department_id.in_(subtree_ids(user.department))))
+
+
+def managed_accounts(user) -> ColumnElement[bool]:
+    """Accounts whose 开通/禁用/密码重置/删除 the user decides: a 管理员's staff and unit accounts,
+    a unit's 工作账号."""
+    if not user.is_authenticated:
+        return false()
+    if user.is_unit:
+        return (User.kind == KIND_SUB) & (User.unit_id == user.unit_id)
+    return staff_accounts(user) | unit_accounts(user)
 
 
 def sub_accounts(user) -> ColumnElement[bool]:
@@ -94,7 +105,7 @@ def projects(user) -> ColumnElement[bool]:
 
 def managed_projects(user) -> ColumnElement[bool]:
     """Projects a 项目发布 staff member may edit: those of their own department."""
-    if not user.is_authenticated or not user.has_role("role_publish"):
+    if not can(user, P.PUBLISH):
         return false()
     return Project.issuer_id == user.department_id
 

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from zhicheng import transaction
 from zhicheng.extensions import db
 from zhicheng.models import AuditLog, Material, ReviewRecord, Unit, User
 from zhicheng.models import MaterialState as S
@@ -21,7 +22,10 @@ PHONE = "13812345678"
 
 
 def submit(user, *materials, **kw):
-    return workflow.submit_materials(user, [m.id for m in materials], "王经办", PHONE, **kw)
+    """上报 as a request does it: the service, then the request's commit."""
+    done = workflow.submit_materials(user, [m.id for m in materials], "王经办", PHONE, **kw)
+    transaction.commit()
+    return done
 
 
 def fresh(material) -> Material:
@@ -304,6 +308,7 @@ def test_concurrent_pass_and_return_exactly_one_wins(app, org):
             barrier.wait()
             try:
                 fn(user)
+                transaction.commit()  # as the request's end does
                 outcomes[name] = "ok"
             except WorkflowError as e:
                 outcomes[name] = str(e)

@@ -39,6 +39,7 @@ def make_materials(org, n: int, start: int = 0, submit: bool = False) -> list[in
            for i, p in zip(range(start, start + n), projects)]
     if submit:
         workflow.submit_materials(org["unit_a"], ids, "王经办", "13812345678")
+        db.session.commit()  # as the request that submits them would
     return ids
 
 
@@ -82,9 +83,11 @@ def test_returned_list_query_count_does_not_grow_with_rows(app, org, auth):
     url = "/admin/returned/?page_size=100"
     ids = make_materials(org, 20, submit=True)
     workflow.return_materials(org["xihu_return"], ids, "请补充材料")
+    db.session.commit()
     small = statements_for(app, client, url, -1)
     more = make_materials(org, 80, start=20, submit=True)
     workflow.return_materials(org["xihu_return"], more, "请补充材料")
+    db.session.commit()
     large = statements_for(app, client, url, -1)
     assert small == large, f"{small} statements for 20 rows, {large} for 100"
 

@@ -50,6 +50,7 @@ from zhicheng.models import (
     Unit,
     User,
 )
+from zhicheng.policy import P
 from zhicheng.system import audit
 
 OTP_NOTICE = "请将初始密码告知使用人，首次登录须修改密码"
@@ -81,34 +82,63 @@ def _roles(view, context, model, name):
 
 
 class AccountListMixin:
-    """开通 / 禁用 / 密码重置 on selected accounts of the view's scope."""
+    """开通 / 禁用 / 密码重置 on the selected accounts of the view's scope, each batch all or
+    nothing (zhicheng.accounts.services refuses the whole batch, naming each account that stops it).
+
+    A view names its accounts (`account_noun`), the confirmation of each action
+    (`account_confirm`) and, if its rows are not the accounts themselves, maps them in `_accounts_for`.
+    """
 
     column_formatters = {"enabled": _status, "created_at": _datetime}
+    account_noun = "账号"
+    account_confirm: dict[str, str] = {}
+    otp_notice = OTP_NOTICE
+    otp_name_label = "姓名"
+
+    def init_actions(self) -> None:
+        super().init_actions()
+        for name, confirmation in self.account_confirm.items():
+            handler, text, _ = self._actions_data[name]
+            self._actions_data[name] = (handler, text, confirmation)
 
     def _accounts_for(self, ids) -> list[User]:
         return self.scoped_rows(ids, strict=True)
 
-    def _set_enabled(self, ids, enabled: bool):
-        done = []
-        for user in self._accounts_for(ids):
-            try:
-                accounts.set_enabled(current_user, user, enabled)
-            except accounts.AccountError as e:
-                flash(str(e), "error")
-            else:
-                done.append(user.username)
-        if done:
-            flash(f"已{'开通' if enabled else '禁用'}：{'、'.join(done)}", "success")
+    def _otp_name(self, user: User) -> str:
+        return user.real_name
 
-    def _reset(self, ids):
+    def _set_enabled(self, ids, enabled: bool):
         targets = self._accounts_for(ids)
-        rows = [(u.username, u.real_name, accounts.reset_password(current_user, u)) for u in targets]
+        accounts.set_enabled(current_user, targets, enabled)
+        flash(f"已{'开通' if enabled else '禁用'}{self.account_noun}：{'、'.join(u.username for u in targets)}",
+              "success")
+
+    @action("enable", "开通")
+    def action_enable(self, ids):
+        self._set_enabled(ids, True)
+
+    @action("disable", "禁用")
+    def action_disable(self, ids):
+        self._set_enabled(ids, False)
+
+    @action("reset_password", "密码重置")
+    def action_reset(self, ids):
+        targets = self._accounts_for(ids)
+        otps = accounts.reset_passwords(current_user, targets)
+        rows = [(u.username, self._otp_name(u), otp) for u, otp in zip(targets, otps)]
         return _no_store(self.render("admin/accounts/otp_result.html", title="密码重置", rows=rows,
-                                     notice=OTP_NOTICE, back=self.get_url(".index_view")))
+                                     notice=self.otp_notice, name_label=self.otp_name_label,
+                                     back=self.get_url(".index_view")))
 
 
 class SubAccountView(NoDetailsPage, AccountListMixin, ScopedModelView):
     """工作账号管理."""
+
+    permission = P.UNIT
+    row_scope = scope.sub_accounts
+    account_noun = "工作账号"
+    account_confirm = {"enable": "确定开通所选工作账号？", "disable": "确定禁用所选工作账号？禁用后该账号不能登录。",
+                       "reset_password": "确定重置所选工作账号的密码？"}
 
     list_template = "admin/accounts/sub_list.html"
     can_create = False  # 添加 / 批量新增账号 are the pages below, with one-time passwords
@@ -124,11 +154,6 @@ class SubAccountView(NoDetailsPage, AccountListMixin, ScopedModelView):
     column_default_sort = ("id", False)
     column_formatters = {**AccountListMixin.column_formatters, "permissions": _permissions}
 
-    def allowed(self, user) -> bool:
-        return user.is_unit
-
-    def scope(self, user):
-        return scope.sub_accounts(user)
 
     @expose("/add/", methods=("GET", "POST"))
     def add_view(self):
@@ -179,7 +204,7 @@ class SubAccountView(NoDetailsPage, AccountListMixin, ScopedModelView):
         if data.get("u") != current_user.id:
             abort(403)
         audit.record("account.batch_download", current_user.unit, f"下载批量新增账号的初始密码（{len(data['rows'])}个）")
-        db.session.commit()
+        db.session.flush()
         response = send_file(BytesIO(otp_workbook(data["rows"])), as_attachment=True,
                              download_name="zhicheng-accounts.xlsx",
                              mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -207,37 +232,21 @@ class SubAccountView(NoDetailsPage, AccountListMixin, ScopedModelView):
                            back=self.get_url(".index_view"))
 
     def delete_model(self, model) -> bool:
-        try:
-            accounts.delete_account(current_user, model)
-        except accounts.AccountError as e:
-            flash(str(e), "error")
-            return False
+        accounts.delete_account(current_user, model)  # a refusal reaches the user through the view base
         return True
-
-    @action("enable", "开通", "确定开通所选工作账号？")
-    def action_enable(self, ids):
-        self._set_enabled(ids, True)
-
-    @action("disable", "禁用", "确定禁用所选工作账号？禁用后该账号不能登录。")
-    def action_disable(self, ids):
-        self._set_enabled(ids, False)
-
-    @action("reset_password", "密码重置", "确定重置所选工作账号的密码？")
-    def action_reset(self, ids):
-        return self._reset(ids)
 
     @action("delete", "删除", "确定删除所选工作账号？有申报记录的账号不可删除。")
     def action_delete(self, ids):
-        done = [u.username for u in self.scoped_rows(ids, strict=True) if self.delete_model(u)]
-        if done:
-            flash(f"已删除：{'、'.join(done)}", "success")
+        targets = self.scoped_rows(ids, strict=True)
+        names = [u.username for u in targets]
+        accounts.delete_accounts(current_user, targets)
+        flash(f"已删除：{'、'.join(names)}", "success")
 
 
 class BasicInfoView(GuardedView):
     """基本信息管理: the unit's own data, or a 工作账号's own name and contact details."""
 
-    def allowed(self, user) -> bool:
-        return user.is_unit or (user.is_sub and user.can("perm_edit_info"))
+    permission = P.UNIT_INFO
 
     @expose("/", methods=("GET", "POST"))
     def index(self):
@@ -288,6 +297,12 @@ class BasicInfoView(GuardedView):
 class StaffView(NoDetailsPage, AccountListMixin, ScopedModelView):
     """本部门工作人员."""
 
+    permission = P.ADMIN
+    row_scope = scope.staff_accounts
+    account_noun = "工作人员的账号"
+    account_confirm = {"enable": "确定开通所选工作人员的账号？", "disable": "确定禁用所选工作人员的账号？禁用后不能登录。",
+                       "reset_password": "确定重置所选工作人员的密码？"}
+
     list_template = "admin/accounts/staff_list.html"
     can_create = False
     can_edit = True
@@ -302,11 +317,6 @@ class StaffView(NoDetailsPage, AccountListMixin, ScopedModelView):
     column_formatters = {**AccountListMixin.column_formatters, "roles": _roles}
     column_default_sort = ("id", False)
 
-    def allowed(self, user) -> bool:
-        return user.has_role("role_admin")
-
-    def scope(self, user):
-        return scope.staff_accounts(user)
 
     def _role_labels(self) -> dict:
         if current_user.department.is_root:
@@ -371,17 +381,6 @@ class StaffView(NoDetailsPage, AccountListMixin, ScopedModelView):
                            readonly={"用户名": target.username}, flags=self._role_labels(), flags_label="角色",
                            locked=own, back=self.get_url(".index_view"))
 
-    @action("enable", "开通", "确定开通所选工作人员的账号？")
-    def action_enable(self, ids):
-        self._set_enabled(ids, True)
-
-    @action("disable", "禁用", "确定禁用所选工作人员的账号？禁用后不能登录。")
-    def action_disable(self, ids):
-        self._set_enabled(ids, False)
-
-    @action("reset_password", "密码重置", "确定重置所选工作人员的密码？")
-    def action_reset(self, ids):
-        return self._reset(ids)
 
 
 def register(admin) -> None:

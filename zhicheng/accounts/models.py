@@ -110,17 +110,6 @@ class User(UserMixin, db.Model):
     def is_root_staff(self) -> bool:
         return self.is_staff and self.department is not None and self.department.is_root
 
-    def can(self, permission: str) -> bool:
-        """A unit account may do everything a sub-account may; staff none of these."""
-        if self.is_unit:
-            return permission in SUB_PERMISSIONS
-        if self.is_sub:
-            return bool(getattr(self, permission, False))
-        return False
-
-    def has_role(self, role: str) -> bool:
-        return self.is_staff and bool(getattr(self, role, False))
-
     @property
     def kind_label(self) -> str:
         return KIND_LABELS.get(self.kind, self.kind)

@@ -1,16 +1,20 @@
 """Account actions (create, batch, enable/disable, reset, delete, password change).
 
-Every function writes its audit row and commits, or raises AccountError and changes nothing.
+Every function checks the actor's authority itself (zhicheng.policy), writes its audit row and
+flushes, or raises AccountError and changes nothing; the request or command commits. Batches are
+all or nothing: one account that may not be changed and none is.
 """
 from __future__ import annotations
 
 from sqlalchemy import func, insert, select
 
+from zhicheng import transaction
 from zhicheng.accounts import passwords
 from zhicheng.accounts.models import KIND_STAFF, KIND_SUB, KIND_UNIT, STAFF_ROLES, SUB_PERMISSIONS
 from zhicheng.domain import DomainError
 from zhicheng.extensions import db
 from zhicheng.models import Material, User
+from zhicheng.policy import P, can, require
 from zhicheng.system import audit
 from zhicheng.validators import ValidationError, check_password_rule, check_username
 
@@ -58,18 +62,13 @@ def new_user(kind: str, username: str, *, password: str | None = None, **fields)
 def create_sub_account(actor: User, username: str, permissions: dict, real_name: str = "",
                        phone: str = "", email: str = "", id_card: str = "") -> tuple[User, str]:
     """工作账号管理 · 添加."""
-    if not actor.is_unit:
-        raise AccountError("只有单位用户可以添加工作账号")
-    try:
+    require(actor, P.UNIT, message="只有单位用户可以添加工作账号", error=AccountError)
+    with transaction.atomic():
         user, otp = new_user(KIND_SUB, username, unit_id=actor.unit_id, created_by_id=actor.id,
                              real_name=real_name.strip(), phone=phone, email=email, id_card=id_card,
                              **_flags(permissions, SUB_PERMISSIONS))
         db.session.flush()
         audit.record("account.create", user, f"添加工作账号 {user.username}", actor=actor)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return user, otp
 
 
@@ -78,8 +77,7 @@ def batch_create_sub_accounts(actor: User, count: int, permissions: dict) -> lis
 
     Returns [(username, one-time password)]. One multi-row INSERT keeps 500 well under a second.
     """
-    if not actor.is_unit:
-        raise AccountError("只有单位用户可以批量新增账号")
+    require(actor, P.UNIT, message="只有单位用户可以批量新增账号", error=AccountError)
     if not isinstance(count, int) or count < 1 or count > MAX_BATCH:
         raise AccountError(f"新增数量应为1至{MAX_BATCH}之间的整数")
     prefix = actor.username
@@ -97,53 +95,82 @@ def batch_create_sub_accounts(actor: User, count: int, permissions: dict) -> lis
                          must_change_password=True, enabled=True, unit_id=actor.unit_id,
                          created_by_id=actor.id, real_name="", phone="", email="", id_card="", **flags))
         result.append((name, otp))
-    try:
+    with transaction.atomic():
         db.session.execute(insert(User), rows)
         audit.record("account.batch_create", actor.unit, f"批量新增工作账号{count}个：{result[0][0]} 至 {result[-1][0]}",
                      actor=actor)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return result
 
 
+def _check_batch(actor: User, targets: list[User], what: str, refuse=None) -> None:
+    """Refuse the whole batch, naming each account that stops it, when any of them is outside the
+    actor's reach (zhicheng.policy.MANAGE_ACCOUNTS) or `refuse(target)` gives a reason."""
+    if not targets:
+        raise AccountError(f"请先勾选要{what}的账号")
+    reasons = []
+    for target in targets:
+        if not can(actor, P.MANAGE_ACCOUNTS, target):
+            reasons.append(f"{target.username}：无权操作该账号")
+        elif refuse is not None and (reason := refuse(target)):
+            reasons.append(f"{target.username}：{reason}")
+    if reasons:
+        raise AccountError(f"未{what}任何账号。" + "；".join(reasons))
+
+
+def reset_passwords(actor: User, targets: list[User]) -> list[str]:
+    """密码重置: a new one-time password for each account, shown once, changed at the next login."""
+    _check_batch(actor, targets, "重置密码")
+    otps = []
+    for target in targets:
+        otp = passwords.new_one_time_password()
+        target.password_hash = passwords.hash_one_time(otp)
+        target.must_change_password = True
+        audit.record("account.reset_password", target, f"重置 {target.username} 的密码", actor=actor)
+        otps.append(otp)
+    db.session.flush()
+    return otps
+
+
 def reset_password(actor: User, target: User) -> str:
-    """密码重置: a new one-time password, shown once; must be changed at next login."""
-    otp = passwords.new_one_time_password()
-    target.password_hash = passwords.hash_one_time(otp)
-    target.must_change_password = True
-    audit.record("account.reset_password", target, f"重置 {target.username} 的密码", actor=actor)
-    db.session.commit()
-    return otp
+    return reset_passwords(actor, [target])[0]
 
 
-def set_enabled(actor: User, target: User, enabled: bool) -> None:
-    """审核: 开通 / 禁用."""
-    if target.id == actor.id:
-        raise AccountError("不能禁用或开通自己的账号")
-    target.enabled = bool(enabled)
-    if target.is_unit and target.unit is not None:
-        # A unit's login account stands for the unit: its 工作账号 follow (User.is_active).
-        target.unit.enabled = bool(enabled)
-    audit.record("account.enable" if enabled else "account.disable", target,
-                 f"{'开通' if enabled else '禁用'} {target.username}", actor=actor)
-    db.session.commit()
+def set_enabled(actor: User, targets: list[User] | User, enabled: bool) -> None:
+    """审核: 开通 / 禁用 of the selected accounts."""
+    targets = targets if isinstance(targets, list) else [targets]
+    _check_batch(actor, targets, "开通" if enabled else "禁用",
+                 lambda t: "不能禁用或开通自己的账号" if t.id == actor.id else None)
+    for target in targets:
+        target.enabled = bool(enabled)
+        if target.is_unit and target.unit is not None:
+            # A unit's login account stands for the unit: its 工作账号 follow (User.is_active).
+            target.unit.enabled = bool(enabled)
+        audit.record("account.enable" if enabled else "account.disable", target,
+                     f"{'开通' if enabled else '禁用'} {target.username}", actor=actor)
+    db.session.flush()
 
 
 def owns_materials(user: User) -> bool:
     return db.session.scalar(select(Material.id).where(Material.creator_id == user.id).limit(1)) is not None
 
 
+def delete_accounts(actor: User, targets: list[User]) -> None:
+    """删除: refused while an account owns materials (有申报记录的子账号，不可删除)."""
+    def refuse(target):
+        if target.id == actor.id:
+            return "不能删除自己的账号"
+        if owns_materials(target):
+            return "有申报记录，不可删除（可改为禁用）"
+        return None
+    _check_batch(actor, targets, "删除", refuse)
+    for target in targets:
+        audit.record("account.delete", target, f"删除账号 {target.username}", actor=actor)
+        db.session.delete(target)
+    db.session.flush()
+
+
 def delete_account(actor: User, target: User) -> None:
-    """删除: refused while the account owns materials (有申报记录的子账号，不可删除)."""
-    if target.id == actor.id:
-        raise AccountError("不能删除自己的账号")
-    if owns_materials(target):
-        raise AccountError(f"账号“{target.username}”有申报记录，不可删除（可改为禁用）")
-    audit.record("account.delete", target, f"删除账号 {target.username}", actor=actor)
-    db.session.delete(target)
-    db.session.commit()
+    delete_accounts(actor, [target])
 
 
 def change_password(user: User, old: str | None, new: str, confirm: str) -> None:
@@ -161,11 +188,11 @@ def change_password(user: User, old: str | None, new: str, confirm: str) -> None
     user.password_hash = passwords.hash_chosen(new)
     user.must_change_password = False
     audit.record("account.change_password", user, f"{user.username} 修改密码", actor=user)
-    db.session.commit()
+    db.session.flush()
 
 
 __all__ = ["AccountError", "new_user", "create_sub_account", "batch_create_sub_accounts", "reset_password",
-           "set_enabled", "delete_account", "change_password", "owns_materials", "username_taken",
+           "reset_passwords", "set_enabled", "delete_account", "delete_accounts", "change_password", "owns_materials", "username_taken",
            "KIND_STAFF", "KIND_UNIT", "KIND_SUB", "STAFF_ROLES", "SUB_PERMISSIONS", "MAX_BATCH"]
 
 
@@ -180,7 +207,7 @@ def update_sub_account(actor: User, target: User, permissions: dict, real_name: 
     for key, value in _flags(permissions, SUB_PERMISSIONS).items():
         setattr(target, key, value)
     audit.record("account.update", target, f"修改工作账号 {target.username}", actor=actor)
-    db.session.commit()
+    db.session.flush()
 
 
 def _check_staff_roles(actor: User, department, roles: dict) -> dict:
@@ -191,7 +218,7 @@ def _check_staff_roles(actor: User, department, roles: dict) -> dict:
 
 
 def _manages_department(actor: User, department) -> bool:
-    return (actor.has_role("role_admin") and actor.department is not None and department is not None
+    return (can(actor, P.ADMIN) and actor.department is not None and department is not None
             and department.path.startswith(actor.department.path))
 
 
@@ -201,15 +228,11 @@ def create_staff_account(actor: User, username: str, department, roles: dict, re
     if not _manages_department(actor, department):
         raise AccountError("只能为本部门或下级部门添加工作人员")
     flags = _check_staff_roles(actor, department, roles)
-    try:
+    with transaction.atomic():
         user, otp = new_user(KIND_STAFF, username, department_id=department.id, created_by_id=actor.id,
                              real_name=real_name.strip(), phone=phone, email=email, **flags)
         db.session.flush()
         audit.record("account.create", user, f"添加工作人员 {user.username}（{department.name}）", actor=actor)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return user, otp
 
 
@@ -229,7 +252,7 @@ def update_staff_account(actor: User, target: User, department, roles: dict, rea
     for key, value in flags.items():
         setattr(target, key, value)
     audit.record("account.update", target, f"修改工作人员 {target.username}", actor=actor)
-    db.session.commit()
+    db.session.flush()
 
 
 UNIT_INFO_FIELDS = ("name", "legal_rep", "contact_name", "contact_phone", "email", "address", "nature")
@@ -245,16 +268,15 @@ def update_unit_info(actor: User, unit, values: dict) -> None:
     if "email" in values:
         actor.email = unit.email
     audit.record("unit.update_info", unit, f"修改单位基本信息 {unit.name}", actor=actor)
-    db.session.commit()
+    db.session.flush()
 
 
 def update_own_info(user: User, real_name: str, phone: str, email: str) -> None:
     """基本信息管理 (工作账号 with 修改基本信息): the account's own name and contact details."""
-    if not user.can("perm_edit_info"):
-        raise AccountError("没有修改基本信息的权限")
+    require(user, P.EDIT_INFO, error=AccountError)
     user.real_name, user.phone, user.email = real_name.strip(), phone, email
     audit.record("account.update", user, f"{user.username} 修改基本信息", actor=user)
-    db.session.commit()
+    db.session.flush()
 
 
 def create_sub_department(actor: User, name: str, parent, accepts_registration: bool = True):
@@ -269,13 +291,9 @@ def create_sub_department(actor: User, name: str, parent, accepts_registration: 
     if db.session.scalar(select(Department.id).where(Department.parent_id == parent.id,
                                                      Department.name == name)) is not None:
         raise AccountError(f"“{parent.name}”下已有名为“{name}”的部门")
-    try:
+    with transaction.atomic():
         dept = create_department(name, parent, accepts_registration)
         audit.record("department.create", dept, f"添加下级部门 {dept.name}（上级：{parent.name}）", actor=actor)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     return dept
 
 
@@ -331,7 +349,7 @@ def import_unit_registry(actor: User, rows) -> list[dict]:
     audit.record("registry.import", None,
                  f"导入单位名录：新增{counts['added']}条，更新{counts['updated']}条，拒绝{counts['rejected']}条",
                  actor=actor)
-    db.session.commit()
+    db.session.flush()
     return report
 
 

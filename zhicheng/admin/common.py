@@ -15,6 +15,7 @@ from zhicheng.extensions import db
 from zhicheng.models import (
     Department,
 )
+from zhicheng.policy import P
 from zhicheng.system import audit
 from zhicheng.validators import (
     ValidationError,
@@ -124,18 +125,11 @@ class NoEditPage:
     can_edit = False
 
 
-def _root_with(role: str):
-    return lambda user: user.is_root_staff and user.has_role(role)
-
-
 class RootOfficeTable:
-    """A table of the whole city kept by the root office (字典维护, 单位名录, 审计日志): `root_role`
-    decides who opens the page, and whoever opens it sees every row."""
+    """A table of the whole city kept by the root office (字典维护, 单位名录, 审计日志): whoever holds
+    the view's permission sees every row."""
 
-    root_role = "role_dict"
-
-    def allowed(self, user) -> bool:
-        return _root_with(self.root_role)(user)
+    permission = P.ROOT_DICT
 
     def scope(self, user):
         return true() if self.allowed(user) else false()

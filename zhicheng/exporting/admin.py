@@ -23,21 +23,17 @@ from zhicheng.exporting.services import (
 )
 from zhicheng.extensions import db
 from zhicheng.models import STATE_LABELS, Department, ExportJob, Material, Project
+from zhicheng.policy import P
 from zhicheng.validators import ValidationError
 
 PREVIEW_ROWS = 50
-
-
-def may_export(user) -> bool:
-    return user.is_staff or user.can("perm_export")
 
 
 class ExportView(GuardedView):
     # 导出材料 on each project row of 填写材料 opens this page filtered to the project.
     home_links = {"export": {}}
 
-    def allowed(self, user) -> bool:
-        return may_export(user)
+    permission = P.EXPORT_SUMMARY
 
     def _filters(self):
         try:

@@ -20,7 +20,7 @@ from flask import Flask, current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from zhicheng import scope
+from zhicheng import scope, transaction
 from zhicheng.extensions import db
 from zhicheng.models import STATE_LABELS, Department, ExportJob, Material, Project, Unit
 from zhicheng.projects.models import PROJECT_KINDS
@@ -294,7 +294,7 @@ def export_materials_file(user, f: ExportFilters) -> tuple[IO[bytes], int]:
         n = export_materials_to(tmp, user, f)
         audit.record("export.materials", None,
                      f"导出汇总表 {n} 行；条件 {json.dumps(f.as_args(), ensure_ascii=False)}", actor=user)
-        db.session.commit()
+        db.session.flush()
         tmp.seek(0)
     except BaseException:
         tmp.close()
@@ -313,11 +313,16 @@ def start_export_job(user, f: ExportFilters, total: int) -> ExportJob:
                     filename=display)
     db.session.add(job)
     audit.record("export.job", None, f"后台导出汇总表 {total} 行", actor=user)
-    db.session.commit()
+    db.session.flush()
     app = current_app._get_current_object()
-    thread = threading.Thread(target=_run_job, args=(app, job.id), daemon=True, name=f"export-{job.id}")
-    _threads[job.id] = thread
-    thread.start()
+    job_id = job.id
+
+    def start() -> None:  # once the job's row is committed: the thread reads it
+        thread = threading.Thread(target=_run_job, args=(app, job_id), daemon=True, name=f"export-{job_id}")
+        _threads[job_id] = thread
+        thread.start()
+
+    transaction.after_commit(start)
     return job
 
 
@@ -337,7 +342,7 @@ def _run_job(app: Flask, job_id: int) -> None:
         export_dir.mkdir(parents=True, exist_ok=True)
         stored = f"{secrets.token_hex(16)}.xlsx"
         job.status = "running"
-        db.session.commit()
+        transaction.commit()  # a job is a unit of work of its own, committed by its runner
 
         mark_done = ExportJob.__table__.update().where(ExportJob.id == job_id)
 
@@ -364,7 +369,7 @@ def _run_job(app: Flask, job_id: int) -> None:
             job = db.session.get(ExportJob, job_id)
             job.status, job.done, job.total, job.stored_name = "done", n, n, stored
             job.finished_at = datetime.now()
-        except Exception as exc:  # reported on the job page, never lost silently
+        except Exception:  # reported on the job page, never lost silently
             (export_dir / stored).unlink(missing_ok=True)
             db.session.rollback()
             job = db.session.get(ExportJob, job_id)
@@ -372,7 +377,7 @@ def _run_job(app: Flask, job_id: int) -> None:
             current_app.logger.exception("export job %s failed", job_id)
             job.status, job.error = "failed", "请稍后重试；如问题持续，请联系系统管理员"
             job.finished_at = datetime.now()
-        db.session.commit()
+        transaction.commit()
         db.session.remove()
 
 

@@ -26,7 +26,7 @@ from zhicheng.materials.services import (
 from zhicheng.materials.states import sources, states_where
 from zhicheng.models import STATE_LABELS, Department, Material, Unit
 from zhicheng.models import MaterialState as S
-from zhicheng.projects.admin import is_applicant
+from zhicheng.policy import P, can
 from zhicheng.review import workflow
 from zhicheng.review.workflow import WorkflowError
 
@@ -44,16 +44,11 @@ def _ids_from_request() -> list[int]:
 class ApplicantListView(MaterialListView):
     """Materials of the unit (a sub-account: only those it created)."""
 
-    permission = "perm_fill"
-
-    def allowed(self, user) -> bool:
-        return is_applicant(user) and user.can(self.permission)
-
-    def scope(self, user):
-        return scope.materials(user)
+    permission = P.FILL
+    row_scope = scope.materials
 
     def number_link(self, m: Material) -> Markup:
-        if m.editable and current_user.can("perm_fill"):
+        if m.editable and can(current_user, P.FILL):
             return Markup(f'<a href="{escape(row_url("materials.modify_view", m.id))}" title="查看、修改">'
                           f'{escape(m.number)}</a>')
         return super().number_link(m)
@@ -152,7 +147,7 @@ class ManageMaterialsView(ApplicantListView):
 class SubmitListView(ApplicantListView):
     """上报材料: drafts and returned materials; 上报 asks the operator's name and phone."""
 
-    permission = "perm_submit"
+    permission = P.SUBMIT
     states = sources("submit")
     page_intro = "勾选对应材料的选择框，点击“上报”按钮，填写操作人的姓名、联系电话后，点击“提交”按钮。上报后，材料不可以修改。"
 
@@ -211,7 +206,7 @@ class ReturnedListView(ApplicantListView):
 class TrackingListView(ApplicantListView):
     """上报材料跟踪: what was submitted, where it is and its state; read-only."""
 
-    permission = "perm_view"
+    permission = P.VIEW
     states = states_where("submitted")
     home_links = {"state:in_review": {"state": "in_review"}, "state:approved": {"state": "approved"}}
     page_intro = "点击对应材料的编号，即可查看该材料的信息、所在审核部门及状态，材料不可以修改。"
@@ -226,8 +221,7 @@ class TrackingListView(ApplicantListView):
 class ChangeDepartmentView(GuardedView):
     """修改归口部门: every submitted material goes back to 待上报 at once (the manual's rule)."""
 
-    def allowed(self, user) -> bool:
-        return user.is_unit
+    permission = P.UNIT
 
     @expose("/", methods=("GET", "POST"))
     def index(self):

@@ -12,10 +12,11 @@ from flask import current_app
 from sqlalchemy import select, update
 from werkzeug.datastructures import FileStorage
 
-from zhicheng import scope, storage
+from zhicheng import scope, storage, transaction
 from zhicheng.extensions import db
 from zhicheng.materials.states import states_where
 from zhicheng.models import Attachment, Department, Education, Material, Project, WorkHistory
+from zhicheng.policy import P, require
 from zhicheng.projects.models import PROJECT_KINDS
 from zhicheng.review.workflow import ALREADY_HANDLED, WorkflowError, ensure_editable
 from zhicheng.system import audit
@@ -94,8 +95,7 @@ class UploadFailed(ValueError):
 
 
 def check_can_fill(user, project: Project, today: date | None = None) -> None:
-    if not user.can("perm_fill"):
-        raise WorkflowError("没有填写材料的权限")
+    require(user, P.FILL, error=WorkflowError)
     if not project.is_open(today):
         raise WorkflowError(
             f"项目“{project.name}”申报时间为{project.start_date}至{project.end_date}，当前不在申报时间内，不能填写材料")
@@ -169,6 +169,12 @@ def discard(files: list[storage.StoredFile]) -> None:
         storage.delete(sf.stored_name)
 
 
+def _discard_unless_committed(stored: list[tuple[str, storage.StoredFile]]) -> None:
+    """Files stored for rows of this transaction go if the transaction does not commit."""
+    if stored:
+        transaction.after_rollback(lambda: discard([sf for _, sf in stored]))
+
+
 def _apply(material: Material, data: MaterialInput) -> None:
     for name in BASIC_FIELDS:
         if name in data.basic:
@@ -220,18 +226,18 @@ def create_material(user, project: Project, data: MaterialInput, uploads: list[U
     uploads = _uploading(list(uploads))
     _check_attachment_count([], uploads)
     stored = store_uploads(uploads)
+    _discard_unless_committed(stored)
     try:
-        _check_attachment_bytes([], stored)
-        material = Material(project=project, unit_id=user.unit_id, creator_id=user.id)
-        _apply(material, data)
-        _attach(material, stored)
-        db.session.add(material)
-        db.session.flush()
-        assign_number(material)
-        audit.record("material.create", material, f"{material.number} {material.name}", actor=user)
-        db.session.commit()
+        with transaction.atomic():
+            _check_attachment_bytes([], stored)
+            material = Material(project=project, unit_id=user.unit_id, creator_id=user.id)
+            _apply(material, data)
+            _attach(material, stored)
+            db.session.add(material)
+            db.session.flush()
+            assign_number(material)
+            audit.record("material.create", material, f"{material.number} {material.name}", actor=user)
     except Exception:
-        db.session.rollback()
         discard([sf for _, sf in stored])
         raise
     return material
@@ -240,8 +246,7 @@ def create_material(user, project: Project, data: MaterialInput, uploads: list[U
 def update_material(user, material: Material, data: MaterialInput, uploads: list[Upload] = (),
                     remove_attachment_ids: list[int] = ()) -> Material:
     """修改: drafts and returned materials only (workflow.ensure_editable), every tab at once."""
-    if not user.can("perm_fill"):
-        raise WorkflowError("没有填写材料的权限")
+    require(user, P.FILL, error=WorkflowError)
     ensure_editable(material)
     check_size(data)
     remove = {int(i) for i in remove_attachment_ids}
@@ -249,19 +254,19 @@ def update_material(user, material: Material, data: MaterialInput, uploads: list
     uploads = _uploading(list(uploads))
     _check_attachment_count(kept, uploads)
     stored = store_uploads(uploads)
+    _discard_unless_committed(stored)
     try:
-        _check_attachment_bytes(kept, stored)
-        obsolete = [a.stored_name for a in material.attachments if a.id in remove]
-        material.attachments = kept
-        _apply(material, data)
-        obsolete += _attach(material, stored)
-        _claim(material)
-        audit.record("material.update", material, f"{material.number} {material.name}", actor=user)
-        db.session.commit()
+        with transaction.atomic():
+            _check_attachment_bytes(kept, stored)
+            obsolete = [a.stored_name for a in material.attachments if a.id in remove]
+            material.attachments = kept
+            _apply(material, data)
+            obsolete += _attach(material, stored)
+            _claim(material)
+            audit.record("material.update", material, f"{material.number} {material.name}", actor=user)
     except Exception:
-        db.session.rollback()
+        db.session.expire(material)  # the form shows the stored material again, not the refused edit
         discard([sf for _, sf in stored])
         raise
-    for name in obsolete:
-        storage.delete(name)
+    transaction.after_commit(lambda: [storage.delete(name) for name in obsolete])
     return material

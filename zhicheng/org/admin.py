@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import flash, g, redirect, request
 from flask_admin import expose
-from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import (
     FilterEqual,
     FilterLike,
@@ -15,6 +14,7 @@ from wtforms.validators import InputRequired, Length
 
 from zhicheng import scope
 from zhicheng.accounts import services as accounts
+from zhicheng.accounts.admin import AccountListMixin
 from zhicheng.admin.base import ScopedModelView
 from zhicheng.admin.common import (
     CAT_ORG,
@@ -25,7 +25,6 @@ from zhicheng.admin.common import (
     RootOfficeTable,
     _datetime,
     _department_choices,
-    _no_store,
     _scoped_department,
     _uscc_field,
 )
@@ -37,6 +36,7 @@ from zhicheng.models import (
     UnitRegistry,
     User,
 )
+from zhicheng.policy import P
 from zhicheng.validators import (
     ValidationError,
 )
@@ -68,10 +68,10 @@ class SubDepartmentView(NoDetailsPage, NoEditPage, ScopedModelView):
                          "created_at": _datetime}
     column_default_sort = "path"
 
-    def allowed(self, user) -> bool:
-        return user.has_role("role_admin")
+    permission = P.ADMIN
 
-    def scope(self, user):
+    @staticmethod
+    def row_scope(user):
         return scope.departments(user) & (Department.id != user.department_id)
 
     @expose("/add/", methods=("GET", "POST"))
@@ -97,8 +97,16 @@ class SubDepartmentView(NoDetailsPage, NoEditPage, ScopedModelView):
                            back=self.get_url(".index_view"))
 
 
-class UnitListView(NoDetailsPage, NoEditPage, ScopedModelView):
+class UnitListView(NoDetailsPage, NoEditPage, AccountListMixin, ScopedModelView):
     """注册单位: units under the department and its sub-departments; their login accounts."""
+
+    permission = P.ADMIN
+    row_scope = scope.units
+    account_noun = "单位账号"
+    account_confirm = {"enable": "确定开通所选单位的账号？", "disable": "确定禁用所选单位的账号？禁用后该单位不能登录。",
+                       "reset_password": "确定重置所选单位账号的密码？"}
+    otp_notice = "请将新密码告知单位，登录后须修改密码"
+    otp_name_label = "单位全称"
 
     can_create = False
     can_edit = False
@@ -119,11 +127,6 @@ class UnitListView(NoDetailsPage, NoEditPage, ScopedModelView):
 
     column_formatters = {"account": lambda v, c, m, n: v._account_status(c, m, n), "created_at": _datetime}
 
-    def allowed(self, user) -> bool:
-        return user.has_role("role_admin")
-
-    def scope(self, user):
-        return scope.units(user)
 
     def get_list(self, *args, **kwargs):
         count, rows = super().get_list(*args, **kwargs)
@@ -136,35 +139,14 @@ class UnitListView(NoDetailsPage, NoEditPage, ScopedModelView):
     def _accounts_by_unit(self) -> dict:
         return g.get("zc_unit_accounts", {})
 
-    def _unit_accounts(self, ids) -> list[User]:
+    def _accounts_for(self, ids) -> list[User]:
         units = self.scoped_rows(ids, strict=True)
         return list(db.session.scalars(select(User).where(scope.unit_accounts(current_user),
                                                           User.unit_id.in_([u.id for u in units]))
                                        .order_by(User.id)))
 
-    def _set_enabled(self, ids, enabled: bool):
-        done = []
-        for user in self._unit_accounts(ids):
-            accounts.set_enabled(current_user, user, enabled)
-            done.append(user.username)
-        if done:
-            flash(f"已{'开通' if enabled else '禁用'}单位账号：{'、'.join(done)}", "success")
-
-    @action("enable", "开通", "确定开通所选单位的账号？")
-    def action_enable(self, ids):
-        self._set_enabled(ids, True)
-
-    @action("disable", "禁用", "确定禁用所选单位的账号？禁用后该单位不能登录。")
-    def action_disable(self, ids):
-        self._set_enabled(ids, False)
-
-    @action("reset_password", "密码重置", "确定重置所选单位账号的密码？")
-    def action_reset(self, ids):
-        rows = [(u.username, u.unit.name, accounts.reset_password(current_user, u))
-                for u in self._unit_accounts(ids)]
-        return _no_store(self.render("admin/accounts/otp_result.html", title="密码重置", rows=rows,
-                                     notice="请将新密码告知单位，登录后须修改密码", name_label="单位全称",
-                                     back=self.get_url(".index_view")))
+    def _otp_name(self, user: User) -> str:
+        return user.unit.name
 
 
 class RegistryView(RootOfficeTable, NoDetailsPage, AuditedModelView):

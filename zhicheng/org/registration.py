@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import FileStorage
 
-from zhicheng import storage
+from zhicheng import storage, transaction
 from zhicheng.accounts.models import KIND_UNIT
 from zhicheng.accounts.services import AccountError, new_user, username_taken
 from zhicheng.domain import DomainError
@@ -166,30 +166,30 @@ def register_unit(data: RegistrationData, license_file: FileStorage | None = Non
             storage.delete(stored.stored_name)
         raise RegistrationError(errors)
 
+    if stored is not None:
+        transaction.after_rollback(lambda: storage.delete(stored.stored_name))
     try:
-        unit = Unit(uscc=clean["uscc"], legal_rep=clean["legal_rep"], name=clean["name"],
-                    department=clean["department"], email=clean["email"],
-                    legacy_code_reason=clean["legacy_reason"], in_registry=clean["registry"] is not None,
-                    license_file=stored.stored_name if stored else None,
-                    license_name=stored.original_name if stored else None)
-        db.session.add(unit)
-        db.session.flush()
-        user, _ = new_user(KIND_UNIT, clean["username"], password=data.password, unit_id=unit.id,
-                           email=clean["email"])
-        db.session.flush()
-        detail = f"单位注册：{unit.name}（{unit.uscc}），归口部门 {unit.department.name}"
-        if unit.legacy_code_reason:
-            detail += f"；旧代码说明：{unit.legacy_code_reason}"
-        audit.record("unit.register", unit, detail, actor=user)
-        db.session.commit()
+        with transaction.atomic():
+            unit = Unit(uscc=clean["uscc"], legal_rep=clean["legal_rep"], name=clean["name"],
+                        department=clean["department"], email=clean["email"],
+                        legacy_code_reason=clean["legacy_reason"], in_registry=clean["registry"] is not None,
+                        license_file=stored.stored_name if stored else None,
+                        license_name=stored.original_name if stored else None)
+            db.session.add(unit)
+            db.session.flush()
+            user, _ = new_user(KIND_UNIT, clean["username"], password=data.password, unit_id=unit.id,
+                               email=clean["email"])
+            db.session.flush()
+            detail = f"单位注册：{unit.name}（{unit.uscc}），归口部门 {unit.department.name}"
+            if unit.legacy_code_reason:
+                detail += f"；旧代码说明：{unit.legacy_code_reason}"
+            audit.record("unit.register", unit, detail, actor=user)
     except (IntegrityError, AccountError):
         # Another registration with the same account or code won the race.
-        db.session.rollback()
         if stored is not None:
             storage.delete(stored.stored_name)
         raise RegistrationError({"username": "用户账号或机构代码刚刚已被注册，请核对后重试"}) from None
     except Exception:
-        db.session.rollback()
         if stored is not None:
             storage.delete(stored.stored_name)
         raise

@@ -17,16 +17,8 @@ from zhicheng.extensions import db
 from zhicheng.materials.admin_common import MaterialListView
 from zhicheng.materials.states import states_where
 from zhicheng.models import Material
+from zhicheng.policy import P
 from zhicheng.system import audit
-
-
-def may_print(user) -> bool:
-    return user.is_authenticated and (user.is_staff or user.can("perm_print"))
-
-
-def may_open_print_list(user) -> bool:
-    """进入打印 is the unit side's list; departments print from the materials they review."""
-    return not user.is_staff and may_print(user)
 
 
 def print_link(m: Material) -> Markup:
@@ -52,18 +44,15 @@ class PrintListView(MaterialListView):
     relation_columns = dict(MaterialListView.relation_columns, project=("name", "kind"))
     page_intro = "点击“打印初定表”或“打印认定表”即可打印对应表格；已上报的材料打印不带水印。"
 
-    def allowed(self, user) -> bool:
-        return may_open_print_list(user)
-
-    def scope(self, user):
-        return scope.materials(user)
+    # 进入打印 is the unit side's list; departments print from the materials they review.
+    permission = P.PRINT_LIST
+    row_scope = scope.materials
 
 
 class PrintFileView(GuardedView):
     """The PDF of one material, loaded through scope.materials."""
 
-    def allowed(self, user) -> bool:
-        return may_print(user)
+    permission = P.PRINT_FORMS
 
     def is_visible(self) -> bool:
         return False
@@ -83,7 +72,7 @@ class PrintFileView(GuardedView):
         from zhicheng.printing.pdf import render_material_pdf
         pdf = render_material_pdf(material)
         audit.record("material.print", material, f"打印{material.project.form_name} {material.number}")
-        db.session.commit()
+        db.session.flush()
         display = f"{material.project.form_name}-{material.number}-{material.name}.pdf"
         response = Response(pdf, mimetype="application/pdf")
         response.headers["Content-Disposition"] = (

@@ -21,14 +21,11 @@ from zhicheng.materials.admin_common import RequestFilterOptions
 from zhicheng.materials.forms import ChineseDateField, _strip
 from zhicheng.materials.services import project_kinds_for, visible_project
 from zhicheng.models import Department, Material, MaterialState, Project
+from zhicheng.policy import P, can
 from zhicheng.projects.models import PROJECT_KINDS
 from zhicheng.system.home import link_for
 
 UNIT_CATEGORY = "专业技术资格初定认定"
-
-
-def is_applicant(user) -> bool:
-    return user.is_authenticated and not user.is_staff
 
 
 # --- 项目发布 (departments) ---------------------------------------------------------------
@@ -88,11 +85,8 @@ class ProjectAdminView(ScopedModelView):
     }
     column_formatters_detail = {"kind": lambda v, c, m, n: m.kind_label}
 
-    def allowed(self, user) -> bool:
-        return user.has_role("role_publish")
-
-    def scope(self, user):
-        return scope.managed_projects(user)
+    permission = P.PUBLISH
+    row_scope = scope.managed_projects
 
     def get_query(self):
         return super().get_query().options(joinedload(Project.issuer))
@@ -161,19 +155,19 @@ def _year_options():
 def project_buttons(project: Project, user, today: date | None = None) -> Markup:
     """The manual's buttons of one project row, only those the user may follow."""
     links = []
-    if user.can("perm_fill") and project.is_open(today):
+    if can(user, P.FILL) and project.is_open(today):
         links.append(("填写材料", url_for("materials.fill_view", project=project.id), "btn-primary"))
-    if user.can("perm_fill"):
+    if can(user, P.FILL):
         links.append(("管理材料", url_for("materials.index_view", project=project.id), "btn-outline-primary"))
-    if user.can("perm_submit"):
+    if can(user, P.SUBMIT):
         links.append(("上报材料", url_for("submit.index_view", project=project.id), "btn-outline-primary"))
     for key, label in (("export", "导出材料"), ("print", "进入打印")):
         url = link_for(key, project=project.id)
         if url:
             links.append((label, url, "btn-outline-secondary"))
-    if user.can("perm_fill"):
+    if can(user, P.FILL):
         links.append(("进入修改", url_for("returned.index_view", project=project.id), "btn-outline-warning"))
-    if user.can("perm_view"):
+    if can(user, P.VIEW):
         links.append(("进入查看", url_for("tracking.index_view", project=project.id), "btn-outline-info"))
     return Markup(" ").join(
         Markup('<a class="btn btn-sm {} mb-1" href="{}">{}</a>').format(cls, url, label)
@@ -211,11 +205,8 @@ class ProjectListView(RequestFilterOptions, ScopedModelView):
         "buttons": lambda v, c, m, n: project_buttons(m, current_user),
     }
 
-    def allowed(self, user) -> bool:
-        return is_applicant(user) and user.can("perm_fill")
-
-    def scope(self, user):
-        return scope.projects(user)
+    permission = P.FILL
+    row_scope = scope.projects
 
     def get_query(self):
         return super().get_query().options(joinedload(Project.issuer))
@@ -224,8 +215,7 @@ class ProjectListView(RequestFilterOptions, ScopedModelView):
 class ProjectInfoView(GuardedView):
     """相关要求: a project's announcement, for anyone who may see the project."""
 
-    def allowed(self, user) -> bool:
-        return user.is_authenticated
+    permission = P.SIGNED_IN
 
     def is_visible(self) -> bool:
         return False
@@ -243,7 +233,7 @@ class ProjectInfoView(GuardedView):
         if project is None:
             abort(404)
         return self.render("admin/materials/requirements.html", project=project,
-                           buttons=project_buttons(project, current_user) if is_applicant(current_user) else "")
+                           buttons=project_buttons(project, current_user) if can(current_user, P.APPLY) else "")
 
 
 def escape_text(text: str) -> Markup:

@@ -12,14 +12,11 @@ from zhicheng.materials.admin_common import MaterialListView
 from zhicheng.materials.forms import ReturnForm
 from zhicheng.materials.states import states_where
 from zhicheng.models import STATE_LABELS, Material
+from zhicheng.policy import P, can
 from zhicheng.review import workflow
 from zhicheng.review.workflow import WorkflowError
 
 REVIEW_CATEGORY = "材料审核"
-
-
-def may_review(user) -> bool:
-    return user.is_authenticated and (user.has_role("role_review") or user.has_role("role_return"))
 
 
 class ReviewQueueView(MaterialListView):
@@ -29,25 +26,9 @@ class ReviewQueueView(MaterialListView):
     home_links = {"review": {}}
     page_intro = "勾选材料后点击“通过”（上报至上级部门，或由项目发布部门审核通过）或“退回”（填写退回理由，退回单位修改）。点击编号查看材料详情、附件和审核记录。"
     column_list = ("number", "name", "id_card", "unit", "project", "qualification", "submitted_at")
-    # Which role each action needs; a POST without it is refused with 403, not just hidden.
-    action_roles = {"pass": "role_review", "return": "role_return"}
-
-    def allowed(self, user) -> bool:
-        return may_review(user)
-
-    def scope(self, user):
-        return scope.review_queue(user)
-
-    def is_action_allowed(self, name: str) -> bool:
-        role = self.action_roles.get(name)
-        return super().is_action_allowed(name) and (role is None or current_user.has_role(role))
-
-    @expose("/action/", methods=("POST",))
-    def action_view(self):
-        role = self.action_roles.get(request.form.get("action", ""))
-        if role and not current_user.has_role(role):
-            abort(403)
-        return super().action_view()
+    permission = P.REVIEW_DESK
+    row_scope = scope.review_queue
+    action_permissions = {"pass": P.REVIEW, "return": P.RETURN}
 
     @action("pass", "通过", "确定审核通过所选材料？通过后材料将上报至上级部门，或由项目发布部门审核通过。")
     def action_pass(self, ids):
@@ -64,7 +45,7 @@ class ReviewQueueView(MaterialListView):
 
     @expose("/return/", methods=("GET", "POST"))
     def return_view(self):
-        if not current_user.has_role("role_return"):
+        if not can(current_user, P.RETURN):
             abort(403)
         try:
             ids = [int(i) for i in request.values.getlist("id")]
@@ -97,8 +78,5 @@ class DepartmentMaterialsView(MaterialListView):
     column_filters = MaterialListView.column_filters + (
         FilterEqual(Material.state, "状态", options=[(s, STATE_LABELS[s]) for s in states_where("submitted")]),)
 
-    def allowed(self, user) -> bool:
-        return user.is_authenticated and user.is_staff
-
-    def scope(self, user):
-        return scope.materials(user)
+    permission = P.STAFF
+    row_scope = scope.materials

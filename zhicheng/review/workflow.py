@@ -1,8 +1,9 @@
 """Every change of state of a material, and nothing else.
 
 Each function checks who acts and, in zhicheng.materials.states.TRANSITIONS, from which states
-its step may start and where it leads; it writes the 审核记录 row and the audit row, and
-commits (or rolls back and raises WorkflowError with a message for the user).
+its step may start and where it leads; it writes the 审核记录 row and the audit row in one
+SAVEPOINT (zhicheng.transaction.atomic), so a refusal part-way through a batch (WorkflowError, with
+a message for the user) leaves every material as it was; the request commits.
 State changes are conditional UPDATEs on the row's version, so when two reviewers act on
 one material at once exactly one succeeds and the other is told it was already handled.
 """
@@ -12,12 +13,13 @@ from datetime import date, datetime
 
 from sqlalchemy import select, update
 
-from zhicheng import scope
+from zhicheng import scope, transaction
 from zhicheng.domain import DomainError
 from zhicheng.extensions import db
 from zhicheng.materials import states
 from zhicheng.models import Department, Material, ReviewRecord, Unit
 from zhicheng.models import MaterialState as S
+from zhicheng.policy import P, require
 from zhicheng.system import audit
 from zhicheng.validators import ValidationError, check_mobile
 
@@ -42,6 +44,8 @@ def _move(material: Material, **values) -> None:
     )
     if result.rowcount != 1:
         raise WorkflowError(f"材料{material.number}：{ALREADY_HANDLED}")
+    # The row changed behind the session's back: the object reloads it when next read.
+    db.session.expire(material)
 
 
 def _record(material: Material, action: str, actor, state_after: str, department_id=None,
@@ -66,16 +70,6 @@ def _load_visible(user, ids, extra=None) -> list[Material]:
     return found
 
 
-def _finish(fn):
-    """Run fn atomically: commit on success, roll back everything on any refusal."""
-    try:
-        result = fn()
-        db.session.commit()
-        return result
-    except Exception:
-        db.session.rollback()
-        raise
-
 
 # --- unit side -------------------------------------------------------------------------
 
@@ -86,8 +80,7 @@ def ensure_editable(material: Material) -> None:
 
 def submit_materials(user, ids, operator_name: str, operator_phone: str, today: date | None = None) -> list[Material]:
     """上报: drafts and returned materials go to the unit's 归口部门."""
-    if not user.can("perm_submit"):
-        raise WorkflowError("没有上报材料的权限")
+    require(user, P.SUBMIT, error=WorkflowError)
     operator_name = (operator_name or "").strip()
     if not operator_name:
         raise WorkflowError("请填写操作人姓名")
@@ -98,7 +91,7 @@ def submit_materials(user, ids, operator_name: str, operator_phone: str, today: 
     if not ids:
         raise WorkflowError("请先勾选要上报的材料")
 
-    def run():
+    with transaction.atomic():
         materials = _load_visible(user, ids)
         unit = db.session.get(Unit, user.unit_id)
         dept = unit.department
@@ -119,15 +112,13 @@ def submit_materials(user, ids, operator_name: str, operator_phone: str, today: 
                     reason=f"操作人：{operator_name}，联系电话：{phone}")
             audit.record("material.submit", m, f"{m.number} 上报至 {dept.name}", actor=user)
         return materials
-    return _finish(run)
 
 
 def delete_materials(user, ids) -> int:
     """删除: only drafts that were never submitted... or came back; anything in review or approved is refused."""
-    if not user.can("perm_fill"):
-        raise WorkflowError("没有填写材料的权限")
+    require(user, P.FILL, error=WorkflowError)
 
-    def run():
+    with transaction.atomic():
         materials = _load_visible(user, ids)
         for m in materials:
             if m.state != S.DRAFT or m.review_records:
@@ -138,10 +129,8 @@ def delete_materials(user, ids) -> int:
             audit.record("material.delete", m, f"{m.number} {m.name}", actor=user)
             db.session.delete(m)
         db.session.flush()
-        for name in stored:
-            storage.delete(name)
+        transaction.after_commit(lambda: [storage.delete(name) for name in stored])
         return len(materials)
-    return _finish(run)
 
 
 def change_department(user, new_department_id: int) -> int:
@@ -150,7 +139,7 @@ def change_department(user, new_department_id: int) -> int:
     if not user.is_unit:
         raise WorkflowError("只有单位用户可以修改归口部门")
 
-    def run():
+    with transaction.atomic():
         unit = db.session.get(Unit, user.unit_id)
         new = db.session.get(Department, int(new_department_id)) if new_department_id else None
         if new is None or new.is_root or not new.accepts_registration:
@@ -166,13 +155,12 @@ def change_department(user, new_department_id: int) -> int:
             Material.unit_id == unit.id, Material.state.in_(states.sources("change_department")))))
         after = states.target("change_department")
         for m in moved:
+            taken_from = m.current_department_id
             _move(m, state=after, current_department_id=None)
-            _record(m, "change_department", user, after, department_id=m.current_department_id,
-                    reason=reason)
+            _record(m, "change_department", user, after, department_id=taken_from, reason=reason)
         unit.department_id = new.id
         audit.record("unit.change_department", unit, f"{reason}；退回材料{len(moved)}份", actor=user)
         return len(moved)
-    return _finish(run)
 
 
 # --- department side -------------------------------------------------------------------
@@ -189,12 +177,11 @@ def _waiting_here(user, ids, action: str) -> list[Material]:
 
 def pass_materials(user, ids) -> list[Material]:
     """通过: to the parent department, or to 审核通过 when this department issued the project."""
-    if not user.has_role("role_review"):
-        raise WorkflowError("没有审核经办权限")
+    require(user, P.REVIEW, error=WorkflowError)
     if not ids:
         raise WorkflowError("请先勾选要审核的材料")
 
-    def run():
+    with transaction.atomic():
         materials = _waiting_here(user, ids, "pass")
         dept = user.department
         for m in materials:
@@ -212,24 +199,21 @@ def pass_materials(user, ids) -> list[Material]:
                         to_department_id=dept.parent_id)
                 audit.record("material.pass", m, f"{m.number} 通过，上报至 {dept.parent.name}", actor=user)
         return materials
-    return _finish(run)
 
 
 def return_materials(user, ids, reason: str) -> list[Material]:
     """退回: back to the unit with a required reason."""
-    if not user.has_role("role_return"):
-        raise WorkflowError("没有退回审查权限")
+    require(user, P.RETURN, error=WorkflowError)
     reason = (reason or "").strip()
     if not reason:
         raise WorkflowError("请填写退回理由")
     if not ids:
         raise WorkflowError("请先勾选要退回的材料")
 
-    def run():
+    with transaction.atomic():
         materials = _waiting_here(user, ids, "return")
         for m in materials:
             _move(m, state=states.target("return"), current_department_id=None)
             _record(m, "return", user, states.target("return"), department_id=user.department_id, reason=reason)
             audit.record("material.return", m, f"{m.number} 退回：{reason}", actor=user)
         return materials
-    return _finish(run)

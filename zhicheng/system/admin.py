@@ -24,6 +24,7 @@ from zhicheng.models import (
     AuditLog,
     DictItem,
 )
+from zhicheng.policy import P
 from zhicheng.validators import (
     ValidationError,
 )
@@ -74,7 +75,7 @@ class AuditLogView(RootOfficeTable, NoEditPage, ScopedModelView):
                       DateTimeBetweenFilter(AuditLog.at, "时间"), FilterEqual(AuditLog.actor_name, "操作人"))
     column_default_sort = ("id", True)
     column_formatters = {"at": lambda v, c, m, n: m.at.strftime("%Y-%m-%d %H:%M:%S") if m.at else ""}
-    root_role = "role_admin"
+    permission = P.ROOT_ADMIN
 
 
 def register(admin) -> None:

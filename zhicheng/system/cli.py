@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import click
-from flask import Flask
+from flask import Flask, has_app_context
 
 from zhicheng.domain import DomainError
 
@@ -62,9 +62,16 @@ class DomainCommand(click.Command):
         self.explain = explain
 
     def invoke(self, ctx: click.Context):
+        # The one place a command's work is committed (zhicheng.transaction); a refusal keeps nothing.
+        from zhicheng import transaction
         try:
-            return super().invoke(ctx)
+            result = super().invoke(ctx)
+            if has_app_context():
+                transaction.commit()
+            return result
         except DomainError as exc:
+            if has_app_context():
+                transaction.rollback()
             extra = self.explain(exc) if self.explain else ""
             click.echo(f"{self.error_prefix}：{exc}{extra}", err=True)
             ctx.exit(1)

@@ -30,7 +30,7 @@ def new_image() -> bytes:
     db.session.execute(delete(CaptchaChallenge).where(or_(CaptchaChallenge.created_at < now - LIFETIME,
                                                           CaptchaChallenge.id == session.get(_KEY, ""))))
     db.session.add(CaptchaChallenge(id=challenge_id, answer=answer, created_at=now))
-    db.session.commit()
+    db.session.flush()
     session[_KEY] = challenge_id
     return ImageCaptcha(width=160, height=60).generate(answer).getvalue()
 
@@ -50,7 +50,7 @@ def check(value: str | None) -> str | None:
         row = db.session.get(CaptchaChallenge, challenge_id)
         # Only the request that deletes the row may use it (two at once: one wins).
         taken = db.session.execute(delete(CaptchaChallenge).where(CaptchaChallenge.id == challenge_id)).rowcount
-        db.session.commit()
+        db.session.flush()
         if row is not None and taken == 1 and row.created_at >= datetime.now() - LIFETIME:
             answer = row.answer
     typed = (value or "").strip().upper()

@@ -72,7 +72,7 @@ def request_reset(username: str, email: str) -> bool:
             user = None
     if user is None:
         audit.record("password.reset_request", None, f"找回密码未匹配：用户名 {username[:64]}")
-        db.session.commit()
+        db.session.flush()
         return False
     link = external_url("auth.reset_password", token=make_token(user))
     body = (f"{user.display_name}，您好：\n\n"
@@ -85,10 +85,10 @@ def request_reset(username: str, email: str) -> bool:
         # The page answers the same either way (no account probing); the failure is logged here.
         current_app.logger.exception("password reset mail to %s failed", user.email)
         audit.record("password.reset_request", user, f"找回密码邮件发送失败：{user.email}", actor=user)
-        db.session.commit()
+        db.session.flush()
         return False
     audit.record("password.reset_request", user, f"已向 {user.email} 发送找回密码邮件", actor=user)
-    db.session.commit()
+    db.session.flush()
     return True
 
 
@@ -104,5 +104,5 @@ def reset_with_token(token: str, new: str, confirm: str) -> User:
     user.password_hash = passwords.hash_chosen(new)
     user.must_change_password = False
     audit.record("password.reset_by_mail", user, f"{user.username} 通过邮件链接重置密码", actor=user)
-    db.session.commit()
+    db.session.flush()
     return user

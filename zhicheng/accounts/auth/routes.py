@@ -30,6 +30,7 @@ from zhicheng.org.registration import (
     register_unit,
     registration_departments,
 )
+from zhicheng.policy import P, can
 from zhicheng.security import is_local_url
 from zhicheng.system import audit
 
@@ -97,7 +98,7 @@ def login():
         if gate.wait_seconds and captcha_error:
             audit.record("login.rate_limited", user,
                          f"用户名 {username}，从同一网络连续登录失败，需等待{gate.wait_seconds}秒或输入验证码", actor=user)
-            db.session.commit()
+            db.session.flush()
             if (form.captcha.data or "").strip():
                 form.captcha.errors.append(captcha_error)
             error, status = f"登录失败次数过多，请{gate.wait_seconds}秒后再试，或输入正确的验证码后登录", 429
@@ -105,7 +106,7 @@ def login():
             if gate.captcha_required:
                 audit.record("login.rate_limited", user, f"用户名 {username}，登录失败次数较多，需输入验证码",
                              actor=user)
-                db.session.commit()
+                db.session.flush()
             form.captcha.errors.append(captcha_error)
         elif not passwords.verify(user.password_hash if user else passwords.DUMMY_HASH, form.password.data) \
                 or user is None:
@@ -114,12 +115,12 @@ def login():
             # slower than Argon2id): timing tells nothing about which accounts exist.
             throttle.record_failure(username)
             audit.record("login.failure", user, f"用户名 {username}", actor=user)
-            db.session.commit()
+            db.session.flush()
             time.sleep(max(0.0, FAILED_LOGIN_SECONDS - (time.perf_counter() - started)))
             error = "用户名或密码错误"
         elif not user.is_active:
             audit.record("login.disabled", user, "账号已禁用" if not user.enabled else "所属单位已禁用", actor=user)
-            db.session.commit()
+            db.session.flush()
             error = ("该账号已被禁用，请联系单位管理员或归口部门开通" if not user.enabled
                      else "所属单位已被归口部门禁用，请联系归口部门开通")
         else:
@@ -133,7 +134,7 @@ def login():
             throttle.record_success(username)
             user.last_login_at = datetime.now()
             audit.record("login.success", user, "", actor=user)
-            db.session.commit()
+            db.session.flush()
             if user.must_change_password:
                 flash("首次登录或密码已被重置，请先修改密码", "warning")
                 return redirect(url_for("auth.change_password"))
@@ -152,7 +153,7 @@ def logout():
     if current_user.is_authenticated:
         audit.record("logout", current_user, "", actor=current_user)
     sessions.end()
-    db.session.commit()
+    db.session.flush()
     logout_user()
     return redirect(url_for("auth.login"))
 
@@ -161,7 +162,7 @@ def logout():
 @login_required
 def change_password():
     forced = current_user.must_change_password
-    if current_user.is_sub and not forced and not current_user.perm_change_password:
+    if not forced and not can(current_user, P.CHANGE_PASSWORD):
         return render_template("errors/error.html", code=403, message="没有修改密码的权限"), 403
     form = ChangePasswordForm()
     if form.validate_on_submit():
