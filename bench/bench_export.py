@@ -74,12 +74,14 @@ def main() -> int:
         print("building a temporary database with 100k materials …", flush=True)
         subprocess.run([sys.executable, "-c", (
             "from zhicheng import create_app\n"
+            "from zhicheng import transaction\n"
             "from zhicheng.extensions import db\n"
-            "from zhicheng.citydata import load_city\n"
+            "from zhicheng.demodata.city import load_city\n"
             "app = create_app()\n"
             "with app.app_context():\n"
             "    db.create_all()\n"
-            "    load_city(units=1000, subs_per_unit=2, materials=125_000, echo=lambda *a: None)\n")],
+            "    load_city(units=1000, subs_per_unit=2, materials=125_000, echo=lambda *a: None)\n"
+            "    transaction.commit()\n")],
             env=env, cwd=ROOT, check=True)
     budgets = {10_000: (2.5, 100), 100_000: (None, 150)}
     for rows, (max_s, max_mb) in budgets.items():

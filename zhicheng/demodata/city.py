@@ -12,6 +12,7 @@ from datetime import date, datetime, timedelta
 import click
 from sqlalchemy import func, select, text
 
+from zhicheng import transaction
 from zhicheng.accounts import passwords
 from zhicheng.accounts.models import KIND_STAFF, KIND_SUB, KIND_UNIT
 from zhicheng.demodata.demo import DEMO_PASSWORD, DICTS, load_demo
@@ -93,7 +94,7 @@ def load_city(units: int = 5000, subs_per_unit: int = 10, materials: int = 200_0
         if db.session.scalar(select(User.id).where(User.username == f"d{d.id}review")) is None:
             db.session.add(User(kind=KIND_STAFF, username=f"d{d.id}review", password_hash=pw, department=d,
                                 real_name=f"{d.name}审核经办", role_review=True, role_return=True))
-    db.session.commit()
+    db.session.flush()
 
     # Projects: the root issues 中级 every year; each first-level department issues 初级.
     projects_by_issuer: dict[int, list[Project]] = {}
@@ -111,7 +112,7 @@ def load_city(units: int = 5000, subs_per_unit: int = 10, materials: int = 200_0
         db.session.flush()
         for p in plist:
             projects_by_issuer.setdefault(p.issuer_id, []).append(p)
-    db.session.commit()
+    db.session.flush()
     dept_by_id = {d.id: d for d in db.session.scalars(select(Department))}
 
     # Units and accounts.
@@ -142,7 +143,7 @@ def load_city(units: int = 5000, subs_per_unit: int = 10, materials: int = 200_0
             unit_meta.append((uid, dept, subs))
     _insert(Unit, unit_rows)
     _insert(User, user_rows)
-    db.session.commit()
+    db.session.flush()
     echo(f"  {units} 个单位，{len(user_rows)} 个账号")
 
     # Materials with their path through the departments, replayed into 审核记录.
@@ -240,14 +241,16 @@ def load_city(units: int = 5000, subs_per_unit: int = 10, materials: int = 200_0
         for table in ("unit", "user_account", "material"):
             db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                     f"(SELECT MAX(id) FROM {table}))"))
-        db.session.commit()
+        # The load is committed here rather than by the command: VACUUM runs on a connection of
+        # its own and must see the rows.
+        transaction.commit()
         # After a bulk load: statistics for the planner, and the visibility map and hint bits set
         # now rather than by the first pages users open (VACUUM needs its own autocommit connection).
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
             conn.execute(text("VACUUM (ANALYZE)"))
     else:
         db.session.execute(text("ANALYZE"))
-    db.session.commit()
+    db.session.flush()
     counts = {name: db.session.scalar(select(func.count()).select_from(model)) for name, model in
               [("units", Unit), ("accounts", User), ("materials", Material), ("review_records", ReviewRecord),
                ("attachments", Attachment)]}
@@ -262,6 +265,6 @@ def _flush(mat_rows, rec_rows, att_rows, edu_rows, work_rows):
     _insert(Attachment, att_rows)
     _insert(Education, edu_rows)
     _insert(WorkHistory, work_rows)
-    db.session.commit()
+    db.session.flush()
     for rows in (mat_rows, rec_rows, att_rows, edu_rows, work_rows):
         rows.clear()

@@ -104,5 +104,5 @@ def load_demo(today: date | None = None) -> list[tuple[str, str, str]]:
                 majors="中学数学、中学语文", scope="市教育局所属学校",
                 requirements="教育系统初级专业技术资格认定申报须知。", start_date=start, end_date=end, issuer=edu),
     ])
-    db.session.commit()
+    db.session.flush()
     return logins
