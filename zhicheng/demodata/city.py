@@ -70,11 +70,11 @@ def load_city(units: int = 5000, subs_per_unit: int = 10, materials: int = 200_0
               years=(2022, 2023, 2024, 2025, 2026), echo=click.echo) -> dict:
     started = time.perf_counter()
     rng = random.Random(seed)
-    load_demo(today=date(years[-1], 6, 1))  # the named demo organisation and logins come first
     is_pg = db.engine.dialect.name == "postgresql"
-    if db.engine.dialect.name == "sqlite":
+    if db.engine.dialect.name == "sqlite":  # before anything is written: not allowed inside a transaction
         db.session.execute(text("PRAGMA synchronous=OFF"))
         db.session.execute(text("PRAGMA journal_mode=MEMORY"))
+    load_demo(today=date(years[-1], 6, 1))  # the named demo organisation and logins come first
     pw = passwords.hash_chosen(DEMO_PASSWORD)
     root = db.session.scalar(select(Department).where(Department.parent_id.is_(None)))
     existing = {d.name: d for d in db.session.scalars(select(Department))}
