@@ -85,24 +85,51 @@ class AccountListMixin:
     """开通 / 禁用 / 密码重置 on the selected accounts of the view's scope, each batch all or
     nothing (zhicheng.accounts.services refuses the whole batch, naming each account that stops it).
 
-    A view names its accounts (`account_noun`), the confirmation of each action
-    (`account_confirm`) and, if its rows are not the accounts themselves, maps them in `_accounts_for`.
+    A view names its accounts (`account_noun`, in the confirmations and the report), says what
+    禁用 means for them (`disable_means`) and, if its rows are not the accounts themselves, maps
+    them in `_accounts_for`.
     """
 
     column_formatters = {"enabled": _status, "created_at": _datetime}
     account_noun = "账号"
-    account_confirm: dict[str, str] = {}
+    disable_means = "禁用后该账号不能登录。"
     otp_notice = OTP_NOTICE
     otp_name_label = "姓名"
 
     def init_actions(self) -> None:
         super().init_actions()
-        for name, confirmation in self.account_confirm.items():
+        noun = self.account_noun
+        confirmations = {"enable": f"确定开通所选{noun}？", "disable": f"确定禁用所选{noun}？{self.disable_means}",
+                         "reset_password": f"确定重置所选{noun}的密码？"}
+        for name, confirmation in confirmations.items():
             handler, text, _ = self._actions_data[name]
             self._actions_data[name] = (handler, text, confirmation)
 
     def _accounts_for(self, ids) -> list[User]:
         return self.scoped_rows(ids, strict=True)
+
+    def _saved(self, message: str, update):
+        """修改: `update()` saves and the list says `message`; a refusal is flashed over the form
+        (None: the form again, with what was typed)."""
+        try:
+            update()
+        except accounts.AccountError as e:
+            flash(str(e), "error")
+            return None
+        flash(message, "success")
+        return redirect(self.get_url(".index_view"))
+
+    def _created(self, form, title: str, create):
+        """添加: `create()` makes the account and returns it with its one-time password, shown once
+        on the page answered here; a refusal is put next to the username (None: the form again)."""
+        try:
+            user, otp = create()
+        except accounts.AccountError as e:
+            form.username.errors.append(str(e))
+            return None
+        return _no_store(self.render("admin/accounts/otp_result.html", title=title,
+                                     rows=[(user.username, user.real_name, otp)], notice=OTP_NOTICE,
+                                     back=self.get_url(".index_view")))
 
     def _otp_name(self, user: User) -> str:
         return user.real_name
@@ -137,14 +164,11 @@ class SubAccountView(NoDetailsPage, AccountListMixin, ScopedModelView):
     permission = P.UNIT
     row_scope = scope.sub_accounts
     account_noun = "工作账号"
-    account_confirm = {"enable": "确定开通所选工作账号？", "disable": "确定禁用所选工作账号？禁用后该账号不能登录。",
-                       "reset_password": "确定重置所选工作账号的密码？"}
 
     list_template = "admin/accounts/sub_list.html"
     can_create = False  # 添加 / 批量新增账号 are the pages below, with one-time passwords
     can_edit = True
     can_delete = True
-    can_view_details = False
     column_list = ("username", "real_name", "phone", "permissions", "enabled", "created_at")
     column_labels = {"username": "用户名", "real_name": "姓名", "phone": "手机", "permissions": "权限",
                      "enabled": "状态", "created_at": "创建时间", "email": "电子邮箱"}
@@ -158,18 +182,10 @@ class SubAccountView(NoDetailsPage, AccountListMixin, ScopedModelView):
     @expose("/add/", methods=("GET", "POST"))
     def add_view(self):
         form = SubAccountAddForm()
-        if form.validate_on_submit():
-            try:
-                user, otp = accounts.create_sub_account(
-                    current_user, form.username.data, _flags_of(form, SUB_PERMISSIONS),
-                    real_name=form.real_name.data, phone=form.phone.data or "", email=form.email.data,
-                    id_card=form.id_card.data)
-            except accounts.AccountError as e:
-                form.username.errors.append(str(e))
-            else:
-                return _no_store(self.render("admin/accounts/otp_result.html", title="添加工作账号",
-                                             rows=[(user.username, user.real_name, otp)], notice=OTP_NOTICE,
-                                             back=self.get_url(".index_view")))
+        if form.validate_on_submit() and (done := self._created(form, "添加工作账号", lambda: accounts.create_sub_account(
+                current_user, form.username.data, _flags_of(form, SUB_PERMISSIONS), real_name=form.real_name.data,
+                phone=form.phone.data or "", email=form.email.data, id_card=form.id_card.data))):
+            return done
         return self.render("admin/accounts/form.html", form=form, title="添加工作账号",
                            flags=SUB_PERMISSIONS, flags_label="操作权限", back=self.get_url(".index_view"))
 
@@ -216,17 +232,12 @@ class SubAccountView(NoDetailsPage, AccountListMixin, ScopedModelView):
     def edit_view(self):
         target = self.get_one(request.args.get("id"))
         form = SubAccountForm(obj=target)
-        if form.validate_on_submit():
-            try:
-                # The username is not a field of this form: whatever is posted for it is ignored.
+        # The username is not a field of this form: whatever is posted for it is ignored.
+        if form.validate_on_submit() and (done := self._saved(f"工作账号“{target.username}”已保存", lambda: (
                 accounts.update_sub_account(current_user, target, _flags_of(form, SUB_PERMISSIONS),
                                             real_name=form.real_name.data, phone=form.phone.data or "",
-                                            email=form.email.data, id_card=form.id_card.data)
-            except accounts.AccountError as e:
-                flash(str(e), "error")
-            else:
-                flash(f"工作账号“{target.username}”已保存", "success")
-                return redirect(self.get_url(".index_view"))
+                                            email=form.email.data, id_card=form.id_card.data)))):
+            return done
         return self.render("admin/accounts/form.html", form=form, title="修改工作账号",
                            readonly={"用户名": target.username}, flags=SUB_PERMISSIONS, flags_label="操作权限",
                            back=self.get_url(".index_view"))
@@ -300,14 +311,12 @@ class StaffView(NoDetailsPage, AccountListMixin, ScopedModelView):
     permission = P.ADMIN
     row_scope = scope.staff_accounts
     account_noun = "工作人员的账号"
-    account_confirm = {"enable": "确定开通所选工作人员的账号？", "disable": "确定禁用所选工作人员的账号？禁用后不能登录。",
-                       "reset_password": "确定重置所选工作人员的密码？"}
+    disable_means = "禁用后不能登录。"
 
     list_template = "admin/accounts/staff_list.html"
     can_create = False
     can_edit = True
     can_delete = False
-    can_view_details = False
     column_list = ("username", "real_name", "department", "roles", "phone", "enabled", "created_at")
     column_labels = {"username": "用户名", "real_name": "姓名", "department": "所在部门", "roles": "角色",
                      "phone": "手机", "enabled": "状态", "created_at": "创建时间",
@@ -341,17 +350,11 @@ class StaffView(NoDetailsPage, AccountListMixin, ScopedModelView):
         form = self._form(StaffAddForm)
         if request.method == "GET":
             form.department_id.data = current_user.department_id
-        if form.validate_on_submit() and (dept := self._department_or_error(form)) is not None:
-            try:
-                user, otp = accounts.create_staff_account(
+        if (form.validate_on_submit() and (dept := self._department_or_error(form)) is not None
+                and (done := self._created(form, "添加工作人员", lambda: accounts.create_staff_account(
                     current_user, form.username.data, dept, _flags_of(form, STAFF_ROLES),
-                    real_name=form.real_name.data, phone=form.phone.data or "", email=form.email.data)
-            except accounts.AccountError as e:
-                form.username.errors.append(str(e))
-            else:
-                return _no_store(self.render("admin/accounts/otp_result.html", title="添加工作人员",
-                                             rows=[(user.username, user.real_name, otp)], notice=OTP_NOTICE,
-                                             back=self.get_url(".index_view")))
+                    real_name=form.real_name.data, phone=form.phone.data or "", email=form.email.data)))):
+            return done
         return self.render("admin/accounts/form.html", form=form, title="添加工作人员",
                            flags=self._role_labels(), flags_label="角色", back=self.get_url(".index_view"))
 
@@ -369,14 +372,10 @@ class StaffView(NoDetailsPage, AccountListMixin, ScopedModelView):
                 roles = {k: getattr(target, k) for k in STAFF_ROLES}
             elif "role_dict" not in roles:
                 roles["role_dict"] = target.role_dict
-            try:
-                accounts.update_staff_account(current_user, target, dept, roles, real_name=form.real_name.data,
-                                              phone=form.phone.data or "", email=form.email.data)
-            except accounts.AccountError as e:
-                flash(str(e), "error")
-            else:
-                flash(f"工作人员“{target.username}”已保存", "success")
-                return redirect(self.get_url(".index_view"))
+            if done := self._saved(f"工作人员“{target.username}”已保存", lambda: accounts.update_staff_account(
+                    current_user, target, dept, roles, real_name=form.real_name.data, phone=form.phone.data or "",
+                    email=form.email.data)):
+                return done
         return self.render("admin/accounts/form.html", form=form, title="修改工作人员",
                            readonly={"用户名": target.username}, flags=self._role_labels(), flags_label="角色",
                            locked=own, back=self.get_url(".index_view"))

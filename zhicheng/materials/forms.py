@@ -93,20 +93,21 @@ class _Row(RowForm):
         return ok
 
 
-class EducationRow(_Row):
-    required = ("start_date", "school")
+class _PeriodRow(_Row):
     start_date = ChineseDateField("开始时间", [_not_future])
     end_date = ChineseDateField("结束时间")
+
+
+class EducationRow(_PeriodRow):
+    required = ("start_date", "school")
     school = StringField("学校", [Length(max=100, message="不超过100个字")], filters=[_strip])
     major = StringField("专业", [Length(max=100, message="不超过100个字")], filters=[_strip])
     education = StringField("学历", [Length(max=50, message="不超过50个字")], filters=[_strip])
     degree = StringField("学位", [Length(max=50, message="不超过50个字")], filters=[_strip])
 
 
-class WorkRow(_Row):
+class WorkRow(_PeriodRow):
     required = ("start_date", "employer")
-    start_date = ChineseDateField("开始时间", [_not_future])
-    end_date = ChineseDateField("结束时间")
     employer = StringField("工作单位", [Length(max=200, message="不超过200个字")], filters=[_strip])
     post = StringField("职务", [Length(max=100, message="不超过100个字")], filters=[_strip])
     duty = StringField("工作内容", [Length(max=200, message="不超过200个字")], filters=[_strip])

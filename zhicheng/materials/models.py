@@ -81,15 +81,20 @@ class Material(db.Model):
         return f"{self.number or ''} {self.name}".strip()
 
 
-class Education(db.Model):
-    """学历学位: one row per degree."""
-
-    __tablename__ = "education"
+class _PeriodRow:
+    """A row of one of a material's tables with a period (学历学位, 工作经历)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
     material_id: Mapped[int] = mapped_column(ForeignKey("material.id", ondelete="CASCADE"), index=True)
     start_date: Mapped[date | None]
     end_date: Mapped[date | None]
+
+
+class Education(_PeriodRow, db.Model):
+    """学历学位: one row per degree."""
+
+    __tablename__ = "education"
+
     school: Mapped[str] = mapped_column(String(100), default="")
     major: Mapped[str] = mapped_column(String(100), default="")
     education: Mapped[str] = mapped_column(String(50), default="")
@@ -98,15 +103,11 @@ class Education(db.Model):
     material: Mapped[Material] = relationship(back_populates="educations")
 
 
-class WorkHistory(db.Model):
+class WorkHistory(_PeriodRow, db.Model):
     """工作经历: one row per post."""
 
     __tablename__ = "work_history"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    material_id: Mapped[int] = mapped_column(ForeignKey("material.id", ondelete="CASCADE"), index=True)
-    start_date: Mapped[date | None]
-    end_date: Mapped[date | None]
     employer: Mapped[str] = mapped_column(String(200), default="")
     post: Mapped[str] = mapped_column(String(100), default="")
     duty: Mapped[str] = mapped_column(String(200), default="")

@@ -57,9 +57,7 @@ class SubDepartmentView(NoDetailsPage, NoEditPage, ScopedModelView):
 
     list_template = "admin/accounts/department_list.html"
     can_create = False
-    can_edit = False
     can_delete = False
-    can_view_details = False
     column_list = ("name", "parent", "accepts_registration", "created_at")
     column_labels = {"name": "部门名称", "parent": "上级部门", "accepts_registration": "接受单位注册",
                      "created_at": "创建时间"}
@@ -102,16 +100,13 @@ class UnitListView(NoDetailsPage, NoEditPage, AccountListMixin, ScopedModelView)
 
     permission = P.ADMIN
     row_scope = scope.units
-    account_noun = "单位账号"
-    account_confirm = {"enable": "确定开通所选单位的账号？", "disable": "确定禁用所选单位的账号？禁用后该单位不能登录。",
-                       "reset_password": "确定重置所选单位账号的密码？"}
+    account_noun = "单位的账号"
+    disable_means = "禁用后该单位不能登录。"
     otp_notice = "请将新密码告知单位，登录后须修改密码"
     otp_name_label = "单位全称"
 
     can_create = False
-    can_edit = False
     can_delete = False
-    can_view_details = False
     column_list = ("uscc", "name", "department", "legal_rep", "account", "created_at")
     column_labels = {"uscc": "机构代码", "name": "单位全称", "department": "归口部门", "legal_rep": "法定代表人",
                      "account": "账号状态", "created_at": "注册时间"}
@@ -154,7 +149,6 @@ class RegistryView(RootOfficeTable, NoDetailsPage, AuditedModelView):
 
     audit_name = "registry"
     list_template = "admin/accounts/registry_list.html"
-    can_view_details = False
     column_list = ("uscc", "legal_rep", "name", "created_at")
     column_labels = {"uscc": "机构代码", "legal_rep": "法定代表人", "name": "单位名称", "created_at": "录入时间"}
     column_searchable_list = ("uscc", "legal_rep", "name")

@@ -71,6 +71,16 @@ def lookup_registry(uscc: str, legal_rep: str) -> UnitRegistry | None:
     return db.session.scalar(select(UnitRegistry).where(UnitRegistry.uscc == code, UnitRegistry.legal_rep == rep))
 
 
+def _text(value, field: str, label: str, max_len: int, errors: dict, *, missing: str) -> str:
+    """A required one-line text of the form, stripped; its error (if any) goes to errors[field]."""
+    text = (value or "").strip()
+    if not text:
+        errors[field] = missing
+    elif len(text) > max_len:
+        errors[field] = f"{label}不能超过{max_len}字"
+    return text
+
+
 def _check(data: RegistrationData, errors: dict[str, str]) -> dict:
     """Validate everything except the upload; returns the cleaned values."""
     clean: dict = {}
@@ -90,12 +100,8 @@ def _check(data: RegistrationData, errors: dict[str, str]) -> dict:
             errors.setdefault("legacy_reason", "校验位不正确的旧代码须填写说明")
         clean["legacy_reason"] = reason or None
 
-    legal_rep = (data.legal_rep or "").strip()
-    if not legal_rep:
-        errors["legal_rep"] = "请填写法定代表人"
-    elif len(legal_rep) > 50:
-        errors["legal_rep"] = "法定代表人不能超过50字"
-    clean["legal_rep"] = legal_rep
+    legal_rep = clean["legal_rep"] = _text(data.legal_rep, "legal_rep", "法定代表人", 50, errors,
+                                           missing="请填写法定代表人")
 
     dept = db.session.get(Department, data.department_id) if data.department_id else None
     if dept is None or dept.is_root or not dept.accepts_registration:
@@ -114,12 +120,8 @@ def _check(data: RegistrationData, errors: dict[str, str]) -> dict:
     if registry is not None:
         clean["name"] = registry.name
     else:
-        name = (data.name or "").strip()
-        if not name:
-            errors["name"] = "单位名录中没有该机构代码和法定代表人，请手动填写单位全称"
-        elif len(name) > 200:
-            errors["name"] = "单位全称不能超过200字"
-        clean["name"] = name
+        clean["name"] = _text(data.name, "name", "单位全称", 200, errors,
+                              missing="单位名录中没有该机构代码和法定代表人，请手动填写单位全称")
 
     try:
         username = check_username(data.username)

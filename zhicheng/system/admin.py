@@ -34,7 +34,6 @@ class DictItemView(RootOfficeTable, NoDetailsPage, AuditedModelView):
     """字典维护."""
 
     audit_name = "dict"
-    can_view_details = False
     column_list = ("kind", "code", "name", "sort", "active")
     column_labels = {"kind": "字典类别", "code": "代码", "name": "名称", "sort": "排序", "active": "启用"}
     column_searchable_list = ("code", "name")
@@ -64,7 +63,6 @@ class AuditLogView(RootOfficeTable, NoEditPage, ScopedModelView):
     """审计日志 (read-only)."""
 
     can_create = False
-    can_edit = False
     can_delete = False
     can_view_details = True
     column_list = ("at", "actor_name", "action", "target_type", "target_id", "detail", "ip")
