@@ -134,6 +134,11 @@ MESSAGES = {
     P.EXPORT: "没有导出汇总表的权限", P.VIEW: "没有查看上报材料的权限", P.EDIT_INFO: "没有修改基本信息的权限",
     P.CHANGE_PASSWORD: "没有修改密码的权限", P.ADMIN: "没有管理员权限", P.REVIEW: "没有审核经办权限",
     P.RETURN: "没有退回审查权限", P.PUBLISH: "没有项目发布权限", P.DICT: "没有字典维护权限",
+    P.EXPORT_SUMMARY: "没有导出汇总表的权限", P.PRINT_FORMS: "没有打印表格的权限", P.PRINT_LIST: "没有打印表格的权限",
+    P.REVIEW_DESK: "没有审核材料的权限", P.UNIT: "只有单位用户可以进行此操作", P.STAFF: "只有部门工作人员可以进行此操作",
+    P.UNIT_INFO: "没有修改基本信息的权限", P.MANAGE_ACCOUNTS: "无权管理该账号",
+    P.ROOT_ADMIN: "只有市人社局（职改办）的管理员可以进行此操作",
+    P.ROOT_DICT: "只有市人社局（职改办）的字典维护人员可以进行此操作",
 }
 
 

@@ -134,3 +134,19 @@ def test_templates_ask_the_same_function(org, auth):
     pass_button, return_link = 'name="action" value="pass"', "/admin/review/return/?id="
     assert pass_button in passing and return_link not in passing
     assert return_link in returning and pass_button not in returning
+
+
+def test_other_services_refuse_without_the_permission(org):
+    from zhicheng.exporting.services import ExportFilters, material_conditions
+    from zhicheng.models import UnitRegistry
+    from zhicheng.policy import NotAllowed
+    from zhicheng.review import workflow
+    with pytest.raises(accounts.AccountError, match="字典维护"):
+        accounts.import_unit_registry(org["xihu_admin"], [(2, "91330100MA27XXXX0X", "赵", "某公司")])
+    assert db.session.query(UnitRegistry).count() == 1
+    with pytest.raises(NotAllowed, match="导出"):
+        material_conditions(org["sub_a_perm_fill"], ExportFilters())
+    with pytest.raises(WorkflowError, match="只有单位用户可以修改归口部门"):
+        workflow.change_department(org["sub_a_full"], org.talent.id)
+    with pytest.raises(accounts.AccountError, match="只能修改本单位的工作账号"):
+        accounts.update_sub_account(org["unit_b"], org["sub_a_none"], {})

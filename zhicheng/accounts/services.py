@@ -201,7 +201,7 @@ __all__ = ["AccountError", "new_user", "create_sub_account", "batch_create_sub_a
 def update_sub_account(actor: User, target: User, permissions: dict, real_name: str = "", phone: str = "",
                        email: str = "", id_card: str = "") -> None:
     """工作账号管理 · 修改: details and permissions; the username never changes."""
-    if not actor.is_unit or target.kind != KIND_SUB or target.unit_id != actor.unit_id:
+    if not (target.kind == KIND_SUB and can(actor, P.UNIT) and can(actor, P.MANAGE_ACCOUNTS, target)):
         raise AccountError("只能修改本单位的工作账号")
     target.real_name, target.phone, target.email, target.id_card = real_name.strip(), phone, email, id_card
     for key, value in _flags(permissions, SUB_PERMISSIONS).items():
@@ -260,7 +260,7 @@ UNIT_INFO_FIELDS = ("name", "legal_rep", "contact_name", "contact_phone", "email
 
 def update_unit_info(actor: User, unit, values: dict) -> None:
     """基本信息管理 (unit): 机构代码 and 归口部门 are not changed here."""
-    if not actor.is_unit or actor.unit_id != unit.id:
+    if not (can(actor, P.UNIT) and actor.unit_id == unit.id):
         raise AccountError("只能修改本单位的基本信息")
     for key in UNIT_INFO_FIELDS:
         if key in values:
@@ -307,6 +307,7 @@ def import_unit_registry(actor: User, rows) -> list[dict]:
     from zhicheng import textcheck
     from zhicheng.models import UnitRegistry
     from zhicheng.validators import check_uscc
+    require(actor, P.ROOT_DICT, message="只有市人社局（职改办）的字典维护人员可以导入单位名录", error=AccountError)
     existing = {r.uscc: r for r in db.session.scalars(select(UnitRegistry))}
     seen: dict[str, int] = {}
     report = []

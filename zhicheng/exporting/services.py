@@ -23,6 +23,7 @@ from sqlalchemy.orm import aliased
 from zhicheng import scope, transaction
 from zhicheng.extensions import db
 from zhicheng.models import STATE_LABELS, Department, ExportJob, Material, Project, Unit
+from zhicheng.policy import P, require
 from zhicheng.projects.models import PROJECT_KINDS
 from zhicheng.security import parse_id
 from zhicheng.system import audit
@@ -203,7 +204,9 @@ class ExportFilters:
 
 
 def material_conditions(user, f: ExportFilters) -> list:
-    """The scope of the user plus the filters; the same list feeds the page and the file."""
+    """The scope of the user plus the filters; the same list feeds the page and the file (and a
+    background job, with its owner's permission asked again when it runs)."""
+    require(user, P.EXPORT_SUMMARY)
     conds = [scope.materials(user)]
     if f.project is not None:
         conds.append(Material.project_id == f.project)

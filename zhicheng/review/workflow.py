@@ -136,8 +136,7 @@ def delete_materials(user, ids) -> int:
 def change_department(user, new_department_id: int) -> int:
     """修改归口部门: every material of the unit under review (at any level) or returned goes
     back to 待上报 at once; approved ones stay approved. Returns how many went back."""
-    if not user.is_unit:
-        raise WorkflowError("只有单位用户可以修改归口部门")
+    require(user, P.UNIT, message="只有单位用户可以修改归口部门", error=WorkflowError)
 
     with transaction.atomic():
         unit = db.session.get(Unit, user.unit_id)
