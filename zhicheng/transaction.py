@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import current_app
+from flask import current_app, session
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
@@ -83,11 +83,17 @@ def rollback() -> None:
 
 
 def commit_response(response):
-    """after_request: commit what the view did. Error pages were rolled back by their handler."""
+    """after_request: commit what the view did. Error pages were rolled back by their handler.
+    If the commit itself fails, the request ends as an error page instead, and what the view
+    flashed (e.g. "已保存") is dropped with its work."""
     if response.status_code >= 500:
         rollback()
         return response
-    commit()
+    try:
+        commit()
+    except Exception:
+        session.pop("_flashes", None)
+        raise
     return response
 
 

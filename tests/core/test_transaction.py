@@ -149,3 +149,24 @@ def test_files_of_a_committed_material_stay(app, org):
     added = _stored_files(app) - before
     assert len(added) == 1
     assert storage.path_of(m.attachments[0].stored_name).name in added
+
+
+def test_a_failed_commit_is_an_error_page_without_the_views_message(app, org):
+    """The view answered and flashed; the commit fails (here: a row that breaks a constraint only
+    at the end): the user gets the error page, not "已保存", and nothing is stored."""
+    from flask import flash
+
+    def saves_then_breaks():
+        flash("已保存", "success")
+        db.session.add(User(kind="staff", username="rootadmin", password_hash="x"))  # the name is taken
+        return "ok"
+
+    app.add_url_rule("/_probe_commit", "probe_commit", saves_then_breaks)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    client = app.test_client()
+    r = client.get("/_probe_commit")
+    assert r.status_code == 500
+    with client.session_transaction() as s:
+        assert "_flashes" not in s
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(User).where(User.username == "rootadmin")) == 1
