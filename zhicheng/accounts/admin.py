@@ -50,7 +50,7 @@ from zhicheng.models import (
     Unit,
     User,
 )
-from zhicheng.policy import P
+from zhicheng.policy import P, can
 from zhicheng.system import audit
 
 OTP_NOTICE = "请将初始密码告知使用人，首次登录须修改密码"
@@ -261,7 +261,7 @@ class BasicInfoView(GuardedView):
 
     @expose("/", methods=("GET", "POST"))
     def index(self):
-        if current_user.is_unit:
+        if can(current_user, P.UNIT):
             return self._unit_info()
         return self._own_info()
 

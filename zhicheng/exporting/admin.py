@@ -23,7 +23,7 @@ from zhicheng.exporting.services import (
 )
 from zhicheng.extensions import db
 from zhicheng.models import STATE_LABELS, Department, ExportJob, Material, Project
-from zhicheng.policy import P
+from zhicheng.policy import P, can
 from zhicheng.validators import ValidationError
 
 PREVIEW_ROWS = 50
@@ -47,7 +47,7 @@ class ExportView(GuardedView):
         projects = list(db.session.scalars(
             select(Project).where(scope.projects(current_user)).order_by(Project.year.desc(), Project.id.desc())))
         departments = []
-        if current_user.is_staff:
+        if can(current_user, P.STAFF):
             departments = list(db.session.scalars(
                 select(Department).where(scope.departments(current_user)).order_by(Department.path)))
         rows, total = [], 0
