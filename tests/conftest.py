@@ -1,6 +1,10 @@
 """Fixtures: a fresh database per test (a copy of an SQLite file with the schema, or
 TEST_DATABASE_URL's PostgreSQL database emptied), a small organisation built by
-tests/factories.py, and a client that logs in as anyone."""
+tests/factories.py, and a client that logs in as anyone.
+
+The suite runs in pytest-xdist workers (pyproject.toml's addopts): each worker has its own
+temporary directory, hence its own SQLite files, and on PostgreSQL its own database, created
+here next to TEST_DATABASE_URL's and dropped at the end."""
 from __future__ import annotations
 
 import contextvars
@@ -12,13 +16,51 @@ from pathlib import Path
 import pytest
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
-from sqlalchemy import make_url, text
+from sqlalchemy import create_engine, make_url, text
+from sqlalchemy.pool import NullPool
 
 from zhicheng import create_app
 from zhicheng.config import TestConfig
 from zhicheng.extensions import db, limiter
 
 from . import factories
+
+_WORKER_DATABASE = pytest.StashKey[tuple]()
+
+
+def pytest_configure(config):
+    """In an xdist worker, TEST_DATABASE_URL is pointed at a database of the worker's own
+    (zhicheng_ci_gw0 beside zhicheng_ci), created empty, so that workers never empty or drop
+    each other's tables; tests that read the variable themselves get the worker's database."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not (worker and url):
+        return
+    server = make_url(url)
+    own = server.set(database=f"{server.database}_{worker}")
+    _recreate_database(server, own.database)
+    os.environ["TEST_DATABASE_URL"] = own.render_as_string(hide_password=False)
+    config.stash[_WORKER_DATABASE] = (server, own.database)
+
+
+def pytest_unconfigure(config):
+    if _WORKER_DATABASE in config.stash:
+        server, name = config.stash[_WORKER_DATABASE]
+        _recreate_database(server, name, create=False)
+
+
+def _recreate_database(server, name: str, create: bool = True) -> None:
+    """Drop (and create) `name`, connected to the database TEST_DATABASE_URL names, which CI
+    creates and which is otherwise left alone."""
+    engine = create_engine(server, isolation_level="AUTOCOMMIT", poolclass=NullPool)
+    quoted = engine.dialect.identifier_preparer.quote(name)
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f"DROP DATABASE IF EXISTS {quoted} WITH (FORCE)"))
+            if create:
+                conn.execute(text(f"CREATE DATABASE {quoted}"))
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture(scope="session")

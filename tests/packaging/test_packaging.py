@@ -16,6 +16,9 @@ from pathlib import Path
 
 import pytest
 
+# The wheel is built once for the module: its tests run in one xdist worker.
+pytestmark = pytest.mark.xdist_group("packaging")
+
 ROOT = Path(__file__).resolve().parents[2]
 #: What the build reads: the project's metadata, the package and the directories mapped into it.
 SOURCES = ("pyproject.toml", "README.md", "zhicheng", "templates", "migrations")
