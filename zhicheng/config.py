@@ -81,6 +81,18 @@ class Config:
         self.EXPORT_DIR = os.environ.get("EXPORT_DIR") or str(INSTANCE / "exports")
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_HEADERS_ENABLED = False
+        # Where uploads and export files live: "local" (UPLOAD_DIR, EXPORT_DIR) or "s3", any
+        # S3-compatible object storage (MinIO, Ceph RGW, a cloud OSS) shared by every app server.
+        self.STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "local").strip().lower()
+        self.S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL") or None
+        self.S3_BUCKET = os.environ.get("S3_BUCKET", "zhicheng")
+        self.S3_REGION = os.environ.get("S3_REGION", "us-east-1")
+        self.S3_ACCESS_KEY = os.environ.get("S3_ACCESS_KEY") or None
+        self.S3_SECRET_KEY = os.environ.get("S3_SECRET_KEY") or None
+        # Downloads from S3: "redirect" to a presigned URL valid this long, or "stream" through the app
+        # (when the object storage is not reachable from the users' browsers).
+        self.S3_DOWNLOAD = os.environ.get("S3_DOWNLOAD", "redirect").strip().lower()
+        self.S3_PRESIGN_SECONDS = int(os.environ.get("S3_PRESIGN_SECONDS", "60"))
         self.CAPTCHA_ENABLED = _env_bool("CAPTCHA_ENABLED", True)
         # Failed logins never lock an account: they make the captcha compulsory and slow one
         # (account, address) pair down; a solved captcha always gets the right password in.

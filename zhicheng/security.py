@@ -56,6 +56,11 @@ def _same_site(location: str) -> bool:
     own = {request.host}
     if current_app.config.get("BASE_URL"):
         own.add(urlsplit(current_app.config["BASE_URL"]).netloc)
+    if current_app.config.get("STORAGE_BACKEND") == "s3" and current_app.config.get("S3_ENDPOINT_URL"):
+        # Downloads redirect to a presigned URL of the site's own object storage.
+        endpoint = urlsplit(current_app.config["S3_ENDPOINT_URL"])
+        if parts.scheme == endpoint.scheme and parts.netloc == endpoint.netloc:
+            return True
     return (parts.scheme in ("http", "https") and parts.netloc in own and "\\" not in location
             and is_local_url(parts.path or "/"))
 

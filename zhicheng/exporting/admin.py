@@ -17,7 +17,7 @@ from zhicheng.exporting.services import (
     count_materials,
     export_filename,
     export_materials_file,
-    job_file,
+    job_download,
     material_conditions,
     start_export_job,
 )
@@ -118,10 +118,10 @@ class ExportView(GuardedView):
         job = self._job(id)
         if job.status != "done" or not job.stored_name:
             abort(404)
-        response = send_file(job_file(job), as_attachment=True, download_name="zhicheng-export.xlsx",
-                             mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-        response.headers["Content-Disposition"] = content_disposition(f"zhicheng-export-{job.id}.xlsx", job.filename)
-        return response
+        try:
+            return job_download(job, content_disposition(f"zhicheng-export-{job.id}.xlsx", job.filename))
+        except FileNotFoundError:
+            abort(404)
 
 
 def register(admin) -> None:

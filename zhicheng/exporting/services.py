@@ -20,7 +20,7 @@ from flask import Flask, current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from zhicheng import scope, transaction
+from zhicheng import scope, storage, transaction
 from zhicheng.extensions import db
 from zhicheng.models import STATE_LABELS, Department, ExportJob, Material, Project, Unit
 from zhicheng.policy import P, require
@@ -341,9 +341,8 @@ def _run_job(app: Flask, job_id: int) -> None:
     with app.app_context():
         job = db.session.get(ExportJob, job_id)
         user = db.session.get(User, job.user_id)
-        export_dir = Path(app.config["EXPORT_DIR"])
-        export_dir.mkdir(parents=True, exist_ok=True)
         stored = f"{secrets.token_hex(16)}.xlsx"
+        spool = storage.spool_file(".xlsx")
         job.status = "running"
         transaction.commit()  # a job is a unit of work of its own, committed by its runner
 
@@ -367,13 +366,15 @@ def _run_job(app: Flask, job_id: int) -> None:
             f = ExportFilters(**{k: (date.fromisoformat(v) if k.startswith("date_") else v)
                                  for k, v in json.loads(job.params).items()})
             # The rows are read again through the owner's scope at run time.
-            with open(export_dir / stored, "wb") as out:
+            with open(spool, "wb") as out:
                 n = export_materials_to(out, user, f, progress=progress)
+            storage.put_export(stored, spool, XLSX)  # the shared storage: any app server can send it
             job = db.session.get(ExportJob, job_id)
             job.status, job.done, job.total, job.stored_name = "done", n, n, stored
             job.finished_at = datetime.now()
         except Exception:  # reported on the job page, never lost silently
-            (export_dir / stored).unlink(missing_ok=True)
+            spool.unlink(missing_ok=True)
+            storage.delete(stored, area="exports")
             db.session.rollback()
             job = db.session.get(ExportJob, job_id)
             # The page shows Chinese; the details (which may quote any stored text) go to the log.
@@ -384,5 +385,10 @@ def _run_job(app: Flask, job_id: int) -> None:
         db.session.remove()
 
 
-def job_file(job: ExportJob) -> Path:
-    return Path(current_app.config["EXPORT_DIR"]) / job.stored_name
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def job_download(job: ExportJob, disposition: str):
+    """The finished job's file (the caller has loaded the job through scope.export_jobs)."""
+    return storage.download(job.stored_name, area="exports", mimetype=XLSX,
+                            download_name=f"zhicheng-export-{job.id}.xlsx", disposition=disposition)

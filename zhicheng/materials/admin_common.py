@@ -6,7 +6,7 @@ import re
 import time
 from collections import OrderedDict
 
-from flask import abort, current_app, has_app_context, has_request_context, request, send_file
+from flask import abort, current_app, has_app_context, has_request_context, request
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import IntEqualFilter
 from flask_login import current_user
@@ -238,16 +238,13 @@ class MaterialListView(RequestFilterOptions, ScopedModelView):
         if att is None:
             abort(404)
         self.get_one(att.material_id)
-        try:
-            path = storage.path_of(att.stored_name)
-        except FileNotFoundError:
-            abort(404)
-        if not path.is_file():
-            abort(404)
         mimetype, name, ascii_name = storage.served_as(att.original_name, att.stored_name, att.mime,
                                                        fallback=f"attachment-{att.id}")
-        response = send_file(path, mimetype=mimetype, as_attachment=True, download_name=ascii_name)
-        response.headers["Content-Disposition"] = content_disposition(ascii_name, name)
+        try:
+            response = storage.download(att.stored_name, mimetype=mimetype, download_name=ascii_name,
+                                        disposition=content_disposition(ascii_name, name))
+        except FileNotFoundError:
+            abort(404)
         response.headers["X-Content-Type-Options"] = "nosniff"
         return response
 

@@ -91,7 +91,14 @@ def make_backup(path: str) -> str:
     return f"已备份 {sum(counts.values())} 行数据、{files} 个上传文件到 {path}"
 
 
+def _local_uploads_only() -> None:
+    if current_app.config["STORAGE_BACKEND"] != "local":
+        raise BackupError("上传文件保存在对象存储中：本命令只备份、恢复本机磁盘上的上传文件，"
+                          "对象存储中的文件请用其自身的版本管理或复制功能备份")
+
+
 def _write_archive(path: str) -> tuple[dict[str, int], int]:
+    _local_uploads_only()
     tables = db.metadata.sorted_tables
     counts = {}
     with tarfile.open(path, "w:gz") as tar:
@@ -244,6 +251,7 @@ def _replace_tables(tables, rows_by_table: dict[str, list[dict]]) -> None:
 
 
 def restore_backup(path: str) -> str:
+    _local_uploads_only()
     tables = db.metadata.sorted_tables
     upload_dir = Path(current_app.config["UPLOAD_DIR"])
     created = staging = None

@@ -84,6 +84,8 @@ def _restore_explained(exc) -> str:
 def register_cli(app: Flask) -> None:
     # Every command of the application reports a DomainError the same way.
     app.cli.command_class = DomainCommand
+    from zhicheng.storage.cli import register as register_storage
+    register_storage(app)
 
     @app.cli.command("demo-data")
     @click.option("--scale", type=click.Choice(["small", "city"]), default="small", show_default=True)

@@ -1,5 +1,6 @@
-"""Uploads: checked by content (magic bytes) and size, stored outside the web root under a
-generated name, read back only by callers that have already checked permission."""
+"""Uploads and export files: uploads checked by content (magic bytes) and size, every file kept
+under a generated name by the configured backend (zhicheng.storage.backends: the local disk or an
+S3-compatible bucket), read back only by callers that have already checked permission."""
 from __future__ import annotations
 
 import re
@@ -7,12 +8,17 @@ import secrets
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 import filetype
-from flask import current_app
+from flask import Response, current_app
 from werkzeug.datastructures import FileStorage
 
 from zhicheng.domain import DomainError
+from zhicheng.storage.backends import LocalBackend, S3Backend, check_name, sha256_of, spool_file
+
+__all__ = ["MB", "ALLOWED", "UploadError", "StoredFile", "backend", "save_upload", "name_for_type", "served_as",
+           "open_file", "exists", "delete", "put_export", "download", "spool_file", "sha256_of", "check_name"]
 
 MB = 1024 * 1024
 ALLOWED = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png"}
@@ -30,10 +36,28 @@ class StoredFile:
     size: int
 
 
-def _dir() -> Path:
-    path = Path(current_app.config["UPLOAD_DIR"])
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+def make_backend(config):
+    """The backend a configuration names (the app keeps one; `flask storage migrate` builds both)."""
+    if config["STORAGE_BACKEND"] == "s3":
+        return S3Backend(bucket=config["S3_BUCKET"], endpoint_url=config["S3_ENDPOINT_URL"],
+                         region=config["S3_REGION"], access_key=config["S3_ACCESS_KEY"],
+                         secret_key=config["S3_SECRET_KEY"], download=config["S3_DOWNLOAD"],
+                         presign_seconds=config["S3_PRESIGN_SECONDS"])
+    if config["STORAGE_BACKEND"] != "local":
+        raise ValueError(f"STORAGE_BACKEND must be local or s3, not {config['STORAGE_BACKEND']!r}")
+    return local_backend(config)
+
+
+def local_backend(config) -> LocalBackend:
+    return LocalBackend({"uploads": config["UPLOAD_DIR"], "exports": config["EXPORT_DIR"]})
+
+
+def backend():
+    """The current app's backend, built once per app."""
+    found = current_app.extensions.get("zhicheng.storage")
+    if found is None:
+        found = current_app.extensions["zhicheng.storage"] = make_backend(current_app.config)
+    return found
 
 
 def save_upload(file: FileStorage, *, allowed=("pdf", "jpg", "png"), max_bytes: int = 4 * MB) -> StoredFile:
@@ -47,7 +71,7 @@ def save_upload(file: FileStorage, *, allowed=("pdf", "jpg", "png"), max_bytes: 
         names = "、".join(x.upper() for x in allowed)
         raise UploadError(f"文件格式不正确，只能上传{names}文件（按文件内容识别）")
     stored = f"{secrets.token_hex(16)}.{kind.extension}"
-    (_dir() / stored).write_bytes(data)
+    backend().put_bytes("uploads", stored, data, ALLOWED[kind.extension])
     original = name_for_type(file.filename or "附件", kind.extension)
     return StoredFile(stored, original, ALLOWED[kind.extension], len(data))
 
@@ -88,15 +112,31 @@ def served_as(original_name: str, stored_name: str, mime: str, fallback: str = "
     return ALLOWED[kind], name, f"{ascii_stem or fallback}.{ext}"
 
 
-def path_of(stored_name: str) -> Path:
-    # Stored names are generated (hex + extension); refuse anything else.
-    if not stored_name or "/" in stored_name or "\\" in stored_name or stored_name.startswith("."):
-        raise FileNotFoundError(stored_name)
-    return _dir() / stored_name
+def open_file(stored_name: str, area: str = "uploads") -> IO[bytes]:
+    """The stored file's bytes as a stream (FileNotFoundError if it is not there)."""
+    return backend().open(area, stored_name)
 
 
-def delete(stored_name: str) -> None:
+def exists(stored_name: str, area: str = "uploads") -> bool:
+    return backend().exists(area, stored_name)
+
+
+def delete(stored_name: str, area: str = "uploads") -> None:
     try:
-        path_of(stored_name).unlink()
+        backend().delete(area, stored_name)
     except FileNotFoundError:
         pass
+
+
+def put_export(stored_name: str, source: Path, content_type: str) -> None:
+    """A finished export file (written to `source`, which is moved away) into the exports area."""
+    backend().put_file("exports", stored_name, source, content_type)
+
+
+def download(stored_name: str, *, mimetype: str, download_name: str, disposition: str,
+             area: str = "uploads") -> Response:
+    """The response that gives the user the file: the caller has checked the permission."""
+    if not exists(stored_name, area):
+        raise FileNotFoundError(stored_name)
+    return backend().download(area, stored_name, mimetype=mimetype, download_name=download_name,
+                              disposition=disposition)
