@@ -111,6 +111,17 @@ class Config:
         # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted (0: none).
         self.PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
         self.EXPORT_BACKGROUND_THRESHOLD = int(os.environ.get("EXPORT_BACKGROUND_THRESHOLD", "20000"))
+        # Background jobs: on RQ over this Redis (an `rq worker` process runs them), or, without it,
+        # in the app's own process right after the request that asked for them.
+        self.JOBS_REDIS_URL = os.environ.get("JOBS_REDIS_URL", "").strip()
+        self.JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "zhicheng")
+        self.JOB_TIMEOUT_SECONDS = int(os.environ.get("JOB_TIMEOUT_SECONDS", "3600"))
+        # A running job whose heartbeat is older than this was lost with its worker: marked failed.
+        self.JOB_STALE_SECONDS = int(os.environ.get("JOB_STALE_SECONDS", "90"))
+        # A job nobody picked up within this long (no worker running) is marked failed too.
+        self.JOB_PENDING_MINUTES = int(os.environ.get("JOB_PENDING_MINUTES", "60"))
+        self.JOB_RETENTION_DAYS = int(os.environ.get("JOB_RETENTION_DAYS", "7"))
+        self.JOBS_PER_USER = int(os.environ.get("JOBS_PER_USER", "2"))
         self.MAX_CONTENT_LENGTH = 30 * 1024 * 1024
         # What one 申报材料 may hold: rows of each table (学历学位, 工作经历), attachments, and their
         # bytes in all. Beyond them the material is refused with a message; they also bound its PDF.

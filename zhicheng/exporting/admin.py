@@ -17,8 +17,9 @@ from zhicheng.exporting.services import (
     count_materials,
     export_filename,
     export_materials_file,
-    job_download,
     material_conditions,
+    reap_stale_jobs,
+    send_job_file,
     start_export_job,
 )
 from zhicheng.extensions import db
@@ -110,6 +111,7 @@ class ExportView(GuardedView):
 
     @expose("/job/<int:id>")
     def job(self, id: int):
+        reap_stale_jobs()  # a job lost with its worker shows as failed here at the latest
         job = self._job(id)
         return self.render("admin/export/job.html", job=job)
 
@@ -119,7 +121,7 @@ class ExportView(GuardedView):
         if job.status != "done" or not job.stored_name:
             abort(404)
         try:
-            return job_download(job, content_disposition(f"zhicheng-export-{job.id}.xlsx", job.filename))
+            return send_job_file(job, content_disposition(f"zhicheng-export-{job.id}.xlsx", job.filename))
         except FileNotFoundError:
             abort(404)
 

@@ -5,8 +5,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from zhicheng.extensions import db
 
-# pending → running → done, or failed; the database refuses anything else.
-EXPORT_STATUSES = ("pending", "running", "done", "failed")
+# pending → running → done (→ expired, its file deleted after JOB_RETENTION_DAYS), or failed;
+# the database refuses anything else.
+EXPORT_STATUSES = ("pending", "running", "done", "failed", "expired")
 
 
 class ExportJob(db.Model):
@@ -17,7 +18,7 @@ class ExportJob(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
-    status: Mapped[str] = mapped_column(String(12), default="pending")
+    status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
     params: Mapped[str] = mapped_column(Text, default="{}")
     total: Mapped[int] = mapped_column(default=0)
     done: Mapped[int] = mapped_column(default=0)
@@ -26,3 +27,6 @@ class ExportJob(db.Model):
     error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
     finished_at: Mapped[datetime | None]
+    started_at: Mapped[datetime | None]
+    # Written with the progress: a running job without it for JOB_STALE_SECONDS was lost.
+    heartbeat_at: Mapped[datetime | None]

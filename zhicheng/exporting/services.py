@@ -8,19 +8,19 @@ import json
 import re
 import secrets
 import tempfile
-import threading
 from dataclasses import asdict, dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable
 from urllib.parse import quote
 from zipfile import ZIP_DEFLATED, ZipFile
 
-from flask import Flask, current_app
+from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from zhicheng import scope, storage, transaction
+from zhicheng import jobs, scope, storage, transaction
+from zhicheng.domain import DomainError
 from zhicheng.extensions import db
 from zhicheng.models import STATE_LABELS, Department, ExportJob, Material, Project, Unit
 from zhicheng.policy import P, require
@@ -305,90 +305,118 @@ def export_materials_file(user, f: ExportFilters) -> tuple[IO[bytes], int]:
     return tmp, n
 
 
-# --- background jobs ------------------------------------------------------------------------
+# --- background jobs (zhicheng.jobs: RQ, or in-process without Redis) --------------------------
 
-_threads: dict[int, threading.Thread] = {}
+class ExportError(DomainError):
+    pass
 
 
 def start_export_job(user, f: ExportFilters, total: int) -> ExportJob:
+    """A 导出汇总表 too large for one request: a job row the owner watches, run by zhicheng.jobs
+    once this request has committed. At most JOBS_PER_USER of a user's jobs wait or run at once."""
+    cap = current_app.config["JOBS_PER_USER"]
+    busy = db.session.scalar(select(func.count()).select_from(ExportJob).where(
+        ExportJob.user_id == user.id, ExportJob.status.in_(("pending", "running"))))
+    if busy >= cap:
+        raise ExportError(f"您已有{busy}个后台导出正在进行（每人最多同时{cap}个），请等它们完成后再导出")
     ascii_name, display = export_filename(user, f)
     job = ExportJob(user_id=user.id, status="pending", params=json.dumps(f.as_args()), total=total,
-                    filename=display)
+                    filename=display, created_at=datetime.now())  # the reaper compares it with the app's clock
     db.session.add(job)
     audit.record("export.job", None, f"后台导出汇总表 {total} 行", actor=user)
     db.session.flush()
-    app = current_app._get_current_object()
-    job_id = job.id
-
-    def start() -> None:  # once the job's row is committed: the thread reads it
-        thread = threading.Thread(target=_run_job, args=(app, job_id), daemon=True, name=f"export-{job_id}")
-        _threads[job_id] = thread
-        thread.start()
-
-    transaction.after_commit(start)
+    jobs.enqueue("zhicheng.exporting.services.run_export_job", job.id)
     return job
 
 
 def wait_for_job(job_id: int, timeout: float = 60) -> None:
-    """Tests and the CLI use this; the web pages poll the job row instead."""
-    thread = _threads.get(job_id)
-    if thread is not None:
-        thread.join(timeout)
+    """Kept for callers that wait: without Redis the job has already run when the request that
+    started it has answered; with RQ the pages poll the job row."""
 
 
-def _run_job(app: Flask, job_id: int) -> None:
+def run_export_job(job_id: int) -> None:
+    """The job: the rows read again through the owner's scope (and permission) as they are now,
+    written to a spool file and put into storage; progress and a heartbeat on the job row."""
     from zhicheng.models import User
-    with app.app_context():
+    job = db.session.get(ExportJob, job_id)
+    if job is None or job.status != "pending":
+        return  # reaped meanwhile, or delivered twice by the queue
+    user = db.session.get(User, job.user_id)
+    stored = f"{secrets.token_hex(16)}.xlsx"
+    spool = storage.spool_file(".xlsx")
+    job.status, job.started_at, job.heartbeat_at = "running", datetime.now(), datetime.now()
+    transaction.commit()  # the owner sees it running (a job commits as it goes)
+
+    mark = ExportJob.__table__.update().where(ExportJob.id == job_id)
+
+    def progress(n):
+        values = {"done": n, "heartbeat_at": datetime.now()}
+        if db.engine.dialect.name == "sqlite":
+            # One writer at a time: the row reader's own connection records it. Committed on
+            # that connection itself: a session commit would hand it back to the pool, and the
+            # next progress would be written on another connection, which SQLite refuses
+            # (locked) while the rows are still being read.
+            db.session.execute(mark.values(**values))
+            db.session.connection().connection.dbapi_connection.commit()
+            return
+        # Committed on a connection of its own: a commit on the one the rows stream from
+        # would close their server-side cursor (PostgreSQL closes cursors at commit).
+        with db.engine.begin() as conn:
+            conn.execute(mark.values(**values))
+
+    try:
+        f = ExportFilters(**{k: (date.fromisoformat(v) if k.startswith("date_") else v)
+                             for k, v in json.loads(job.params).items()})
+        with open(spool, "wb") as out:
+            n = export_materials_to(out, user, f, progress=progress)
+        storage.put_export(stored, spool, XLSX)  # the shared storage: any app server can send it
         job = db.session.get(ExportJob, job_id)
-        user = db.session.get(User, job.user_id)
-        stored = f"{secrets.token_hex(16)}.xlsx"
-        spool = storage.spool_file(".xlsx")
-        job.status = "running"
-        transaction.commit()  # a job is a unit of work of its own, committed by its runner
+        job.status, job.done, job.total, job.stored_name = "done", n, n, stored
+        job.finished_at = job.heartbeat_at = datetime.now()
+    except Exception:  # reported on the job page, never lost silently
+        spool.unlink(missing_ok=True)
+        storage.delete(stored, area="exports")
+        db.session.rollback()
+        job = db.session.get(ExportJob, job_id)
+        # The page shows Chinese; the details (which may quote any stored text) go to the log.
+        current_app.logger.exception("export job %s failed", job_id)
+        job.status, job.error = "failed", "请稍后重试；如问题持续，请联系系统管理员"
+        job.finished_at = datetime.now()
 
-        mark_done = ExportJob.__table__.update().where(ExportJob.id == job_id)
 
-        def progress(n):
-            if db.engine.dialect.name == "sqlite":
-                # One writer at a time: the row reader's own connection records it. Committed on
-                # that connection itself: a session commit would hand it back to the pool, and the
-                # next progress would be written on another connection, which SQLite refuses
-                # (locked) while the rows are still being read.
-                db.session.execute(mark_done.values(done=n))
-                db.session.connection().connection.dbapi_connection.commit()
-                return
-            # Committed on a connection of its own: a commit on the one the rows stream from
-            # would close their server-side cursor (PostgreSQL closes cursors at commit).
-            with db.engine.begin() as conn:
-                conn.execute(mark_done.values(done=n))
+def reap_stale_jobs(now: datetime | None = None) -> int:
+    """Jobs lost with their worker (no heartbeat for JOB_STALE_SECONDS) or never picked up (pending
+    for JOB_PENDING_MINUTES: no worker running) are marked failed, so nobody waits for ever."""
+    now = now or datetime.now()
+    config = current_app.config
+    lost = (ExportJob.status == "running") & (ExportJob.heartbeat_at < now - timedelta(seconds=config["JOB_STALE_SECONDS"]))
+    waiting = (ExportJob.status == "pending") & (ExportJob.created_at < now - timedelta(minutes=config["JOB_PENDING_MINUTES"]))
+    n = 0
+    for clause, error in ((lost, "导出中断（后台处理进程已停止），请重新导出"),
+                          (waiting, "导出未能开始（后台处理进程未运行），请稍后重新导出")):
+        n += db.session.execute(ExportJob.__table__.update().where(clause).values(
+            status="failed", error=error, finished_at=now)).rowcount
+    return n
 
-        try:
-            f = ExportFilters(**{k: (date.fromisoformat(v) if k.startswith("date_") else v)
-                                 for k, v in json.loads(job.params).items()})
-            # The rows are read again through the owner's scope at run time.
-            with open(spool, "wb") as out:
-                n = export_materials_to(out, user, f, progress=progress)
-            storage.put_export(stored, spool, XLSX)  # the shared storage: any app server can send it
-            job = db.session.get(ExportJob, job_id)
-            job.status, job.done, job.total, job.stored_name = "done", n, n, stored
-            job.finished_at = datetime.now()
-        except Exception:  # reported on the job page, never lost silently
-            spool.unlink(missing_ok=True)
-            storage.delete(stored, area="exports")
-            db.session.rollback()
-            job = db.session.get(ExportJob, job_id)
-            # The page shows Chinese; the details (which may quote any stored text) go to the log.
-            current_app.logger.exception("export job %s failed", job_id)
-            job.status, job.error = "failed", "请稍后重试；如问题持续，请联系系统管理员"
-            job.finished_at = datetime.now()
-        transaction.commit()
-        db.session.remove()
+
+def purge_expired_jobs(now: datetime | None = None) -> int:
+    """Finished files older than JOB_RETENTION_DAYS are deleted; their jobs say so."""
+    now = now or datetime.now()
+    cutoff = now - timedelta(days=current_app.config["JOB_RETENTION_DAYS"])
+    old = list(db.session.scalars(select(ExportJob).where(ExportJob.status == "done", ExportJob.finished_at < cutoff)))
+    for job in old:
+        if job.stored_name:
+            storage.delete(job.stored_name, area="exports")
+        job.status, job.stored_name = "expired", None
+        job.error = f"导出文件已超过保留期限（{current_app.config['JOB_RETENTION_DAYS']}天）并已删除，如需要请重新导出"
+    db.session.flush()
+    return len(old)
 
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def job_download(job: ExportJob, disposition: str):
+def send_job_file(job: ExportJob, disposition: str):
     """The finished job's file (the caller has loaded the job through scope.export_jobs)."""
     return storage.download(job.stored_name, area="exports", mimetype=XLSX,
                             download_name=f"zhicheng-export-{job.id}.xlsx", disposition=disposition)

@@ -9,6 +9,7 @@ from zhicheng.domain import DomainError
 from zhicheng.storage import local_backend, make_backend
 from zhicheng.storage.backends import AREAS, content_type_of, sha256_of
 
+
 class MigrateError(DomainError):
     pass
 

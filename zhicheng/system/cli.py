@@ -84,8 +84,10 @@ def _restore_explained(exc) -> str:
 def register_cli(app: Flask) -> None:
     # Every command of the application reports a DomainError the same way.
     app.cli.command_class = DomainCommand
+    from zhicheng.jobs.cli import register as register_jobs
     from zhicheng.storage.cli import register as register_storage
     register_storage(app)
+    register_jobs(app)
 
     @app.cli.command("demo-data")
     @click.option("--scale", type=click.Choice(["small", "city"]), default="small", show_default=True)
