@@ -47,7 +47,9 @@ class Permission(StrEnum):
     EXPORT_SUMMARY = "export_summary"  # 导出汇总表: staff, or the unit side with 导出汇总表
     MANAGE_ACCOUNTS = "manage_accounts"  # 开通/禁用/密码重置/删除 of the accounts one administers
     ROOT_ADMIN = "root_admin"  # 审计日志: a 管理员 of the root office
-    ROOT_DICT = "root_dict"  # 字典维护, 单位名录: 字典维护 of the root office
+    ROOT_DICT = "root_dict"  # 字典维护, 单位名录, 评委会 and 学科组: 字典维护 of the root office
+    BOARD_MANAGE = "board_manage"  # 专家库 and 评审会议 of the 评委会 formed in one's subtree: a 管理员
+    EXPERT = "expert"  # an expert's own assignment: 回避, ballots
 
 
 P = Permission
@@ -87,6 +89,8 @@ RULES: dict[Permission, Callable] = {
     P.MANAGE_ACCOUNTS: lambda u: u.is_unit or _staff_role(u, P.ADMIN),
     P.ROOT_ADMIN: lambda u: _root(u, P.ADMIN),
     P.ROOT_DICT: lambda u: _root(u, P.DICT),
+    P.BOARD_MANAGE: lambda u: _staff_role(u, P.ADMIN),
+    P.EXPERT: lambda u: u.is_expert,
 }
 assert set(RULES) == set(Permission), "every permission has a rule"
 
@@ -106,6 +110,8 @@ def _reach(permission: Permission) -> Callable | None:
         P.PUBLISH: scope.managed_projects,
         P.ADMIN: scope.departments,
         P.UNIT_INFO: scope.units,
+        P.BOARD_MANAGE: scope.managed_boards,
+        P.EXPERT: scope.meetings,
     }.get(permission)
 
 
@@ -134,6 +140,8 @@ MESSAGES = {
     P.EXPORT: "没有导出汇总表的权限", P.VIEW: "没有查看上报材料的权限", P.EDIT_INFO: "没有修改基本信息的权限",
     P.CHANGE_PASSWORD: "没有修改密码的权限", P.ADMIN: "没有管理员权限", P.REVIEW: "没有审核经办权限",
     P.RETURN: "没有退回审查权限", P.PUBLISH: "没有项目发布权限", P.DICT: "没有字典维护权限",
+    P.BOARD_MANAGE: "没有管理评委会的权限",
+    P.EXPERT: "只有评审专家可以进行此操作",
 }
 
 
