@@ -234,13 +234,12 @@ def meeting_materials(user) -> ColumnElement[bool]:
             .join(Meeting, Meeting.id == MeetingMember.meeting_id)
             .where(Expert.user_id == user.id, Meeting.state != MeetingState.CLOSED)
             .subquery())
-    own_unit = select(Material.id).where(Material.id == MeetingMaterial.material_id,
-                                         Material.unit_id == mine.c.unit_id)
     return select(mine.c.meeting_id).where(
         mine.c.meeting_id == MeetingMaterial.meeting_id,
         (mine.c.group_id == MeetingMaterial.group_id) | (mine.c.state == MeetingState.VOTING),
-        ~own_unit.exists(),
-    ).exists()
+        Material.id == MeetingMaterial.material_id,
+        mine.c.unit_id.is_(None) | (Material.unit_id != mine.c.unit_id),
+    ).correlate(MeetingMaterial).exists()
 
 
 def draw_records(user) -> ColumnElement[bool]:
