@@ -116,7 +116,8 @@ def build(rng: random.Random) -> dict:
     if db.engine.dialect.name == "postgresql":  # rows inserted with their ids: move the sequences past them
         for table in (Unit, User, Material, ReviewBoard, SubjectGroup, Expert, Meeting):
             name = table.__tablename__
-            db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), (SELECT max(id) FROM {name}))"))
+            db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                                    f"(SELECT max(id) FROM {name}))"))
     db.session.commit()
     if db.engine.dialect.name == "postgresql":  # statistics, as autovacuum would have gathered them
         with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:

@@ -186,3 +186,40 @@ def test_a_meeting_needs_a_valid_window(setup):
     start = datetime(2026, 12, 1)
     with pytest.raises(BoardError, match="评议结束时间应晚于开始时间"):
         meetings.create_meeting(setup.manager, setup.board, "会议", start, start, start.date())
+
+
+def test_an_inactive_expert_or_a_disabled_account_is_not_drawn(setup):
+    boards.set_expert_active(setup.manager, setup.experts["cs"][0], False)
+    setup.experts["cs"][1].user.enabled = False
+    transaction.commit()
+    with pytest.raises(DrawError, match="需抽取13人.*仅11人"):
+        draw_members(setup.manager, setup.meeting, setup.requests())
+    boards.set_board_rule(setup.org["root"], setup.board, min_members=23)
+    record = draw(setup, cs=11, arch=12)
+    drawn = {m.expert_id for m in setup.members()}
+    assert setup.experts["cs"][0].id not in drawn and setup.experts["cs"][1].id not in drawn
+    assert draw_matches(record)
+
+
+def test_the_leader_can_be_changed_until_the_vote(setup):
+    draw(setup)
+    cs_members = [m for m in setup.members() if m.group_id == setup.cs.id]
+    newcomer = next(m for m in cs_members if m.role == MemberRole.MEMBER)
+    meetings.appoint_leader(setup.manager, newcomer)
+    transaction.commit()
+    leaders = [m.id for m in setup.members() if m.group_id == setup.cs.id and m.role == MemberRole.LEADER]
+    assert leaders == [newcomer.id]
+    meetings.start_review(setup.manager, setup.meeting)
+    meetings.open_voting(setup.manager, setup.meeting, [m.id for m in setup.members()])
+    with pytest.raises(BoardError, match="不能更换组长"):
+        meetings.appoint_leader(setup.manager, cs_members[0])
+
+
+def test_review_starts_only_with_materials(setup):
+    with pytest.raises(BoardError, match="当前状态为“筹备”，不能开始评议"):
+        meetings.start_review(setup.manager, setup.meeting)
+    setup.meeting = new_meeting(setup, "空会议")
+    draw(setup)
+    with pytest.raises(BoardError, match="评审会议“空会议”尚无评审材料，不能开始评议"):
+        meetings.start_review(setup.manager, setup.meeting)
+    assert setup.meeting.state == MeetingState.DRAWN

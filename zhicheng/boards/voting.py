@@ -4,7 +4,8 @@ Rules (职称评审管理暂行规定): the whole 评委会 votes on every mater
 (学科组 only 评议); each member present votes once per material, 同意 / 不同意 / 弃权; absent members
 neither vote nor delegate; a member recused from a material (his own unit's, or one he declared a
 conflict for) does not vote on it; a material passes with 同意 ≥ the pass fraction (2/3) of the
-members present, in integers: 同意 × den ≥ num × present.
+members present, in integers: 同意 × den ≥ num × present. "Present" is the meeting's attendance,
+the same for every material: a recused or silent member counts as present without approving.
 
 Secrecy, by design of the tables rather than by hiding columns in views:
 - `Ballot` holds only the material of the meeting and the choice. Its key is 128 random bits, and
