@@ -244,3 +244,15 @@ def test_a_conflict_is_declared_once_and_not_after_closing(setup):
     with pytest.raises(BallotError, match="当前状态为“已结束”，不能声明回避"):
         declare_conflict(user_of(present[1]), a1.id)
     assert db.session.scalar(select(func.count()).select_from(ConflictDeclaration)) == 1
+
+
+def test_results_are_shown_after_closing_only_and_to_the_boards_managers(setup):
+    present = to_voting(setup)
+    vote(present[0], setup.mm("a1"), "approve")
+    with pytest.raises(BoardError, match="结束后才能查看表决结果"):
+        meetings.meeting_results(setup.manager, setup.meeting)
+    meetings.close_meeting(setup.manager, setup.meeting)
+    transaction.commit()
+    with pytest.raises(BoardError, match="无权管理评委会"):
+        meetings.meeting_results(setup.org["edu_admin"], setup.meeting)
+    assert meetings.meeting_results(setup.manager, setup.meeting)[setup.mm("a1").id].approve == 1

@@ -16,7 +16,7 @@ from zhicheng import scope, transaction
 from zhicheng.boards import states
 from zhicheng.boards.common import BoardError, move_meeting, now, require_board
 from zhicheng.boards.states import MeetingState, MemberRole, at_least
-from zhicheng.boards.voting import count_ballots
+from zhicheng.boards.voting import Tally, count_ballots, tally
 from zhicheng.extensions import db
 from zhicheng.models import (
     Material,
@@ -176,3 +176,12 @@ def close_meeting(actor, meeting: Meeting) -> list[MeetingResult]:
     return list(db.session.scalars(
         select(MeetingResult).join(MeetingMaterial, MeetingMaterial.id == MeetingResult.meeting_material_id)
         .where(MeetingMaterial.meeting_id == meeting.id).order_by(MeetingResult.meeting_material_id)))
+
+
+def meeting_results(actor, meeting: Meeting) -> dict[int, Tally]:
+    """The counts per material, for the 评委会's managers once the meeting is closed: live counts
+    during the vote, next to who has voted, would tell who voted what."""
+    require_board(actor, meeting.board)
+    if meeting.state != MeetingState.CLOSED:
+        raise BoardError(f"评审会议“{meeting.name}”结束后才能查看表决结果")
+    return tally(meeting)

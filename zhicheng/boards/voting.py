@@ -13,8 +13,9 @@ Secrecy, by design of the tables rather than by hiding columns in views:
 - `BallotReceipt` (material, member; unique) records that a member has voted, which the meeting
   needs (one ballot per member and material, enforced by the database) and which is not secret.
 - Both rows are written in the same transaction, and no audit row is written per ballot. Within
-  the app, a ballot can only be counted (`count_ballots`); views show counts after closing only
-  (`tally` of a closed meeting reads the fixed MeetingResult rows).
+  the app, a ballot can only be counted (`count_ballots`, for closing); views show counts after
+  closing only (zhicheng.boards.meetings.meeting_results: live counts next to the receipts would
+  tell who voted what), and `tally` of a closed meeting reads the fixed MeetingResult rows.
 - Outside the app, someone with direct database access could still correlate the physical order or
   the transaction ids of the two tables' rows: keeping the database itself private is the
   operator's part, as for passwords' hashes.
