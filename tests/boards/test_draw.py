@@ -16,7 +16,7 @@ from zhicheng.boards.common import BoardError
 from zhicheng.boards.draw import DrawError, DrawRequest, draw_matches, draw_members, replay_draw
 from zhicheng.boards.states import MeetingState, MemberRole
 from zhicheng.extensions import db
-from zhicheng.models import AuditLog, DrawRecord, Material, MaterialState, MeetingMember, ReviewBoard, User
+from zhicheng.models import AuditLog, DrawRecord, Material, MaterialState, Meeting, MeetingMember, ReviewBoard, User
 
 from .. import factories
 from .conftest import approved, draw, new_meeting
@@ -223,3 +223,16 @@ def test_review_starts_only_with_materials(setup):
     with pytest.raises(BoardError, match="评审会议“空会议”尚无评审材料，不能开始评议"):
         meetings.start_review(setup.manager, setup.meeting)
     assert setup.meeting.state == MeetingState.DRAWN
+
+
+def test_a_draw_of_a_meeting_changed_meanwhile_is_refused(setup):
+    """Materials assigned by someone else after the draw loaded the meeting (its version moved on):
+    the draw may have missed their units for 回避, so it is refused."""
+    meeting = setup.meeting
+    assert meeting.version == 3  # created, then two assignments
+    db.session.execute(update(Meeting).where(Meeting.id == meeting.id).values(version=Meeting.version + 1)
+                       .execution_options(synchronize_session=False))
+    with pytest.raises(BoardError, match="已被他人处理或状态已改变"):
+        draw_members(setup.manager, meeting, setup.requests())
+    transaction.commit()
+    assert count(MeetingMember) == 0 and count(DrawRecord) == 0

@@ -40,14 +40,20 @@ def require_department(actor, department: Department) -> None:
 
 def move_meeting(meeting: Meeting, action: str, **values) -> None:
     """Move the meeting by `action` of states.MEETING_TRANSITIONS, or refuse (BoardError) when its
-    state does not allow it or someone else moved it since it was loaded."""
+    state does not allow it or someone else changed it since it was loaded."""
     transition = states.MEETING_TRANSITIONS[action]
     if not states.may(action, meeting.state):
         raise BoardError(f"评审会议“{meeting.name}”当前状态为“{meeting.state_label}”，不能{transition.label}")
+    touch_meeting(meeting, state=transition.target, **values)
+
+
+def touch_meeting(meeting: Meeting, **values) -> None:
+    """Bump the meeting's version (and set `values`) if nobody changed it since it was loaded: a
+    change of what the meeting holds (its materials) then conflicts with a concurrent draw."""
     result = db.session.execute(
         update(Meeting)
         .where(Meeting.id == meeting.id, Meeting.version == meeting.version, Meeting.state == meeting.state)
-        .values(version=Meeting.version + 1, state=transition.target, **values)
+        .values(version=Meeting.version + 1, **values)
         .execution_options(synchronize_session=False))
     if result.rowcount != 1:
         raise BoardError(f"评审会议“{meeting.name}”已被他人处理或状态已改变，请刷新后查看")

@@ -14,7 +14,7 @@ from sqlalchemy import insert, select, update
 
 from zhicheng import scope, transaction
 from zhicheng.boards import states
-from zhicheng.boards.common import BoardError, move_meeting, now, require_board
+from zhicheng.boards.common import BoardError, move_meeting, now, require_board, touch_meeting
 from zhicheng.boards.states import MeetingState, MemberRole, at_least
 from zhicheng.boards.voting import Tally, count_ballots, tally
 from zhicheng.extensions import db
@@ -81,6 +81,8 @@ def assign_materials(actor, meeting: Meeting, group: SubjectGroup, material_ids)
     if taken is not None:
         raise BoardError(f"材料{taken[0]}（{taken[1]}）已在评审会议“{taken[2]}”中")
     with transaction.atomic():
+        # The draw applies 回避 to the materials it saw: a draw running meanwhile fails on the version.
+        touch_meeting(meeting)
         rows = [MeetingMaterial(meeting_id=meeting.id, material_id=m.id, group_id=group.id) for m in found]
         db.session.add_all(rows)
         db.session.flush()
