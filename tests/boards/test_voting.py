@@ -3,6 +3,9 @@ written, the database's one-ballot rule, secrecy by schema, thresholds at their 
 closed meeting's fixed results."""
 from __future__ import annotations
 
+import json
+import tarfile
+
 import pytest
 from sqlalchemy import func, inspect, insert, select
 from sqlalchemy.exc import IntegrityError
@@ -23,6 +26,7 @@ from zhicheng.models import (
     MeetingMember,
     MeetingResult,
 )
+from zhicheng.system.backup import make_backup
 
 from .conftest import draw, to_voting
 
@@ -256,3 +260,14 @@ def test_results_are_shown_after_closing_only_and_to_the_boards_managers(setup):
     with pytest.raises(BoardError, match="无权管理评委会"):
         meetings.meeting_results(setup.org["edu_admin"], setup.meeting)
     assert meetings.meeting_results(setup.manager, setup.meeting)[setup.mm("a1").id].approve == 1
+
+
+def test_a_backup_lists_ballots_in_key_order_not_in_the_order_cast(setup, tmp_path):
+    present = to_voting(setup)
+    for m in present[:8]:
+        vote(m, setup.mm("a1"), "approve")
+    make_backup(str(tmp_path / "b.tar.gz"))
+    with tarfile.open(tmp_path / "b.tar.gz") as tar:
+        lines = tar.extractfile("tables/ballot.jsonl").read().decode().splitlines()
+    ids = [json.loads(line)["id"] for line in lines]
+    assert len(ids) == 8 and ids == sorted(ids)
