@@ -9,14 +9,24 @@ import pytest
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from zhicheng import transaction
+from zhicheng import scope, transaction
 from zhicheng.accounts.models import KIND_EXPERT, KIND_LABELS
 from zhicheng.boards import boards, meetings
 from zhicheng.boards.common import BoardError
 from zhicheng.boards.draw import DrawError, DrawRequest, draw_matches, draw_members, replay_draw
 from zhicheng.boards.states import MeetingState, MemberRole
 from zhicheng.extensions import db
-from zhicheng.models import AuditLog, DrawRecord, Material, MaterialState, Meeting, MeetingMember, ReviewBoard, User
+from zhicheng.models import (
+    AuditLog,
+    DrawRecord,
+    Expert,
+    Material,
+    MaterialState,
+    Meeting,
+    MeetingMember,
+    ReviewBoard,
+    User,
+)
 
 from .. import factories
 from .conftest import approved, draw, new_meeting
@@ -236,3 +246,24 @@ def test_a_draw_of_a_meeting_changed_meanwhile_is_refused(setup):
         draw_members(setup.manager, meeting, setup.requests())
     transaction.commit()
     assert count(MeetingMember) == 0 and count(DrawRecord) == 0
+
+
+def test_staff_see_the_boards_and_pools_of_their_subtree(org):
+    edu_board = boards.create_board(org["root"], "教育系列中级评委会", org.edu, "middle")
+    root_board = boards.create_board(org["root"], "工程系列高级评委会", org.root, "senior")
+    sub_expert, _ = boards.add_expert(org["edusub_admin"], org.edu_sub, "zhuanjia01", "王专家", "中学数学")
+    transaction.commit()
+
+    def seen(user, model, predicate):
+        return set(db.session.scalars(select(model.id).where(predicate(user))))
+
+    assert seen(org["root"], ReviewBoard, scope.boards) == {edu_board.id, root_board.id}
+    assert seen(org["edu_review"], ReviewBoard, scope.boards) == {edu_board.id}
+    assert seen(org["edu_review"], ReviewBoard, scope.managed_boards) == set()  # not a 管理员
+    assert seen(org["edu_admin"], ReviewBoard, scope.managed_boards) == {edu_board.id}
+    assert seen(org["xihu_admin"], ReviewBoard, scope.boards) == set()
+    assert seen(org["unit_a"], ReviewBoard, scope.boards) == set()
+    assert seen(org["edu_admin"], Expert, scope.experts) == {sub_expert.id}
+    assert seen(org["xihu_admin"], Expert, scope.experts) == set()
+    assert seen(sub_expert.user, Expert, scope.experts) == {sub_expert.id}
+    assert seen(sub_expert.user, ReviewBoard, scope.boards) == set()
