@@ -47,7 +47,9 @@ class Permission(StrEnum):
     EXPORT_SUMMARY = "export_summary"  # 导出汇总表: staff, or the unit side with 导出汇总表
     MANAGE_ACCOUNTS = "manage_accounts"  # 开通/禁用/密码重置/删除 of the accounts one administers
     ROOT_ADMIN = "root_admin"  # 审计日志: a 管理员 of the root office
-    ROOT_DICT = "root_dict"  # 字典维护, 单位名录: 字典维护 of the root office
+    ROOT_DICT = "root_dict"  # 字典维护, 单位名录, 评委会 and 学科组: 字典维护 of the root office
+    BOARD_MANAGE = "board_manage"  # 专家库 and 评审会议 of the 评委会 formed in one's subtree: a 管理员
+    EXPERT = "expert"  # an expert's own assignment: 回避, ballots
 
 
 P = Permission
@@ -72,8 +74,8 @@ def _root(user, column: str) -> bool:
 
 RULES: dict[Permission, Callable] = {
     **{p: (lambda u, c=p.value: _unit_side(u, c)) for p in SUB_ACCOUNT_PERMISSIONS},
-    # Staff change their own passwords too; a 工作账号 only with 修改密码.
-    P.CHANGE_PASSWORD: lambda u: u.is_staff or _unit_side(u, P.CHANGE_PASSWORD),
+    # Staff and experts change their own passwords too; a 工作账号 only with 修改密码.
+    P.CHANGE_PASSWORD: lambda u: u.is_staff or u.is_expert or _unit_side(u, P.CHANGE_PASSWORD),
     **{p: (lambda u, c=p.value: _staff_role(u, c)) for p in STAFF_ROLE_PERMISSIONS},
     P.SIGNED_IN: lambda u: True,
     P.STAFF: lambda u: u.is_staff,
@@ -87,6 +89,8 @@ RULES: dict[Permission, Callable] = {
     P.MANAGE_ACCOUNTS: lambda u: u.is_unit or _staff_role(u, P.ADMIN),
     P.ROOT_ADMIN: lambda u: _root(u, P.ADMIN),
     P.ROOT_DICT: lambda u: _root(u, P.DICT),
+    P.BOARD_MANAGE: lambda u: _staff_role(u, P.ADMIN),
+    P.EXPERT: lambda u: u.is_expert,
 }
 assert set(RULES) == set(Permission), "every permission has a rule"
 
@@ -106,6 +110,8 @@ def _reach(permission: Permission) -> Callable | None:
         P.PUBLISH: scope.managed_projects,
         P.ADMIN: scope.departments,
         P.UNIT_INFO: scope.units,
+        P.BOARD_MANAGE: scope.managed_boards,
+        P.EXPERT: scope.meetings,
     }.get(permission)
 
 
@@ -139,6 +145,8 @@ MESSAGES = {
     P.UNIT_INFO: "没有修改基本信息的权限", P.MANAGE_ACCOUNTS: "无权管理该账号",
     P.ROOT_ADMIN: "只有市人社局（职改办）的管理员可以进行此操作",
     P.ROOT_DICT: "只有市人社局（职改办）的字典维护人员可以进行此操作",
+    P.BOARD_MANAGE: "没有管理评委会的权限",
+    P.EXPERT: "只有评审专家可以进行此操作",
 }
 
 

@@ -8,14 +8,24 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, false, select, true
 
 from zhicheng.accounts.models import KIND_STAFF, KIND_SUB, KIND_UNIT
+from zhicheng.boards.states import MeetingState
 from zhicheng.models import (
     Attachment,
+    BallotReceipt,
     Department,
+    DrawRecord,
+    Expert,
     ExportJob,
     Material,
     MaterialState,
+    Meeting,
+    MeetingMaterial,
+    MeetingMember,
+    MeetingResult,
     Project,
+    ReviewBoard,
     ReviewRecord,
+    SubjectGroup,
     Unit,
     User,
 )
@@ -147,3 +157,107 @@ def export_jobs(user) -> ColumnElement[bool]:
     if not user.is_authenticated:
         return false()
     return ExportJob.user_id == user.id
+
+
+# --- 评审 ---------------------------------------------------------------------------------
+
+def boards(user) -> ColumnElement[bool]:
+    """评委会 formed by the staff member's department or one below it (the root office: all)."""
+    if not user.is_authenticated or not user.is_staff or user.department is None:
+        return false()
+    if user.department.is_root:
+        return true()
+    return ReviewBoard.department_id.in_(subtree_ids(user.department))
+
+
+def managed_boards(user) -> ColumnElement[bool]:
+    """评委会 whose 专家库 and meetings a 管理员 runs: those of his subtree."""
+    if not can(user, P.BOARD_MANAGE):
+        return false()
+    return boards(user)
+
+
+def subject_groups(user) -> ColumnElement[bool]:
+    return SubjectGroup.board_id.in_(select(ReviewBoard.id).where(boards(user)))
+
+
+def _own_open_members(user, column=MeetingMember.id):
+    """Select of the expert's memberships in meetings that are not closed: after closing he sees
+    nothing of them."""
+    return (select(column)
+            .join(Expert, Expert.id == MeetingMember.expert_id)
+            .join(Meeting, Meeting.id == MeetingMember.meeting_id)
+            .where(Expert.user_id == user.id, Meeting.state != MeetingState.CLOSED))
+
+
+def experts(user) -> ColumnElement[bool]:
+    """A 管理员 sees the 专家库 of his subtree's departments; an expert only his own profile."""
+    if not user.is_authenticated:
+        return false()
+    if user.is_expert:
+        return Expert.user_id == user.id
+    if not can(user, P.BOARD_MANAGE):
+        return false()
+    if user.department.is_root:
+        return true()
+    return Expert.department_id.in_(subtree_ids(user.department))
+
+
+def meetings(user) -> ColumnElement[bool]:
+    """Staff: the meetings of the 评委会 they see; an expert: the open meetings he was drawn for."""
+    if not user.is_authenticated:
+        return false()
+    if user.is_expert:
+        return Meeting.id.in_(_own_open_members(user, MeetingMember.meeting_id))
+    return Meeting.board_id.in_(select(ReviewBoard.id).where(boards(user)))
+
+
+def meeting_members(user) -> ColumnElement[bool]:
+    """Staff: the members of the meetings they see; an expert: his own memberships while open."""
+    if not user.is_authenticated:
+        return false()
+    if user.is_expert:
+        return MeetingMember.id.in_(_own_open_members(user))
+    return MeetingMember.meeting_id.in_(select(Meeting.id).where(meetings(user)))
+
+
+def meeting_materials(user) -> ColumnElement[bool]:
+    """Staff: the materials of the meetings they see. An expert (回避): never a material of his own
+    unit; those of his 学科组 while the meeting is open, and every other one while it votes (the
+    whole 评委会 votes on every material)."""
+    if not user.is_authenticated:
+        return false()
+    if not user.is_expert:
+        return MeetingMaterial.meeting_id.in_(select(Meeting.id).where(meetings(user)))
+    mine = (select(MeetingMember.meeting_id, MeetingMember.group_id, Meeting.state, Expert.unit_id)
+            .join(Expert, Expert.id == MeetingMember.expert_id)
+            .join(Meeting, Meeting.id == MeetingMember.meeting_id)
+            .where(Expert.user_id == user.id, Meeting.state != MeetingState.CLOSED)
+            .subquery())
+    return select(mine.c.meeting_id).where(
+        mine.c.meeting_id == MeetingMaterial.meeting_id,
+        (mine.c.group_id == MeetingMaterial.group_id) | (mine.c.state == MeetingState.VOTING),
+        Material.id == MeetingMaterial.material_id,
+        mine.c.unit_id.is_(None) | (Material.unit_id != mine.c.unit_id),
+    ).correlate(MeetingMaterial).exists()
+
+
+def draw_records(user) -> ColumnElement[bool]:
+    """The draw is audited by staff who see the meeting; experts never see it."""
+    if not user.is_authenticated or user.is_expert:
+        return false()
+    return DrawRecord.meeting_id.in_(select(Meeting.id).where(meetings(user)))
+
+
+def ballot_receipts(user) -> ColumnElement[bool]:
+    """Who has voted (never how: ballots are only ever counted): staff who see the meeting."""
+    if not user.is_authenticated or user.is_expert:
+        return false()
+    return BallotReceipt.meeting_material_id.in_(select(MeetingMaterial.id).where(meeting_materials(user)))
+
+
+def meeting_results(user) -> ColumnElement[bool]:
+    """Results, for staff who see the meeting; an expert sees nothing once it is closed."""
+    if not user.is_authenticated or user.is_expert:
+        return false()
+    return MeetingResult.meeting_material_id.in_(select(MeetingMaterial.id).where(meeting_materials(user)))

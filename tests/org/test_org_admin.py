@@ -12,8 +12,8 @@ from zhicheng.extensions import db
 from zhicheng.models import AuditLog, Department, DictItem, UnitRegistry
 
 from .. import factories
-from ..conftest import csrf_token
 from ..accounts.test_accounts_admin import _OTP, audit_actions, post_action, try_login, user
+from ..conftest import csrf_token
 
 STAFF = "/admin/staff/"
 DEPTS = "/admin/sub_departments/"

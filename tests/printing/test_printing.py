@@ -16,8 +16,17 @@ from pypdf import PdfReader
 
 from zhicheng.accounts.models import KIND_UNIT
 from zhicheng.extensions import db
-from zhicheng.models import Department, Education, Material, MaterialState, Project, ReviewRecord, Unit, User
-from zhicheng.models import WorkHistory
+from zhicheng.models import (
+    Department,
+    Education,
+    Material,
+    MaterialState,
+    Project,
+    ReviewRecord,
+    Unit,
+    User,
+    WorkHistory,
+)
 from zhicheng.printing import fonts
 from zhicheng.printing import pdf as printing
 

@@ -31,7 +31,8 @@ SUB_PERMISSIONS = {
 KIND_STAFF = "staff"
 KIND_UNIT = "unit"
 KIND_SUB = "sub"
-KIND_LABELS = {KIND_STAFF: "部门工作人员", KIND_UNIT: "单位用户", KIND_SUB: "工作账号"}
+KIND_EXPERT = "expert"  # 评审专家: signs in to his current meeting assignment only (zhicheng.boards)
+KIND_LABELS = {KIND_STAFF: "部门工作人员", KIND_UNIT: "单位用户", KIND_SUB: "工作账号", KIND_EXPERT: "评审专家"}
 
 
 def password_fingerprint(password_hash: str) -> str:
@@ -39,7 +40,7 @@ def password_fingerprint(password_hash: str) -> str:
 
 
 class User(UserMixin, db.Model):
-    """Every account that logs in: department staff, unit accounts and their 工作账号.
+    """Every account that logs in: department staff, unit accounts and their 工作账号, experts.
 
     One table keeps usernames unique across all kinds and gives one login page.
     """
@@ -105,6 +106,10 @@ class User(UserMixin, db.Model):
     @property
     def is_sub(self) -> bool:
         return self.kind == KIND_SUB
+
+    @property
+    def is_expert(self) -> bool:
+        return self.kind == KIND_EXPERT
 
     @property
     def is_root_staff(self) -> bool:

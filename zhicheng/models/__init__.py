@@ -1,5 +1,19 @@
 """All models, importable from one place."""
 from zhicheng.accounts.models import STAFF_ROLES, SUB_PERMISSIONS, CaptchaChallenge, LoginSession, User
+from zhicheng.boards.models import (
+    Ballot,
+    BallotReceipt,
+    ConflictDeclaration,
+    DrawRecord,
+    Expert,
+    Meeting,
+    MeetingMaterial,
+    MeetingMember,
+    MeetingResult,
+    ReviewBoard,
+    SubjectGroup,
+    SubjectGroupMajor,
+)
 from zhicheng.exporting.models import ExportJob
 from zhicheng.materials.models import (
     STATE_LABELS,
@@ -19,4 +33,6 @@ __all__ = [
     "DictItem", "DICT_KINDS", "AuditLog", "Project", "PROJECT_KINDS", "Material",
     "Education", "WorkHistory", "Attachment", "ReviewRecord", "MaterialState",
     "STATE_LABELS", "ExportJob", "CaptchaChallenge", "LoginSession",
+    "ReviewBoard", "SubjectGroup", "SubjectGroupMajor", "Expert", "Meeting", "MeetingMember",
+    "MeetingMaterial", "DrawRecord", "ConflictDeclaration", "Ballot", "BallotReceipt", "MeetingResult",
 ]

@@ -105,7 +105,10 @@ def _write_archive(path: str) -> tuple[dict[str, int], int]:
         for table in tables:
             buf = io.BytesIO()
             n = 0
-            for row in db.session.execute(select(table)).mappings().yield_per(_BATCH):
+            # In key order, not the physical order of insertion: a ballot's random key then says
+            # nothing about when it was cast (zhicheng.boards.voting).
+            ordered = select(table).order_by(*table.primary_key.columns)
+            for row in db.session.execute(ordered).mappings().yield_per(_BATCH):
                 buf.write(json.dumps({k: _encode(v) for k, v in row.items()}, ensure_ascii=False).encode() + b"\n")
                 n += 1
             _add_bytes(tar, f"tables/{table.name}.jsonl", buf.getvalue())
