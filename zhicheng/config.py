@@ -157,5 +157,5 @@ class TestConfig(Config):
         self.EXPORT_DIR = str(tmp / "exports")
         self.CAPTCHA_ENABLED = False
         self.RATELIMIT_STORAGE_URI = "memory://"
-        # Chosen passwords hashed cheaply (tests/test_login.py checks the real parameters).
+        # Chosen passwords hashed cheaply (tests/accounts/test_login.py checks the real parameters).
         self.ARGON2_TEST_COST = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}

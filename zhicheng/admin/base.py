@@ -96,7 +96,7 @@ def _list_value(view, name: str):
     returns (the column's formatter or the attribute, its choices, the formatter for the value's
     type), with the type formatter found once per value type instead of by an isinstance()
     against every registered type in every cell. A view that overrides `get_list_value` gets
-    its own method for every cell. tests/test_list_parity.py compares the result with
+    its own method for every cell. tests/web/test_list_parity.py compares the result with
     Flask-Admin's own list template for every list view."""
     cache = view.__dict__.setdefault("_zc_list_values", {})
     if name in cache:

@@ -18,7 +18,7 @@ private or undocumented names of reportlab.pdfbase.ttfonts, all at 5.1:
 - the module global makeToUnicodeCMap, replaced process-wide by _to_unicode_cmap;
 - xhtml2pdf.default.DEFAULT_FONT, the family table every document starts from.
 
-tests/test_printing.py's test_registered_face_has_reportlabs_own_tables_in_compact_form
+tests/printing/test_printing.py's test_registered_face_has_reportlabs_own_tables_in_compact_form
 compares the face with ReportLab's own parse of the file, and its rendering tests
 extract the text back (𠮷 included): a ReportLab upgrade that changes any of these
 fails there first.
@@ -213,7 +213,7 @@ class _Face(ttfonts.TTFontFace):
       embedded: arrays;
     - no glyphToChar: only shaping reads it, and _Font never shapes.
 
-    The contents are ReportLab's (tests/test_printing.py compares them with its
+    The contents are ReportLab's (tests/printing/test_printing.py compares them with its
     own parse). Only the cmap formats a Unicode TrueType font uses, 4 and 12,
     are read.
     """
