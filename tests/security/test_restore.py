@@ -28,7 +28,7 @@ def setup(app, org, tmp_path):
     (upload / "a1b2c3.pdf").write_bytes(b"%PDF-1.4 in backup")
     (upload / "d4e5f6.png").write_bytes(b"\x89PNG in backup")
     archive = tmp_path / "good.tar.gz"
-    make_backup(str(archive))
+    make_backup(str(archive), kind="json")  # the row format, on either database
 
     factories.material(org.projects["middle"], org["unit_a"], name="备份后的人", seq=2)
     (upload / "a1b2c3.pdf").write_bytes(b"%PDF-1.4 changed after backup")

@@ -15,7 +15,7 @@ def test_backup_then_restore_brings_back_rows_and_files(app, org, tmp_path):
     upload.mkdir(exist_ok=True)
     (upload / "abc123.pdf").write_bytes(b"%PDF-1.4 test")
     archive = tmp_path / "backup.tar.gz"
-    make_backup(str(archive))
+    make_backup(str(archive), kind="json")  # the row format, on either database
 
     users_before = db.session.scalar(select(func.count(User.id)))
     db.session.execute(ReviewRecord.__table__.delete())

@@ -1,5 +1,6 @@
 """One-command backup and restore: every table's rows (JSON lines) plus the uploaded files,
-in one .tar.gz. Works the same on SQLite and PostgreSQL.
+in one .tar.gz, on SQLite (and on PostgreSQL when asked for; its default is pg_dump, in
+zhicheng.system.backup_pg).
 
 A restore is all or nothing: the whole archive is read and checked before anything changes,
 the tables are replaced in one transaction, and the uploaded files wait in a staging directory
@@ -70,17 +71,28 @@ def _add_bytes(tar: tarfile.TarFile, name: str, data: bytes) -> None:
     tar.addfile(info, io.BytesIO(data))
 
 
-def make_backup(path: str) -> str:
+def make_backup(path: str, kind: str | None = None) -> str:
     """Writes the archive beside `path` and renames it into place, so a failed backup never
-    leaves a partial file (nor replaces an older backup of the same name)."""
+    leaves a partial file (nor replaces an older backup of the same name).
+
+    `kind`: "pg_dump" (the default on PostgreSQL: zhicheng.system.backup_pg) or "json" (rows as
+    JSON lines, on either database; the default on SQLite)."""
     target = Path(path)
+    kind = kind or ("pg_dump" if db.engine.dialect.name == "postgresql" else "json")
+    if kind == "pg_dump" and db.engine.dialect.name != "postgresql":
+        raise BackupError("pg_dump 备份只用于 PostgreSQL 数据库")
     try:
         fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".part")
     except OSError as exc:
         raise BackupError(f"无法写入备份文件 {path}（{_os_reason(exc)}）") from exc
     os.close(fd)
     try:
-        counts, files = _write_archive(tmp_name)
+        if kind == "pg_dump":
+            from zhicheng.system.backup_pg import make_pg_backup
+            message = make_pg_backup(Path(tmp_name))
+        else:
+            counts, files = _write_archive(tmp_name)
+            message = f"已备份 {sum(counts.values())} 行数据、{files} 个上传文件到 {path}"
         os.replace(tmp_name, target)
     except OSError as exc:
         Path(tmp_name).unlink(missing_ok=True)
@@ -88,7 +100,7 @@ def make_backup(path: str) -> str:
     except BaseException:
         Path(tmp_name).unlink(missing_ok=True)
         raise
-    return f"已备份 {sum(counts.values())} 行数据、{files} 个上传文件到 {path}"
+    return message.replace(tmp_name, path)
 
 
 def _local_uploads_only() -> None:
@@ -254,6 +266,11 @@ def _replace_tables(tables, rows_by_table: dict[str, list[dict]]) -> None:
 
 
 def restore_backup(path: str) -> str:
+    from zhicheng.system.backup_pg import is_pg_archive, restore_pg_backup
+    if is_pg_archive(path):
+        if db.engine.dialect.name != "postgresql":
+            raise BackupError("这是 PostgreSQL（pg_dump）的备份，只能恢复到 PostgreSQL 数据库")
+        return restore_pg_backup(path)
     _local_uploads_only()
     tables = db.metadata.sorted_tables
     upload_dir = Path(current_app.config["UPLOAD_DIR"])

@@ -124,10 +124,12 @@ def register_cli(app: Flask) -> None:
 
     @app.cli.command("backup", error_prefix="备份失败")
     @click.argument("path", type=click.Path(dir_okay=False))
-    def backup(path: str) -> None:
+    @click.option("--format", "kind", type=click.Choice(["auto", "pg_dump", "json"]), default="auto",
+                  show_default=True, help="auto：PostgreSQL 用 pg_dump，SQLite 用 json")
+    def backup(path: str, kind: str) -> None:
         """备份数据库和上传文件到一个 .tar.gz 文件。"""
         from zhicheng.system.backup import make_backup
-        click.echo(make_backup(path))
+        click.echo(make_backup(path, None if kind == "auto" else kind))
 
     @app.cli.command("restore", error_prefix="恢复失败", explain=_restore_explained)
     @click.argument("path", type=click.Path(exists=True, dir_okay=False))
