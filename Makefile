@@ -5,7 +5,7 @@ FLASK   = $(VENV)/bin/flask --app app
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install run test test-fast test-pg browser backup restore
+.PHONY: install run test test-fast test-pg browser nginx two-servers backup restore
 
 $(VENV)/.installed: pyproject.toml
 	python3 -m venv $(VENV)
@@ -34,3 +34,14 @@ browser:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+## Debian's nginx, for the two-server check (run as the current user under a temp dir, not as a service)
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+	  echo "Installing Debian's nginx for the two-server check"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq nginx >/dev/null; }
+
+## nginx in front of two gunicorn servers, one RQ worker, PostgreSQL, Redis and an S3 server: checked end to end
+two-servers: install nginx
+	bench/two_servers.sh
