@@ -4,6 +4,15 @@ Workers and threads come from the environment; the app (with its CJK font) is lo
 the master and shared by the forked workers.
 """
 import os
+import shutil
+import tempfile
+
+# Prometheus metrics summed over every worker (zhicheng.system.observability): each process writes
+# its numbers to files in this directory, emptied when the server starts.
+_metrics_dir = os.environ.setdefault("PROMETHEUS_MULTIPROC_DIR",
+                                     os.path.join(tempfile.gettempdir(), f"zhicheng-metrics-{os.getpid()}"))
+shutil.rmtree(_metrics_dir, ignore_errors=True)
+os.makedirs(_metrics_dir, exist_ok=True)
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
@@ -28,3 +37,8 @@ def pre_fork(server, worker):
     # allocated itself rather than the whole app, and the pages shared with the master stay shared.
     import gc
     gc.freeze()
+
+
+def child_exit(server, worker):
+    from prometheus_client import multiprocess
+    multiprocess.mark_process_dead(worker.pid)

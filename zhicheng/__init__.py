@@ -45,8 +45,9 @@ def create_app(config: object | None = None) -> Flask:
     init_admin(app)
     register_cli(app)
     register_error_handlers(app)
-    from zhicheng.system import operations
+    from zhicheng.system import observability, operations
     operations.register(app)
+    observability.init_app(app)
 
     # Templates ask the same question as the views and services: can(current_user, P.…).
     from zhicheng.policy import Permission, can

@@ -110,6 +110,13 @@ class Config:
         self.MAIL_SENDER = os.environ.get("MAIL_SENDER", "zhicheng@localhost")
         # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted (0: none).
         self.PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+        # Logs: "text" (default) or "json" (one object per line, with the request id); LOG_REQUESTS
+        # adds a line per request (status, endpoint, duration) to what gunicorn's access log says.
+        self.LOG_FORMAT = os.environ.get("LOG_FORMAT", "text").strip().lower()
+        self.LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").strip().upper()
+        self.LOG_REQUESTS = _env_bool("LOG_REQUESTS", False)
+        # Addresses that may read /metrics (Prometheus); others get 404.
+        self.METRICS_ALLOWED = _list("METRICS_ALLOWED") or ["127.0.0.1", "::1"]
         self.EXPORT_BACKGROUND_THRESHOLD = int(os.environ.get("EXPORT_BACKGROUND_THRESHOLD", "20000"))
         # Background jobs: on RQ over this Redis (an `rq worker` process runs them), or, without it,
         # in the app's own process right after the request that asked for them.

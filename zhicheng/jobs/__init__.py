@@ -9,6 +9,7 @@ app context of its own, and its work is committed by the runner here.
 from __future__ import annotations
 
 import importlib
+import time
 
 from flask import Flask, current_app
 
@@ -51,6 +52,8 @@ def resolve(task: str):
 def run_in_app(app: Flask, task: str, args) -> None:
     """Run one job in an app context (and database session) of its own and commit its work; a
     failure is logged and rolled back (the job's own function records what the user sees)."""
+    from zhicheng.system.observability import observe_job
+    started = time.perf_counter()
     with app.app_context():
         try:
             resolve(task)(*args)
@@ -58,6 +61,8 @@ def run_in_app(app: Flask, task: str, args) -> None:
         except Exception:
             transaction.rollback()
             app.logger.exception("job %s%r failed", task, tuple(args))
+            observe_job(task, "failed", time.perf_counter() - started)
             raise
         finally:
             db.session.remove()
+    observe_job(task, "done", time.perf_counter() - started)
