@@ -15,6 +15,10 @@ shutil.rmtree(_metrics_dir, ignore_errors=True)
 os.makedirs(_metrics_dir, exist_ok=True)
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+# gunicorn 25+'s control socket is one per user by default: two servers on one machine (or a
+# server and a worker's tooling) would take it from each other, so it is named by the bind.
+control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET") or os.path.join(
+    tempfile.gettempdir(), "zhicheng-gunicorn-" + "".join(c if c.isalnum() else "_" for c in bind) + ".ctl")
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
 # Threads let a worker run Python while another request of it waits on PostgreSQL, or while a
 # long one (an export of up to 20,000 rows, a PDF) runs. Two would do for the pages alone (a page
@@ -42,3 +46,7 @@ def pre_fork(server, worker):
 def child_exit(server, worker):
     from prometheus_client import multiprocess
     multiprocess.mark_process_dead(worker.pid)
+
+
+def on_exit(server):
+    shutil.rmtree(_metrics_dir, ignore_errors=True)
