@@ -124,7 +124,7 @@ class Config:
         self.JOBS_QUEUE = os.environ.get("JOBS_QUEUE", "zhicheng")
         self.JOB_TIMEOUT_SECONDS = int(os.environ.get("JOB_TIMEOUT_SECONDS", "3600"))
         # A running job whose heartbeat is older than this was lost with its worker: marked failed.
-        self.JOB_STALE_SECONDS = int(os.environ.get("JOB_STALE_SECONDS", "90"))
+        self.JOB_STALE_SECONDS = int(os.environ.get("JOB_STALE_SECONDS", "60"))
         # A job nobody picked up within this long (no worker running) is marked failed too.
         self.JOB_PENDING_MINUTES = int(os.environ.get("JOB_PENDING_MINUTES", "60"))
         self.JOB_RETENTION_DAYS = int(os.environ.get("JOB_RETENTION_DAYS", "7"))
