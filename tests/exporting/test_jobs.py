@@ -130,3 +130,17 @@ def test_a_finished_file_is_deleted_after_its_retention(rq_app, org, auth):
     assert _job(job_id).status == "expired"
     assert "已超过保留期限（7天）" in client.get(f"/admin/export/job/{job_id}").get_data(as_text=True)
     assert client.get(f"/admin/export/job/{job_id}/file").status_code == 404
+
+
+def test_the_reset_mail_is_a_job_the_worker_sends(rq_app, org, client, csrf):
+    """忘记密码 answers at once; the mail (with a link that works) is sent by the worker."""
+    from ..accounts.test_login import ask_reset, outbox, reset_link
+    org["unit_a"].email = "unita@example.com"
+    db.session.commit()
+    rq_app.config["BASE_URL"] = "http://localhost"
+    assert ask_reset(client, csrf, "unita", "unita@example.com").status_code in (200, 302)
+    assert outbox(rq_app) == [], "nothing is sent before the worker runs the job"
+    _work(rq_app)
+    mails = outbox(rq_app)
+    assert len(mails) == 1
+    assert client.get(reset_link(mails[0])).status_code == 200

@@ -9,6 +9,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
+from zhicheng import jobs
 from zhicheng.accounts import passwords
 from zhicheng.domain import DomainError
 from zhicheng.extensions import db
@@ -74,6 +75,18 @@ def request_reset(username: str, email: str) -> bool:
         audit.record("password.reset_request", None, f"找回密码未匹配：用户名 {username[:64]}")
         db.session.flush()
         return False
+    # The mail goes out as a background job once this request has committed (zhicheng.jobs): the
+    # page answers at once, the same way for a match and for none.
+    jobs.enqueue("zhicheng.accounts.auth.password_reset.send_reset_mail", user.id)
+    return True
+
+
+def send_reset_mail(user_id: int) -> None:
+    """The job: the link (a token bound to the password hash as it is now) and the mail; the audit
+    row says whether it went out."""
+    user = db.session.get(User, user_id)
+    if user is None or not user.enabled or not user.email:
+        return
     link = external_url("auth.reset_password", token=make_token(user))
     body = (f"{user.display_name}，您好：\n\n"
             f"您（或他人）在职称申报评审系统申请找回账号“{user.username}”的密码。"
@@ -82,14 +95,11 @@ def request_reset(username: str, email: str) -> bool:
     try:
         send_mail(user.email, "职称申报评审系统 · 找回密码", body)
     except (OSError, smtplib.SMTPException):
-        # The page answers the same either way (no account probing); the failure is logged here.
+        # The page answered the same either way (no account probing); the failure is logged here.
         current_app.logger.exception("password reset mail to %s failed", user.email)
         audit.record("password.reset_request", user, f"找回密码邮件发送失败：{user.email}", actor=user)
-        db.session.flush()
-        return False
+        return
     audit.record("password.reset_request", user, f"已向 {user.email} 发送找回密码邮件", actor=user)
-    db.session.flush()
-    return True
 
 
 def reset_with_token(token: str, new: str, confirm: str) -> User:
