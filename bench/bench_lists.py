@@ -5,7 +5,10 @@ Flask-Admin ModelView over the same table in the same run.
     DATABASE_URL=... .venv/bin/python bench/bench_lists.py [--n 30]
 
 Prints median / p95 per page (ms) and the ratio of medians ours / bare.
-Budgets: ratio ≤ 1.5, p95 ≤ 50 ms; exact lookup ≤ 5 ms; home counts ≤ 50 ms.
+Budgets: ratio ≤ 1.5, p95 ≤ 50 ms; exact lookup ≤ 5 ms; home counts ≤ 50 ms; a 姓名 / 单位名称
+search (ILIKE '%…%', pg_trgm GIN indexes on PostgreSQL) ≤ 20 ms p95.
+
+    DATABASE_URL=... .venv/bin/python bench/bench_lists.py --search-only   # only the searches
 """
 from __future__ import annotations
 
@@ -66,9 +69,46 @@ def timed(client, url, n):
     return statistics.median(samples), samples[max(0, int(round(0.95 * len(samples))) - 1)]
 
 
+def name_searches(app, client, n, failures):
+    """The root office's 本部门及下级材料 searched by part of a 姓名 (Flask-Admin ORs ILIKE '%…%'
+    over 姓名, 身份证号 and 编号, and counts the matches), and its 注册单位 by part of a 单位名称."""
+    from urllib.parse import quote
+
+    with app.app_context():
+        # The latest material's applicant: a three-character name, its two-character given name.
+        full = db.session.scalar(select(Material.name).where(func.length(Material.name) == 3)
+                                 .order_by(Material.id.desc()).limit(1))
+        unit_name = db.session.scalar(select(Unit.name).order_by(Unit.id.desc()).limit(1))
+        counts = {t: db.session.scalar(select(func.count()).where(Material.name.contains(t)))
+                  for t in (full, full[1:])}
+        plans = {}
+        if db.engine.dialect.name == "postgresql":
+            for t in (full, full[1:]):
+                plan = db.session.execute(text(
+                    "EXPLAIN ANALYZE SELECT count(*) FROM material WHERE name ILIKE :p OR id_card ILIKE :p "
+                    "OR number ILIKE :p"), {"p": f"%{t}%"}).scalars().all()
+                plans[t] = plan
+    print(f"name searches (root office, {counts[full]} materials match {full}, {counts[full[1:]]} match {full[1:]}; "
+          "budget p95 ≤ 20 ms)")
+    for label, url in [(f"本部门及下级材料 姓名 {full}", f"/admin/dept_materials/?search={quote(full)}"),
+                       (f"本部门及下级材料 名 {full[1:]}", f"/admin/dept_materials/?search={quote(full[1:])}"),
+                       (f"注册单位 单位名称 {unit_name[2:8]}", f"/admin/units/?search={quote(unit_name[2:8])}")]:
+        m, p = timed(client, url, n)
+        flag = "" if p <= 20 else "  <-- over budget"
+        if flag:
+            failures.append(label)
+        print(f"  {label:<30} median {m:.1f}  p95 {p:.1f}{flag}")
+    for t, plan in plans.items():
+        print(f"  EXPLAIN ANALYZE count(*) … ILIKE '%{t}%':")
+        for line in plan:
+            print(f"    {line}")
+    print()
+
+
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=30)
+    ap.add_argument("--search-only", action="store_true", help="only the substring searches")
     args = ap.parse_args()
     app = create_app()
     bare_admin(app)
@@ -103,6 +143,10 @@ def main() -> int:
 
     clients = {u: login(app, u) for u in {unit_user, sub_user, reviewer, "rsj_admin"}}
     bare = clients["rsj_admin"]
+    name_searches(app, clients["rsj_admin"], args.n, failures)
+    if args.search_only:
+        print("\nover budget: " + (", ".join(failures) if failures else "none"))
+        return 0
     cases = [
         ("单位 管理材料", unit_user, "/admin/materials/", "/bare/material/"),
         ("单位 上报材料", unit_user, "/admin/submit/", "/bare/material/"),

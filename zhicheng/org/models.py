@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from zhicheng.extensions import db
+from zhicheng.extensions import db, trgm_index
 
 
 class Department(db.Model):
@@ -69,6 +69,11 @@ class Unit(db.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+# 单位名称 search and the 单位全称 filter (ILIKE '%…%'); the search box also ORs 机构代码 and 法人.
+for _column in (Unit.name, Unit.uscc, Unit.legal_rep):
+    trgm_index(_column)
 
 
 class UnitRegistry(db.Model):

@@ -4,7 +4,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column
 
-from zhicheng.extensions import db
+from zhicheng.extensions import db, trgm_index
 
 
 class AuditLog(db.Model):
@@ -21,6 +21,11 @@ class AuditLog(db.Model):
     target_id: Mapped[int | None] = mapped_column(index=True)
     detail: Mapped[str] = mapped_column(Text, default="")
     ip: Mapped[str] = mapped_column(String(45), default="")
+
+
+# The audit log's search box ORs ILIKE '%…%' over 操作人, 操作 and 详情 (and the 操作 filter).
+for _column in (AuditLog.actor_name, AuditLog.action, AuditLog.detail):
+    trgm_index(_column)
 
 
 DICT_KINDS = {
