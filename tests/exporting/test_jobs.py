@@ -86,7 +86,7 @@ def test_a_user_has_at_most_two_jobs_at_once(rq_app, org, auth):
     client = auth.client("unita")
     _start(client), _start(client)
     r = client.get("/admin/export/download", follow_redirects=True)
-    assert "您已有2个后台导出正在进行（每人最多同时2个）" in r.get_data(as_text=True)
+    assert "您已有2个后台任务正在进行（每人最多同时2个）" in r.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(ExportJob)) == 2
     # another user is not held up by them

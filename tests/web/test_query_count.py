@@ -58,7 +58,7 @@ def statements_for(app, client, url: str, expected_rows: int) -> int:
 LISTS = [
     ("unita", "/admin/materials/?page_size=100", False, True),
     ("unita", "/admin/submit/?page_size=100", False, True),
-    ("unita", "/admin/print/?page_size=100", True, False),
+    ("unita", "/admin/print/?page_size=100", True, True),
     ("rootadmin", "/admin/dept_materials/?page_size=100", True, False),
     ("unita", "/admin/tracking/?page_size=100", True, False),
     ("xihureview", "/admin/review/?page_size=100", True, True),

@@ -30,7 +30,37 @@ from zhicheng.validators import ValidationError
 PREVIEW_ROWS = 50
 
 
-class ExportView(GuardedView):
+class JobPages:
+    """A background job's page (progress, then its file) for its owner only (scope.export_jobs):
+    导出汇总表 and 批量打印 both show theirs here."""
+
+    def _job(self, job_id: int) -> ExportJob:
+        job = db.session.scalar(select(ExportJob).where(ExportJob.id == job_id, scope.export_jobs(current_user)))
+        if job is None:
+            abort(404)
+        return job
+
+    @expose("/job/<int:id>")
+    def job(self, id: int):
+        reap_stale_jobs()  # a job lost with its worker shows as failed here at the latest
+        job = self._job(id)
+        return self.render("admin/export/job.html", job=job, back=self.job_back_url())
+
+    @expose("/job/<int:id>/file")
+    def job_download(self, id: int):
+        job = self._job(id)
+        if job.status != "done" or not job.stored_name:
+            abort(404)
+        try:
+            return send_job_file(job)
+        except FileNotFoundError:
+            abort(404)
+
+    def job_back_url(self) -> str:
+        return self.get_url(".index")
+
+
+class ExportView(JobPages, GuardedView):
     # 导出材料 on each project row of 填写材料 opens this page filtered to the project.
     home_links = {"export": {}}
 
@@ -102,29 +132,6 @@ class ExportView(GuardedView):
         response.content_length = os.fstat(workbook.fileno()).st_size
         response.headers["Content-Disposition"] = content_disposition(ascii_name, display)
         return response
-
-    def _job(self, job_id: int) -> ExportJob:
-        job = db.session.scalar(select(ExportJob).where(ExportJob.id == job_id, scope.export_jobs(current_user)))
-        if job is None:
-            abort(404)
-        return job
-
-    @expose("/job/<int:id>")
-    def job(self, id: int):
-        reap_stale_jobs()  # a job lost with its worker shows as failed here at the latest
-        job = self._job(id)
-        return self.render("admin/export/job.html", job=job)
-
-    @expose("/job/<int:id>/file")
-    def job_download(self, id: int):
-        job = self._job(id)
-        if job.status != "done" or not job.stored_name:
-            abort(404)
-        try:
-            return send_job_file(job, content_disposition(f"zhicheng-export-{job.id}.xlsx", job.filename))
-        except FileNotFoundError:
-            abort(404)
-
 
 def register(admin) -> None:
     admin.add_view(ExportView(name="导出汇总表", endpoint="export", url="/admin/export",

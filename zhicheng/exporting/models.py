@@ -11,13 +11,16 @@ EXPORT_STATUSES = ("pending", "running", "done", "failed", "expired")
 
 
 class ExportJob(db.Model):
-    """A large 导出汇总表 run in the background; the owner polls its progress."""
+    """A long job run in the background (a large 导出汇总表, a 批量打印); the owner polls its
+    progress and downloads its file."""
 
     __tablename__ = "export_job"
     __table_args__ = (CheckConstraint(f"status IN ({', '.join(map(repr, EXPORT_STATUSES))})", name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    # What the job makes: "export" (导出汇总表, .xlsx) or "print" (批量打印, one merged .pdf).
+    kind: Mapped[str] = mapped_column(String(12), default="export", server_default="export")
     status: Mapped[str] = mapped_column(String(12), default="pending", index=True)
     params: Mapped[str] = mapped_column(Text, default="{}")
     total: Mapped[int] = mapped_column(default=0)

@@ -26,6 +26,7 @@ from zhicheng.models import STATE_LABELS, Department, ExportJob, Material, Proje
 from zhicheng.policy import P, require
 from zhicheng.projects.models import PROJECT_KINDS
 from zhicheng.security import parse_id
+from zhicheng.storage.backends import content_type_of
 from zhicheng.system import audit
 from zhicheng.validators import ValidationError, ascii_digits
 
@@ -311,14 +312,19 @@ class ExportError(DomainError):
     pass
 
 
-def start_export_job(user, f: ExportFilters, total: int) -> ExportJob:
-    """A 导出汇总表 too large for one request: a job row the owner watches, run by zhicheng.jobs
-    once this request has committed. At most JOBS_PER_USER of a user's jobs wait or run at once."""
+def check_job_cap(user) -> None:
+    """At most JOBS_PER_USER of a user's background jobs (exports, 批量打印) wait or run at once."""
     cap = current_app.config["JOBS_PER_USER"]
     busy = db.session.scalar(select(func.count()).select_from(ExportJob).where(
         ExportJob.user_id == user.id, ExportJob.status.in_(("pending", "running"))))
     if busy >= cap:
-        raise ExportError(f"您已有{busy}个后台导出正在进行（每人最多同时{cap}个），请等它们完成后再导出")
+        raise ExportError(f"您已有{busy}个后台任务正在进行（每人最多同时{cap}个），请等它们完成后再试")
+
+
+def start_export_job(user, f: ExportFilters, total: int) -> ExportJob:
+    """A 导出汇总表 too large for one request: a job row the owner watches, run by zhicheng.jobs
+    once this request has committed. At most JOBS_PER_USER of a user's jobs wait or run at once."""
+    check_job_cap(user)
     ascii_name, display = export_filename(user, f)
     job = ExportJob(user_id=user.id, status="pending", params=json.dumps(f.as_args()), total=total,
                     filename=display, created_at=datetime.now())  # the reaper compares it with the app's clock
@@ -416,7 +422,9 @@ def purge_expired_jobs(now: datetime | None = None) -> int:
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def send_job_file(job: ExportJob, disposition: str):
+def send_job_file(job: ExportJob):
     """The finished job's file (the caller has loaded the job through scope.export_jobs)."""
-    return storage.download(job.stored_name, area="exports", mimetype=XLSX,
-                            download_name=f"zhicheng-export-{job.id}.xlsx", disposition=disposition)
+    ext = job.stored_name.rpartition(".")[2]
+    ascii_name = f"zhicheng-{job.kind}-{job.id}.{ext}"
+    return storage.download(job.stored_name, area="exports", mimetype=content_type_of(job.stored_name),
+                            download_name=ascii_name, disposition=content_disposition(ascii_name, job.filename))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Response, abort
+from flask import Response, abort, flash, redirect, url_for
 from flask_admin import expose
+from flask_admin.actions import action
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
@@ -13,11 +14,13 @@ from sqlalchemy.orm import selectinload
 
 from zhicheng import scope
 from zhicheng.admin.base import GuardedView
+from zhicheng.exporting.admin import JobPages
 from zhicheng.extensions import db
 from zhicheng.materials.admin_common import MaterialListView
 from zhicheng.materials.states import states_where
 from zhicheng.models import Material
 from zhicheng.policy import P
+from zhicheng.printing.jobs import start_print_job
 from zhicheng.system import audit
 
 
@@ -48,9 +51,15 @@ class PrintListView(MaterialListView):
     permission = P.PRINT_LIST
     row_scope = scope.materials
 
+    @action("print_batch", "批量打印", "将所选材料的表格合并为一个PDF文件（后台生成，完成后在任务页面下载）？")
+    def action_print_batch(self, ids):
+        job = start_print_job(current_user, self.scoped_rows(ids, strict=True))
+        flash(f"已转入后台生成（{job.total}份），完成后可在本页下载", "info")
+        return redirect(url_for("print_file.job", id=job.id))
 
-class PrintFileView(GuardedView):
-    """The PDF of one material, loaded through scope.materials."""
+
+class PrintFileView(JobPages, GuardedView):
+    """The PDF of one material, loaded through scope.materials; the pages of a 批量打印 job."""
 
     permission = P.PRINT_FORMS
 
@@ -60,6 +69,9 @@ class PrintFileView(GuardedView):
     @expose("/")
     def index(self):
         abort(404)
+
+    def job_back_url(self) -> str:
+        return url_for("print_list.index_view")
 
     @expose("/material/<int:id>.pdf")
     def material_pdf(self, id: int):

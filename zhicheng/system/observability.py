@@ -22,8 +22,14 @@ from flask import Flask, Response, abort, current_app, g, request
 _REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 try:  # the metrics are optional at run time: a server without prometheus_client still serves
-    from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Gauge, Histogram, generate_latest
-    from prometheus_client import multiprocess
+    from prometheus_client import (
+        CONTENT_TYPE_LATEST,
+        CollectorRegistry,
+        Gauge,
+        Histogram,
+        generate_latest,
+        multiprocess,
+    )
 except ImportError:  # pragma: no cover
     Histogram = None
 

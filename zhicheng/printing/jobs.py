@@ -1,0 +1,85 @@
+"""批量打印: the 初定表/认定表 of many selected materials merged into one PDF by a background job
+(zhicheng.jobs), which the owner downloads from the job's page."""
+from __future__ import annotations
+
+import json
+import secrets
+from datetime import datetime
+from io import BytesIO
+
+from flask import current_app
+from pypdf import PdfWriter
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from zhicheng import jobs, scope, storage, transaction
+from zhicheng.exporting.models import ExportJob
+from zhicheng.exporting.services import check_job_cap
+from zhicheng.extensions import db
+from zhicheng.models import Material, User
+from zhicheng.policy import P, require
+from zhicheng.system import audit
+
+#: The most forms one 批量打印 merges (a day's work for a unit's printer; a large one is split).
+MAX_FORMS = 500
+
+
+def start_print_job(user, materials: list[Material]) -> ExportJob:
+    """The selected materials (already loaded through the user's scope) as one job."""
+    from zhicheng.exporting.services import ExportError
+    require(user, P.PRINT_FORMS)
+    if not materials:
+        raise ExportError("请先勾选要打印的材料")
+    if len(materials) > MAX_FORMS:
+        raise ExportError(f"一次最多批量打印{MAX_FORMS}份材料，请分批勾选")
+    check_job_cap(user)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    job = ExportJob(user_id=user.id, kind="print", status="pending", total=len(materials),
+                    params=json.dumps({"materials": [m.id for m in materials]}),
+                    filename=f"批量打印-{len(materials)}份-{stamp}.pdf", created_at=datetime.now())
+    db.session.add(job)
+    audit.record("material.print_batch", None, f"批量打印 {len(materials)} 份材料", actor=user)
+    db.session.flush()
+    jobs.enqueue("zhicheng.printing.jobs.run_print_job", job.id)
+    return job
+
+
+def run_print_job(job_id: int) -> None:
+    """The job: each material read again through the owner's scope (one that is no longer his is
+    left out and counted), rendered, and appended to one PDF."""
+    from zhicheng.printing.pdf import render_material_pdf
+    job = db.session.get(ExportJob, job_id)
+    if job is None or job.status != "pending":
+        return
+    owner = db.session.get(User, job.user_id)
+    ids = json.loads(job.params)["materials"]
+    job.status, job.started_at, job.heartbeat_at = "running", datetime.now(), datetime.now()
+    transaction.commit()
+    stored = f"{secrets.token_hex(16)}.pdf"
+    spool = storage.spool_file(".pdf")
+    try:
+        require(owner, P.PRINT_FORMS)
+        writer, done = PdfWriter(), 0
+        for mid in ids:
+            material = db.session.scalar(
+                select(Material).where(Material.id == mid, scope.materials(owner))
+                .options(selectinload(Material.educations), selectinload(Material.work_histories),
+                         selectinload(Material.review_records)))
+            if material is not None:
+                writer.append(BytesIO(render_material_pdf(material)))
+                audit.record("material.print", material, f"批量打印{material.project.form_name} {material.number}",
+                             actor=owner)
+            done += 1
+            job.done, job.heartbeat_at = done, datetime.now()
+            transaction.commit()  # the owner's page shows the progress
+        with open(spool, "wb") as out:
+            writer.write(out)
+        storage.put_export(stored, spool, "application/pdf")
+        job.status, job.stored_name, job.finished_at = "done", stored, datetime.now()
+    except Exception:
+        spool.unlink(missing_ok=True)
+        storage.delete(stored, area="exports")
+        db.session.rollback()
+        job = db.session.get(ExportJob, job_id)
+        current_app.logger.exception("print job %s failed", job_id)
+        job.status, job.error, job.finished_at = "failed", "请稍后重试；如问题持续，请联系系统管理员", datetime.now()
