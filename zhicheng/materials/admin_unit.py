@@ -14,8 +14,9 @@ from zhicheng import scope
 from zhicheng.admin.base import GuardedView, row_url
 from zhicheng.extensions import db
 from zhicheng.materials.admin_common import MaterialListView, review_records_of
-from zhicheng.materials.forms import TABS, ChangeDepartmentForm, SubmitForm, material_form
+from zhicheng.materials.forms import TABS, ChangeDepartmentForm, CommitmentForm, SubmitForm, material_form
 from zhicheng.materials.services import (
+    CommitmentMissing,
     Upload,
     UploadFailed,
     check_can_fill,
@@ -100,6 +101,8 @@ class ManageMaterialsView(ApplicantListView):
             abort(404)
         try:
             check_can_fill(current_user, project)
+        except CommitmentMissing:
+            return redirect(url_for(".commitment_view", project=project.id))
         except WorkflowError as e:
             flash(str(e), "error")
             return redirect(url_for("projects.index_view"))
@@ -117,6 +120,24 @@ class ManageMaterialsView(ApplicantListView):
         elif request.method == "POST":
             flash("保存失败，请按提示修改标红的内容（所有标签的内容均未保存）", "error")
         return self._render_form(form, project)
+
+    @expose("/commitment/", methods=("GET", "POST"))
+    def commitment_view(self):
+        """真实性承诺: read it, then 同意 (recorded; on to 填写材料) or 不同意 (no material)."""
+        from zhicheng.projects.services import agree, commitment_text
+        project = visible_project(current_user, request.args.get("project"))
+        if project is None:
+            abort(404)
+        form = CommitmentForm()
+        if form.validate_on_submit():
+            if request.form.get("answer") == "agree":
+                agree(current_user, project)
+                flash("已同意真实性承诺，请填写材料", "success")
+                return redirect(url_for(".fill_view", project=project.id))
+            flash("未同意真实性承诺，不能填写该项目的材料", "warning")
+            return redirect(url_for("projects.index_view"))
+        return self.render("admin/materials/commitment.html", form=form, project=project,
+                           text=commitment_text(project))
 
     @expose("/modify/", methods=("GET", "POST"))
     def modify_view(self):

@@ -289,3 +289,7 @@ class ChangeDepartmentForm(Form):
     def validate_confirm(self, field):
         if not field.data:
             raise ValidationError("请勾选确认后再保存")
+
+
+class CommitmentForm(Form):
+    """真实性承诺: the answer is the button pressed (同意 / 不同意)."""

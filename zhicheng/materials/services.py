@@ -45,20 +45,24 @@ def assign_number(material: Material) -> str:
 # --- projects ---------------------------------------------------------------------------
 
 def project_kinds_for(department: Department | None) -> dict[str, str]:
-    """Which kinds a department may publish: the root office 中级, first-level 归口部门 初级."""
+    """Which kinds a department may publish: the root office 中级 初定, first-level 归口部门 初级;
+    the 组建单位 of a 评委会 also that 评委会's 评审 (zhicheng.projects.services)."""
+    from zhicheng.projects.models import REVIEW_KINDS
+    from zhicheng.projects.services import review_kinds_for
     if department is None:
         return {}
+    kinds = {}
     if department.is_root:
-        return {k: v for k, v in PROJECT_KINDS.items() if k.endswith("_middle")}
-    if department.is_first_level:
-        return {k: v for k, v in PROJECT_KINDS.items() if k.endswith("_junior")}
-    return {}
+        kinds = {k: v for k, v in PROJECT_KINDS.items() if k.endswith("_middle") and k not in REVIEW_KINDS}
+    elif department.is_first_level:
+        kinds = {k: v for k, v in PROJECT_KINDS.items() if k.endswith("_junior")}
+    return {**kinds, **review_kinds_for(department)}
 
 
 def check_project_kind(department: Department | None, kind: str) -> None:
     allowed = project_kinds_for(department)
     if not allowed:
-        raise WorkflowError("只有市人社局（中级）和一级归口部门（初级）可以发布申报项目")
+        raise WorkflowError("只有市人社局（中级）、一级归口部门（初级）和评委会的组建单位（评审）可以发布申报项目")
     if kind not in allowed:
         raise WorkflowError(f"本部门只能发布以下类别的项目：{'、'.join(allowed.values())}")
 
@@ -95,10 +99,17 @@ class UploadFailed(ValueError):
 
 
 def check_can_fill(user, project: Project, today: date | None = None) -> None:
+    from zhicheng.projects.services import has_agreed, needs_commitment
     require(user, P.FILL, error=WorkflowError)
     if not project.is_open(today):
         raise WorkflowError(
             f"项目“{project.name}”申报时间为{project.start_date}至{project.end_date}，当前不在申报时间内，不能填写材料")
+    if needs_commitment(project) and not has_agreed(user, project):
+        raise CommitmentMissing("请先阅读并同意该项目的真实性承诺，再填写材料")
+
+
+class CommitmentMissing(WorkflowError):
+    """填写材料 of a 评审 project before its 真实性承诺 was agreed to."""
 
 
 def check_size(data: MaterialInput) -> None:

@@ -10,7 +10,7 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
-from wtforms import IntegerField, SelectField, StringField, TextAreaField
+from wtforms import IntegerField, MultipleFileField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from zhicheng import scope
@@ -39,6 +39,13 @@ class _YearField(IntegerField):
             raise ValueError("年份应为四位数字") from None
 
 
+def _optional_int(value):
+    try:
+        return int(value) if value not in (None, "", "None") else None
+    except (TypeError, ValueError):
+        return None
+
+
 class ProjectForm(AdminForm):
     name = StringField("项目名称", [DataRequired("请填写项目名称"), Length(max=200, message="项目名称不超过200个字")],
                        filters=[_strip])
@@ -52,6 +59,25 @@ class ProjectForm(AdminForm):
                                  render_kw={"rows": 10})
     start_date = ChineseDateField("申报开始日期", [InputRequired("请填写申报开始日期")])
     end_date = ChineseDateField("申报截止日期", [InputRequired("请填写申报截止日期")])
+    # 评审 projects only: the 评委会, the 真实性承诺 applicants agree to, the 通知's attachments.
+    board_id = SelectField("评委会（评审类项目）", coerce=_optional_int, validate_choice=False)
+    commitment = TextAreaField("真实性承诺（评审类项目，留空则用默认文本）",
+                               [Length(max=5000, message="真实性承诺不超过5000字")], filters=[_strip],
+                               render_kw={"rows": 4})
+    attachments = MultipleFileField("评审通知附件（PDF、JPG或PNG，每个不超过4M，可多选）")
+
+    def populate_obj(self, obj):
+        # The uploads become ProjectAttachment rows (ProjectAdminView.on_model_change), not a column.
+        for name, field in self._fields.items():
+            if name != "attachments":
+                field.populate_obj(obj, name)
+
+    def validate_board_id(self, field):
+        from zhicheng.projects.services import ProjectError, check_review_board
+        try:
+            check_review_board(current_user.department, self.kind.data, field.data)
+        except ProjectError as e:
+            raise ValidationError(str(e)) from None
 
     def validate_kind(self, field):
         allowed = project_kinds_for(current_user.department)
@@ -103,8 +129,11 @@ class ProjectAdminView(ScopedModelView):
         return g.zc_project_counts
 
     def _kind_choices(self, form):
+        from zhicheng.projects.services import review_boards_of
         kinds = project_kinds_for(current_user.department) or PROJECT_KINDS
         form.kind.choices = list(kinds.items())
+        form.board_id.choices = [("", "（初定、认定项目不选）")] + [
+            (b.id, b.name) for b in review_boards_of(current_user.department)]
         return form
 
     def create_form(self, obj=None):
@@ -114,9 +143,11 @@ class ProjectAdminView(ScopedModelView):
         return self._kind_choices(super().edit_form(obj))
 
     def on_model_change(self, form, model, is_created):
+        from zhicheng.projects.services import add_attachments
         if is_created:
             model.issuer_id = current_user.department_id
             model.created_by_id = current_user.id
+        add_attachments(model, form.attachments.data)
 
     def delete_model(self, model):
         used = db.session.scalar(select(Material.id).where(Material.project_id == model.id).limit(1))
