@@ -131,3 +131,29 @@ def material(project: Project, creator: User, name: str = "张三", seq: int = 1
     assign_number(m)
     db.session.commit()
     return m
+
+
+def review_project(org, *, requires_exam: bool = False, name: str = "2026年度工程系列中级评审") -> Project:
+    """A 中级评审 project of 西湖区人才职改办, for a 评委会 it formed."""
+    from zhicheng import transaction
+    from zhicheng.boards import boards
+    board = boards.create_board(org["root"], f"{name}评委会", org.xihu, "middle", series="工程")
+    transaction.commit()
+    today = date.today()
+    p = Project(name=name, kind="ps_middle", year=today.year, series="工程", requirements="评审通知",
+                start_date=today - timedelta(days=1), end_date=today + timedelta(days=30), issuer=org.xihu,
+                board_id=board.id, requires_exam=requires_exam)
+    db.session.add(p)
+    db.session.commit()
+    return p
+
+
+def passed_first_review(org, project: Project, name: str, seq: int) -> Material:
+    """A material of `project` through 初审: 上报 by unit A, 通过 (and so 审核通过) at 西湖区."""
+    from zhicheng.review import workflow
+    m = material(project, org["unit_a"], name=name, seq=seq)
+    workflow.submit_materials(org["unit_a"], [m.id], "王经办", "13812345678")
+    workflow.pass_materials(org["xihu_review"], [m.id])
+    db.session.commit()
+    db.session.expire_all()
+    return db.session.get(Material, m.id)

@@ -261,3 +261,12 @@ def meeting_results(user) -> ColumnElement[bool]:
     if not user.is_authenticated or user.is_expert:
         return false()
     return MeetingResult.meeting_material_id.in_(select(MeetingMaterial.id).where(meeting_materials(user)))
+
+
+def board_transfer(user) -> ColumnElement[bool]:
+    """转评委会: materials of the 评审 projects the user's department published that passed 初审."""
+    from zhicheng.projects.models import REVIEW_KINDS
+    if not user.is_authenticated or not user.is_staff or user.department_id is None:
+        return false()
+    return materials(user) & (Material.state == MaterialState.APPROVED) & Material.project_id.in_(
+        select(Project.id).where(Project.issuer_id == user.department_id, Project.kind.in_(list(REVIEW_KINDS))))

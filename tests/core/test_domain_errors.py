@@ -83,7 +83,7 @@ def test_command_refusal_prints_the_message_and_exits_1(app, monkeypatch):
 
 
 def test_backup_refusal_keeps_its_own_wording(app, monkeypatch, tmp_path):
-    def refuse(path):
+    def refuse(path, kind=None):
         raise backup.BackupError("磁盘空间不足")
     monkeypatch.setattr(backup, "make_backup", refuse)
     result = app.test_cli_runner().invoke(args=["backup", str(tmp_path / "b.tar.gz")])

@@ -25,16 +25,25 @@ def one_of_each(org) -> dict[str, object]:
     workflow.return_materials(org["xihu_return"], [returned.id], "请补充学历证明")
     approved = submitted(org, "xihu_junior", name="通过的", seq=4)
     workflow.pass_materials(org["xihu_review"], [approved.id])
-    found = {m.state: m for m in map(fresh, (draft, in_review, returned, approved))}
+    project = factories.review_project(org)
+    in_board, board_passed, board_failed = (factories.passed_first_review(org, project, name, seq)
+                                            for name, seq in (("评审中的", 5), ("评审通过的", 6), ("评审未通过的", 7)))
+    workflow.transfer_to_board(org["xihu_review"], [in_board.id, board_passed.id, board_failed.id])
+    workflow.record_board_result(fresh(board_passed), True, "同意17票，不同意6票，弃权2票")
+    workflow.record_board_result(fresh(board_failed), False, "同意12票，不同意11票，弃权2票")
+    found = {m.state: m for m in map(fresh, (draft, in_review, returned, approved, in_board, board_passed,
+                                             board_failed))}
     assert set(found) == set(MaterialState)
     return found
 
 
 def test_the_stored_values_are_unchanged_and_every_state_has_its_facts():
-    assert [s.value for s in MaterialState] == ["draft", "in_review", "returned", "approved"]
+    assert [s.value for s in MaterialState] == ["draft", "in_review", "returned", "approved", "in_board",
+                                                "board_passed", "board_failed"]
     assert MaterialState("returned") is S.RETURNED and S.RETURNED == "returned"
     assert set(STATES) == set(MaterialState)
-    assert [STATES[s].label for s in MaterialState] == ["待上报", "审核中", "被退回", "审核通过"]
+    assert [STATES[s].label for s in MaterialState] == ["待上报", "审核中", "被退回", "审核通过", "评审中", "评审通过",
+                                                        "评审未通过"]
 
 
 def test_a_transition_from_a_state_the_table_does_not_allow_is_refused(org):
@@ -80,7 +89,7 @@ def test_editability_watermark_and_opinions_follow_the_table(org):
             assert opinions(material) == (None, None)
     assert states_where("editable") == (S.DRAFT, S.RETURNED)
     assert states_where("watermarked") == (S.DRAFT, S.RETURNED)
-    assert states_where("opinions") == (S.IN_REVIEW, S.APPROVED)
+    assert states_where("opinions") == (S.IN_REVIEW, S.APPROVED, S.IN_BOARD, S.BOARD_PASSED, S.BOARD_FAILED)
 
 
 @pytest.mark.parametrize("url, listed", [

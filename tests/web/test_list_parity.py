@@ -5,6 +5,8 @@ show the same rows: the same cells, column by column, with the same text and lin
 row checkboxes and the same row-action links."""
 from __future__ import annotations
 
+from datetime import datetime
+
 import lxml.html
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -13,6 +15,7 @@ from zhicheng.admin.base import ScopedModelView
 from zhicheng.extensions import db
 from zhicheng.models import DictItem, UnitRegistry
 
+from .. import factories
 from .test_access_matrix import ROLES, _populate
 
 STOCK = "admin/model/list.html"  # Flask-Admin's list template (Bootstrap 4 theme)
@@ -56,6 +59,30 @@ def _populate_all(org) -> None:
         UnitRegistry(uscc="91330106MA2B000011", legal_rep="王五", name="名录甲公司"),
         UnitRegistry(uscc="91330106MA2B000022", legal_rep="赵六", name="名录乙公司"),
     ])
+    db.session.commit()
+    _board_transfer_rows(org)
+
+
+def _board_transfer_rows(org) -> None:
+    """转评委会: materials of a 评审 project the root office published that passed 初审, one with a
+    passed exam and one without."""
+    from datetime import date, timedelta
+
+    from sqlalchemy import update
+
+    from zhicheng import transaction
+    from zhicheng.boards import boards
+    from zhicheng.models import ExamScore, Material, Project
+    board = boards.create_board(org["root"], "列表对照用中级评委会", org.root, "middle")
+    today = date.today()
+    p = Project(name="中级评审项目", kind="ps_middle", year=today.year, start_date=today - timedelta(days=1),
+                end_date=today + timedelta(days=9), issuer_id=org.root.id, board_id=board.id, requires_exam=True)
+    db.session.add(p)
+    transaction.commit()
+    rows = [factories.material(p, org["unit_a"], name=name, seq=60 + i) for i, name in enumerate(("考过的", "没考的"))]
+    db.session.execute(update(Material).where(Material.id.in_([m.id for m in rows])).values(state="approved"))
+    db.session.add(ExamScore(project_id=p.id, id_card=rows[0].id_card, name="考过的", score="72", passed=True,
+                             imported_at=datetime.now()))
     db.session.commit()
 
 

@@ -7,8 +7,14 @@ from zhicheng.materials.admin_unit import (
     TrackingListView,
 )
 from zhicheng.models import Material, Project
-from zhicheng.projects.admin import UNIT_CATEGORY, ProjectAdminView, ProjectInfoView, ProjectListView
-from zhicheng.review.admin import REVIEW_CATEGORY, DepartmentMaterialsView, ReviewQueueView
+from zhicheng.projects.admin import (
+    UNIT_CATEGORY,
+    ExamImportView,
+    ProjectAdminView,
+    ProjectInfoView,
+    ProjectListView,
+)
+from zhicheng.review.admin import REVIEW_CATEGORY, BoardTransferView, DepartmentMaterialsView, ReviewQueueView
 
 
 def register(admin) -> None:
@@ -22,6 +28,8 @@ def register(admin) -> None:
     admin.add_view(ReviewQueueView(Material, name="待审核材料", category=REVIEW_CATEGORY, endpoint="review"))
     admin.add_view(DepartmentMaterialsView(Material, name="本部门及下级材料", category=REVIEW_CATEGORY,
                                            endpoint="dept_materials"))
+    admin.add_view(BoardTransferView(Material, name="转评委会", category=REVIEW_CATEGORY, endpoint="board_transfer"))
     admin.add_view(ProjectAdminView(Project, name="项目发布", category="项目管理", endpoint="project_admin"))
+    admin.add_view(ExamImportView(name="考试成绩导入", category="项目管理", endpoint="exam_import"))
 
     admin.add_view(ProjectInfoView(name="相关要求", endpoint="project_info"))

@@ -16,6 +16,10 @@ class MaterialState(StrEnum):
     IN_REVIEW = "in_review"
     RETURNED = "returned"
     APPROVED = "approved"
+    # 评审 projects after 初审: transferred to the 评委会, then its result.
+    IN_BOARD = "in_board"
+    BOARD_PASSED = "board_passed"
+    BOARD_FAILED = "board_failed"
 
 
 @dataclass(frozen=True)
@@ -33,6 +37,9 @@ STATES: dict[MaterialState, StateFacts] = {
     S.IN_REVIEW: StateFacts("审核中", editable=False, watermarked=False, submitted=True, opinions=True),
     S.RETURNED: StateFacts("被退回", editable=True, watermarked=True, submitted=True, opinions=False),
     S.APPROVED: StateFacts("审核通过", editable=False, watermarked=False, submitted=True, opinions=True),
+    S.IN_BOARD: StateFacts("评审中", editable=False, watermarked=False, submitted=True, opinions=True),
+    S.BOARD_PASSED: StateFacts("评审通过", editable=False, watermarked=False, submitted=True, opinions=True),
+    S.BOARD_FAILED: StateFacts("评审未通过", editable=False, watermarked=False, submitted=True, opinions=True),
 }
 
 
@@ -50,6 +57,11 @@ TRANSITIONS: dict[str, Transition] = {
     "approve": Transition("审核通过", frozenset({S.IN_REVIEW}), S.APPROVED),
     "return": Transition("退回", frozenset({S.IN_REVIEW}), S.RETURNED),
     "change_department": Transition("修改归口部门退回", frozenset({S.IN_REVIEW, S.RETURNED}), S.DRAFT),
+    # 评审 projects: the 职改部门 transfers what passed 初审 (and, if required, the exam) to the 评委会,
+    # whose closed meeting decides.
+    "to_board": Transition("转评委会", frozenset({S.APPROVED}), S.IN_BOARD),
+    "board_pass": Transition("评审通过", frozenset({S.IN_BOARD}), S.BOARD_PASSED),
+    "board_fail": Transition("评审未通过", frozenset({S.IN_BOARD}), S.BOARD_FAILED),
 }
 
 STATE_LABELS: dict[MaterialState, str] = {s: f.label for s, f in STATES.items()}

@@ -25,7 +25,7 @@ from zhicheng.materials.models import (
     WorkHistory,
 )
 from zhicheng.org.models import Department, Unit, UnitRegistry
-from zhicheng.projects.models import PROJECT_KINDS, CommitmentRecord, Project, ProjectAttachment
+from zhicheng.projects.models import PROJECT_KINDS, CommitmentRecord, ExamScore, Project, ProjectAttachment
 from zhicheng.system.models import DICT_KINDS, AuditLog, DictItem
 
 __all__ = [
@@ -35,5 +35,5 @@ __all__ = [
     "STATE_LABELS", "ExportJob", "CaptchaChallenge", "LoginSession",
     "ReviewBoard", "SubjectGroup", "SubjectGroupMajor", "Expert", "Meeting", "MeetingMember",
     "MeetingMaterial", "DrawRecord", "ConflictDeclaration", "Ballot", "BallotReceipt", "MeetingResult",
-    "ProjectAttachment", "CommitmentRecord",
+    "ProjectAttachment", "CommitmentRecord", "ExamScore",
 ]

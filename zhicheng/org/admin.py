@@ -28,6 +28,7 @@ from zhicheng.admin.common import (
     _scoped_department,
     _uscc_field,
 )
+from zhicheng.exporting.reading import read_xlsx_table
 from zhicheng.extensions import db
 from zhicheng.forms import Form
 from zhicheng.models import (
@@ -190,38 +191,7 @@ REGISTRY_HEADER = ("机构代码", "法定代表人", "单位名称")
 
 def read_registry_xlsx(upload) -> list[tuple[int, str, str, str]]:
     """(row number, 机构代码, 法定代表人, 单位名称) from an .xlsx whose first row is the header."""
-    if upload is None or not upload.filename:
-        raise ValidationError("请选择要导入的Excel文件（.xlsx）")
-    head = upload.stream.read(4)
-    upload.stream.seek(0)
-    if head != b"PK\x03\x04":
-        raise ValidationError("文件不是Excel（.xlsx）格式")
-    try:
-        from openpyxl import (
-            load_workbook,  # about 10 MB with lxml: imported by the import, not at start-up
-        )
-        wb = load_workbook(upload.stream, read_only=True, data_only=True)
-    except Exception:
-        raise ValidationError("无法读取该Excel文件，请确认是.xlsx格式") from None
-    try:
-        it = wb.worksheets[0].iter_rows(values_only=True)
-        header = [str(c or "").strip() for c in (next(it, None) or ())]
-        try:
-            cols = [header.index(name) for name in REGISTRY_HEADER]
-        except ValueError:
-            raise ValidationError("第1行应为表头：机构代码、法定代表人、单位名称") from None
-        rows = []
-        for line, values in enumerate(it, start=2):
-            values = list(values) + [None] * (max(cols) + 1 - len(values))
-            picked = [values[i] for i in cols]
-            if all(v is None or str(v).strip() == "" for v in picked):
-                continue
-            rows.append((line, *picked))
-            if len(rows) > 20000:
-                raise ValidationError("一次最多导入20000行")
-        return rows
-    finally:
-        wb.close()
+    return read_xlsx_table(upload, REGISTRY_HEADER)
 
 
 def register(admin) -> None:

@@ -10,13 +10,13 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
-from wtforms import IntegerField, MultipleFileField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, IntegerField, MultipleFileField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from zhicheng import scope
 from zhicheng.admin.base import GuardedView, ScopedModelView
 from zhicheng.extensions import db
-from zhicheng.forms import AdminForm
+from zhicheng.forms import AdminForm, Form
 from zhicheng.materials.admin_common import RequestFilterOptions
 from zhicheng.materials.forms import ChineseDateField, _strip
 from zhicheng.materials.services import project_kinds_for, visible_project
@@ -59,6 +59,7 @@ class ProjectForm(AdminForm):
                                  render_kw={"rows": 10})
     start_date = ChineseDateField("申报开始日期", [InputRequired("请填写申报开始日期")])
     end_date = ChineseDateField("申报截止日期", [InputRequired("请填写申报截止日期")])
+    requires_exam = BooleanField("需要考试（评审类项目：考试合格方可转评委会）")
     # 评审 projects only: the 评委会, the 真实性承诺 applicants agree to, the 通知's attachments.
     board_id = SelectField("评委会（评审类项目）", coerce=_optional_int, validate_choice=False)
     commitment = TextAreaField("真实性承诺（评审类项目，留空则用默认文本）",
@@ -270,3 +271,37 @@ class ProjectInfoView(GuardedView):
 def escape_text(text: str) -> Markup:
     """Plain text with its line breaks kept."""
     return Markup("<br>").join(escape(line) for line in (text or "").splitlines())
+
+
+class ExamImportView(GuardedView):
+    """考试成绩导入: the scores of a 评审 project that requires an exam, from an .xlsx by 身份证号."""
+
+    permission = P.PUBLISH
+
+    @expose("/", methods=("GET", "POST"))
+    def index(self):
+        from zhicheng.exporting.reading import read_xlsx_table
+        from zhicheng.projects.exams import EXAM_HEADER, exam_projects, import_scores
+        from zhicheng.validators import ValidationError as RowError
+        projects = exam_projects(current_user)
+        form = ExamImportForm()
+        form.project.choices = [(p.id, p.name) for p in projects]
+        error = None
+        if form.validate_on_submit():
+            project = next((p for p in projects if p.id == form.project.data), None)
+            if project is None:
+                error = "请选择本部门发布、需要考试的项目"
+            else:
+                try:
+                    rows = read_xlsx_table(request.files.get("file"), EXAM_HEADER)
+                except RowError as e:
+                    error = str(e)
+                else:
+                    report = import_scores(current_user, project, rows)
+                    return self.render("admin/projects/exam_report.html", report=report, project=project,
+                                       back=self.get_url(".index"))
+        return self.render("admin/projects/exam_import.html", form=form, error=error, has_projects=bool(projects))
+
+
+class ExamImportForm(Form):
+    project = SelectField("项目", coerce=_optional_int, validate_choice=False)

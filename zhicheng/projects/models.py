@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, func
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zhicheng.extensions import db
@@ -46,6 +46,8 @@ class Project(db.Model):
     # 评审 projects: the 评委会 that reviews them, and the 真实性承诺 applicants agree to first.
     board_id: Mapped[int | None] = mapped_column(ForeignKey("review_board.id"), index=True)
     commitment: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Whether a 考试 must be passed before a material goes to the 评委会 (scores: ExamScore).
+    requires_exam: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
@@ -100,3 +102,18 @@ class CommitmentRecord(db.Model):
     text: Mapped[str] = mapped_column(Text)
     agreed_at: Mapped[datetime]
     address: Mapped[str] = mapped_column(String(64), default="")
+
+
+class ExamScore(db.Model):
+    """考试成绩 of a 评审 project, imported by 身份证号: a material goes to the 评委会 only with a pass."""
+
+    __tablename__ = "exam_score"
+    __table_args__ = (UniqueConstraint("project_id", "id_card"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    id_card: Mapped[str] = mapped_column(String(18), index=True)
+    name: Mapped[str] = mapped_column(String(50), default="")
+    score: Mapped[str] = mapped_column(String(20), default="")
+    passed: Mapped[bool]
+    imported_at: Mapped[datetime]

@@ -1,7 +1,7 @@
 """Department side (材料审核): 待审核材料 with 通过 / 退回, and 本部门及下级材料."""
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import FilterEqual
@@ -80,3 +80,41 @@ class DepartmentMaterialsView(MaterialListView):
 
     permission = P.STAFF
     row_scope = scope.materials
+
+
+def _exam(view, context, m: Material, name):
+    if not m.project.requires_exam:
+        return "无需考试"
+    return view.exam_results().get(m.id, "无成绩")
+
+
+class BoardTransferView(MaterialListView):
+    """转评委会: what passed 初审 in the 评审 projects this department published, with the exam
+    result where the project requires one; 转评委会 sends the selected ones to the project's 评委会."""
+
+    page_intro = "本部门发布的评审类项目中已初审通过的材料。勾选材料后点击“转评委会”；项目要求考试的，须有合格成绩。"
+    column_list = ("number", "name", "id_card", "unit", "project", "exam", "submitted_at")
+    column_labels = dict(MaterialListView.column_labels, exam="考试")
+    column_formatters = dict(MaterialListView.column_formatters, exam=_exam)
+
+    permission = P.REVIEW
+    row_scope = scope.board_transfer
+
+    def exam_results(self) -> dict[int, str]:
+        """合格 / 不合格 for every listed material of a project that requires the exam: one query."""
+        if "zc_exam_results" not in g:
+            from sqlalchemy import select
+
+            from zhicheng.extensions import db
+            from zhicheng.projects.models import ExamScore
+            rows = db.session.execute(
+                select(Material.id, ExamScore.passed).join(ExamScore, (ExamScore.project_id == Material.project_id)
+                                                          & (ExamScore.id_card == Material.id_card))
+                .where(scope.board_transfer(current_user))).all()
+            g.zc_exam_results = {mid: "合格" if passed else "不合格" for mid, passed in rows}
+        return g.zc_exam_results
+
+    @action("to_board", "转评委会", "确定将所选材料转评委会评审？")
+    def action_to_board(self, ids):
+        done = workflow.transfer_to_board(current_user, ids)
+        flash(f"已转评委会{len(done)}份材料", "success")

@@ -216,3 +216,44 @@ def return_materials(user, ids, reason: str) -> list[Material]:
             _record(m, "return", user, states.target("return"), department_id=user.department_id, reason=reason)
             audit.record("material.return", m, f"{m.number} 退回：{reason}", actor=user)
         return materials
+
+
+# --- 评审: 转评委会 and 接收评审情况 -------------------------------------------------------------
+
+def transfer_to_board(user, ids) -> list[Material]:
+    """转评委会: the 职改部门 that published a 评审 project sends what passed 初审 (and the exam, when
+    the project requires one) to the project's 评委会; all or nothing."""
+    from zhicheng.projects.exams import exam_passed
+    require(user, P.REVIEW, error=WorkflowError)
+    if not ids:
+        raise WorkflowError("请先勾选要转评委会的材料")
+    with transaction.atomic():
+        materials = _load_visible(user, ids)
+        for m in materials:
+            if not m.project.is_review:
+                raise WorkflowError(f"材料{m.number}（{m.name}）不是评审类项目的材料，无需转评委会")
+            if m.project.issuer_id != user.department_id:
+                raise WorkflowError(f"材料{m.number}（{m.name}）的项目不由本部门发布，不能转评委会")
+            if not states.may("to_board", m.state):
+                raise WorkflowError(f"材料{m.number}（{m.name}）状态为“{m.state_label}”，不能转评委会")
+            if m.project.requires_exam and not exam_passed(m):
+                raise WorkflowError(f"材料{m.number}（{m.name}）没有考试合格成绩，不能转评委会")
+            after = states.target("to_board")
+            _move(m, state=after, current_department_id=None)
+            _record(m, "to_board", user, after, department_id=user.department_id, reason="转评委会评审")
+            audit.record("material.to_board", m, f"{m.number} 转评委会", actor=user)
+        return materials
+
+
+def record_board_result(material: Material, passed: bool, counts: str, actor=None) -> None:
+    """接收评审情况: a closed meeting's result for one material, in its 审核记录 (with the counts)
+    where the 职改部门, the unit and the applicant read it."""
+    action = "board_pass" if passed else "board_fail"
+    if not states.may(action, material.state):
+        raise WorkflowError(f"材料{material.number}状态为“{material.state_label}”，不能记录评审结果")
+    after = states.target(action)
+    _move(material, state=after)
+    db.session.add(ReviewRecord(
+        material_id=material.id, action=action, department_id=None, to_department_id=None,
+        actor_id=getattr(actor, "id", None), actor_name=getattr(actor, "display_name", "评委会"),
+        reason=counts, state_after=after, at=_now()))
