@@ -104,3 +104,12 @@ def test_an_old_notice_leaves_the_public_page(org, app, board):
     client = app.test_client()
     assert p.name not in client.get("/info/").get_data(as_text=True)
     assert client.get(f"/info/{p.id}").status_code == 404
+
+
+def test_applicants_find_review_projects_by_their_board(org, auth, board):
+    p = review_project(org, board)
+    c = auth.client("unita")
+    page = c.get("/admin/projects/").get_data(as_text=True)
+    assert "评委会" in page and p.name in page and "中级初定项目" in page
+    listed = c.get(f"/admin/projects/?flt0_2={board.id}").get_data(as_text=True)
+    assert p.name in listed and "中级初定项目" not in listed

@@ -184,6 +184,17 @@ def _year_options():
     return [(str(y), str(y)) for y in years]
 
 
+def _board_options():
+    if not has_request_context():  # called once at start-up, before anyone logs in
+        return []
+    from zhicheng.boards.models import ReviewBoard
+    rows = db.session.execute(
+        select(ReviewBoard.id, ReviewBoard.name).where(
+            ReviewBoard.id.in_(select(Project.board_id).where(scope.projects(current_user))))
+        .order_by(ReviewBoard.name)).all()
+    return [(str(i), n) for i, n in rows]
+
+
 def project_buttons(project: Project, user, today: date | None = None) -> Markup:
     """The manual's buttons of one project row, only those the user may follow."""
     links = []
@@ -223,6 +234,8 @@ class ProjectListView(RequestFilterOptions, ScopedModelView):
     column_filters = (
         IntEqualFilter(Project.issuer_id, "发布单位", options=_issuer_options),
         IntEqualFilter(Project.year, "年份", options=_year_options),
+        # 评审: applicants find a project by its 评委会 first (评委会 → 学科组 → 项目 → 申报).
+        IntEqualFilter(Project.board_id, "评委会", options=_board_options),
     )
     column_formatters = {
         "kind": lambda v, c, m, n: m.kind_label,
