@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# The load run of bench/load.sh through nginx in front of two app servers and one RQ worker,
+# while 10 background exports of ~10k rows each (the root office's 10 largest projects) run:
+# throughput, p95/p99 and errors of the page mix, and how long the exports took meanwhile.
+# Compare with bench/load.sh (one server, no exports) on the same data and machine.
+#
+#   DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/zhicheng_city bash bench/load_two.sh
+#   (the city data: flask --app app demo-data --scale city; nginx: make nginx)
+#
+# Same knobs as bench/load.sh (USERS, RATE, DURATION, LOAD_WAIT_MIN/MAX); EXPORTS (default 10)
+# jobs are started when the statistics start. Each server runs GUNICORN_WORKERS (default 2)
+# workers. The set-up is bench/two_servers.sh's (deploy/nginx.conf rendered into a private prefix,
+# PROXY_COUNT=1, jobs on Redis) except that the export files go to a local directory the
+# worker and the servers share (one machine), and the Redis database LOAD_REDIS_URL (default
+# redis://127.0.0.1:6379/12) is emptied first and used for the rate limiter and the queue.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+: "${DATABASE_URL:?set DATABASE_URL to the city-scale PostgreSQL database}"
+PY=.venv/bin/python
+BIN=.venv/bin
+USERS=${USERS:-250}
+RATE=${RATE:-8}
+DURATION=${DURATION:-70}
+EXPORTS=${EXPORTS:-10}
+OUT=${OUT:-bench/out/two}
+NGINX_BIN=${NGINX_BIN:-$(command -v nginx || echo /usr/sbin/nginx)}
+[ -x "$NGINX_BIN" ] || { echo "nginx not found: run 'make nginx' first" >&2; exit 2; }
+mkdir -p "$OUT"
+OUT=$(cd "$OUT" && pwd)
+$BIN/locust --version >/dev/null 2>&1 || $BIN/pip install -q -e '.[bench]' >/dev/null
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/zhicheng-load-two.XXXXXX")
+PIDS=()
+cleanup() {
+  local i
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do kill -TERM "${PIDS[$i]}" 2>/dev/null || true; done
+  for ((i = ${#PIDS[@]} - 1; i >= 0; i--)); do wait "${PIDS[$i]}" 2>/dev/null || true; done
+  [ "${KEEP:-0}" = 1 ] || rm -rf "$TMP"
+}
+trap cleanup EXIT
+start() { local name=$1; shift; "$@" >"$OUT/$name.log" 2>&1 & PIDS+=("$!"); }
+
+read -r PORT_NGINX PORT_A PORT_B < <("$PY" - <<'PY'
+import socket
+socks = [socket.socket() for _ in range(3)]
+for s in socks:
+    s.bind(("127.0.0.1", 0))
+print(*(s.getsockname()[1] for s in socks))
+for s in socks:
+    s.close()
+PY
+)
+LOAD_REDIS_URL=${LOAD_REDIS_URL:-redis://127.0.0.1:6379/12}
+export SECRET_KEY=${SECRET_KEY:-$("$PY" -c 'import secrets; print(secrets.token_urlsafe(32))')}
+export BASE_URL="http://127.0.0.1:$PORT_NGINX"
+export PROXY_COUNT=1
+export RATELIMIT_STORAGE_URI="$LOAD_REDIS_URL"
+export JOBS_REDIS_URL="$LOAD_REDIS_URL"
+export JOBS_QUEUE="zhicheng_load_$$"
+export JOBS_PER_USER=$((EXPORTS + 2))
+export EXPORT_DIR="$TMP/exports" UPLOAD_DIR="$TMP/uploads" MAIL_OUTBOX_DIR="$TMP/outbox" ZHICHENG_INSTANCE="$TMP"
+export CAPTCHA_ENABLED=0
+"$PY" -c 'import os, redis; redis.Redis.from_url(os.environ["JOBS_REDIS_URL"]).flushdb()'
+export LOAD_REVIEWERS=$("$PY" - <<'PY'
+from sqlalchemy import select, text
+from zhicheng import create_app
+from zhicheng.extensions import db
+from zhicheng.models import User
+with create_app().app_context():
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM (ANALYZE)"))
+    print(",".join(db.session.scalars(select(User.username).where(User.username.like("d%review")))))
+PY
+)
+
+for side in a b; do
+  port=$PORT_A; [ "$side" = b ] && port=$PORT_B
+  start "server-$side" env GUNICORN_BIND="127.0.0.1:$port" PROMETHEUS_MULTIPROC_DIR="$TMP/metrics-$side" \
+    GUNICORN_WORKERS=${GUNICORN_WORKERS:-2} GUNICORN_ACCESS_LOG=/dev/null \
+    "$BIN/gunicorn" -c gunicorn.conf.py --control-socket "$TMP/server-$side.ctl" 'app:app'
+done
+start worker "$BIN/rq" worker --url "$JOBS_REDIS_URL" --name "zhicheng-load-$$" "$JOBS_QUEUE"
+
+NGX="$TMP/nginx"
+mkdir -p "$NGX/temp"
+STATIC_DIR=$("$PY" -c 'from zhicheng.config import STATIC; print(STATIC)')
+"$PY" - deploy/nginx.conf "$NGX/zhicheng.conf" <<PY
+import re, sys
+values = {"LISTEN": "127.0.0.1:$PORT_NGINX", "SERVER_NAME": "127.0.0.1",
+          "APP_SERVER_1": "127.0.0.1:$PORT_A", "APP_SERVER_2": "127.0.0.1:$PORT_B", "STATIC_DIR": "$STATIC_DIR"}
+text = open(sys.argv[1], encoding="utf-8").read()
+open(sys.argv[2], "w", encoding="utf-8").write(re.sub(r"@([A-Z0-9_]+)@", lambda m: values.get(m.group(1), m.group(0)), text))
+PY
+USER_LINE=""
+[ "$(id -u)" = 0 ] && USER_LINE="user root;"
+cat >"$NGX/nginx.conf" <<CONF
+$USER_LINE
+worker_processes 2;
+pid $NGX/nginx.pid;
+error_log $OUT/nginx-error.log warn;
+events { worker_connections 2048; }
+http {
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log off;
+    client_body_temp_path $NGX/temp/client_body;
+    proxy_temp_path $NGX/temp/proxy;
+    fastcgi_temp_path $NGX/temp/fastcgi;
+    uwsgi_temp_path $NGX/temp/uwsgi;
+    scgi_temp_path $NGX/temp/scgi;
+    include $NGX/zhicheng.conf;
+}
+CONF
+start nginx "$NGINX_BIN" -p "$NGX/" -c "$NGX/nginx.conf" -e "$OUT/nginx-error.log" -g 'daemon off;'
+for port in $PORT_A $PORT_B $PORT_NGINX; do
+  for _ in $(seq 1 150); do
+    curl -fs -H "Host: 127.0.0.1:$PORT_NGINX" "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2
+  done
+  curl -fs -H "Host: 127.0.0.1:$PORT_NGINX" "http://127.0.0.1:$port/healthz" >/dev/null \
+    || { echo ":$port does not answer /healthz (logs in $OUT)" >&2; exit 1; }
+done
+echo "nginx :$PORT_NGINX -> :$PORT_A, :$PORT_B; worker on $JOBS_QUEUE; load: $(uptime)"
+
+RAMP=$(( (USERS + RATE - 1) / RATE + 3 ))
+$BIN/locust -f bench/locustfile.py --headless -u "$USERS" -r "$RATE" -t "$((RAMP + DURATION))s" --reset-stats \
+  --host "$BASE_URL" --csv "$OUT/load" --only-summary > "$OUT/locust.txt" 2>&1 &
+LPID=$!
+sleep "$RAMP"
+# The exports, as the 导出汇总表 page starts them (the root office, one project each), when the
+# statistics start.
+JOB_IDS=$("$PY" - "$EXPORTS" <<'PY'
+import sys
+from sqlalchemy import func, select
+from zhicheng import create_app, transaction
+from zhicheng.exporting.services import ExportFilters, count_materials, material_conditions, start_export_job
+from zhicheng.extensions import db
+from zhicheng.models import Material, User
+with create_app().app_context():
+    root = db.session.scalar(select(User).where(User.username == "rsj_admin"))
+    projects = db.session.scalars(select(Material.project_id).where(material_conditions(root, ExportFilters())[0])
+                                  .group_by(Material.project_id).order_by(func.count().desc()).limit(int(sys.argv[1])))
+    ids = []
+    for p in list(projects):
+        f = ExportFilters(project=p)
+        ids.append(str(start_export_job(root, f, count_materials(material_conditions(root, f))).id))
+    transaction.commit()
+    print(",".join(ids))
+PY
+)
+echo "exports started: jobs $JOB_IDS"
+wait $LPID || true
+echo "load at the end: $(uptime)"
+tail -40 "$OUT/locust.txt"
+"$PY" - "$OUT/load_stats.csv" <<'PY'
+import csv, sys
+rows = {r["Name"]: r for r in csv.DictReader(open(sys.argv[1], encoding="utf-8"))}
+agg = rows["Aggregated"]
+print(f"\nrequests {agg['Request Count']}, failures {agg['Failure Count']}, "
+      f"{float(agg['Requests/s']):.1f} req/s, median {agg['50%']} ms, p95 {agg['95%']} ms, p99 {agg['99%']} ms")
+PY
+"$PY" - "$JOB_IDS" <<'PY'
+import sys, time
+from zhicheng import create_app
+from zhicheng.extensions import db
+from zhicheng.models import ExportJob
+ids = [int(i) for i in sys.argv[1].split(",")]
+with create_app().app_context():
+    deadline = time.monotonic() + 300
+    while True:
+        db.session.expire_all()
+        jobs = [db.session.get(ExportJob, i) for i in ids]
+        if all(j.status not in ("pending", "running") for j in jobs) or time.monotonic() > deadline:
+            break
+        time.sleep(1)
+    first = min(j.created_at for j in jobs)
+    for j in jobs:
+        took = (j.finished_at - j.started_at).total_seconds() if j.finished_at and j.started_at else None
+        print(f"  job {j.id}: {j.status}, {j.done} rows, ran {took:.1f} s, finished "
+              f"{(j.finished_at - first).total_seconds():.0f} s after the exports started" if took is not None
+              else f"  job {j.id}: {j.status} {j.error or ''}")
+    print(f"exports: {sum(j.status == 'done' for j in jobs)} of {len(jobs)} done, "
+          f"{sum(j.done for j in jobs)} rows, the last {max((j.finished_at or first) - first for j in jobs).total_seconds():.0f} s "
+          "after they were started")
+PY
