@@ -67,6 +67,8 @@ def configure_logging(app: Flask) -> None:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"))
     handler.addFilter(_RequestContextFilter())
     app.logger.handlers[:] = [handler]
+    # Alembic's logging set-up (flask db upgrade, in the same process) disables loggers it does not name.
+    app.logger.disabled = False
     app.logger.setLevel(app.config.get("LOG_LEVEL", "INFO"))
     app.logger.propagate = False
 
