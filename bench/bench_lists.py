@@ -83,23 +83,28 @@ def name_searches(app, client, n, failures):
                   for t in (full, full[1:])}
         plans = {}
         if db.engine.dialect.name == "postgresql":
-            for t in (full, full[1:]):
-                plan = db.session.execute(text(
-                    "EXPLAIN ANALYZE SELECT count(*) FROM material WHERE name ILIKE :p OR id_card ILIKE :p "
-                    "OR number ILIKE :p"), {"p": f"%{t}%"}).scalars().all()
-                plans[t] = plan
+            # What the list's search counts: over the three columns, or for two characters over
+            # the name with its characters doubled (MaterialListView._apply_search).
+            plans[full] = db.session.execute(text(
+                "EXPLAIN ANALYZE SELECT count(*) FROM material WHERE name ILIKE :p OR id_card ILIKE :p "
+                "OR number ILIKE :p"), {"p": f"%{full}%"}).scalars().all()
+            pairs = "".join(c + c for c in full[1:])
+            plans[full[1:]] = db.session.execute(text(
+                "EXPLAIN ANALYZE SELECT count(*) FROM material WHERE regexp_replace(name, '(.)', '\\1\\1', 'g') "
+                "LIKE :d AND name ILIKE :p"), {"d": f"%{pairs}%", "p": f"%{full[1:]}%"}).scalars().all()
     print(f"name searches (root office, {counts[full]} materials match {full}, {counts[full[1:]]} match {full[1:]}; "
           "budget p95 ≤ 20 ms)")
-    for label, url in [(f"本部门及下级材料 姓名 {full}", f"/admin/dept_materials/?search={quote(full)}"),
+    for label, url in [("本部门及下级材料 (no search)", "/admin/dept_materials/"),
+                       (f"本部门及下级材料 姓名 {full}", f"/admin/dept_materials/?search={quote(full)}"),
                        (f"本部门及下级材料 名 {full[1:]}", f"/admin/dept_materials/?search={quote(full[1:])}"),
                        (f"注册单位 单位名称 {unit_name[2:8]}", f"/admin/units/?search={quote(unit_name[2:8])}")]:
         m, p = timed(client, url, n)
-        flag = "" if p <= 20 else "  <-- over budget"
+        flag = "" if p <= 20 or "no search" in label else "  <-- over budget"
         if flag:
             failures.append(label)
         print(f"  {label:<30} median {m:.1f}  p95 {p:.1f}{flag}")
     for t, plan in plans.items():
-        print(f"  EXPLAIN ANALYZE count(*) … ILIKE '%{t}%':")
+        print(f"  EXPLAIN ANALYZE count(*) of the search {t}:")
         for line in plan:
             print(f"    {line}")
     print()

@@ -37,6 +37,13 @@ def trgm_index(column) -> Index:
                  postgresql_ops={column.name: "gin_trgm_ops"}).ddl_if(dialect="postgresql")
 
 
+def char_pairs(column):
+    """The text with every character doubled (王明华 → 王王明明华华), for a trigram index that also
+    finds two-character terms (明华 → 明明华华 has trigrams; 明华 itself has none)."""
+    from sqlalchemy import func
+    return func.regexp_replace(column, "(.)", r"\1\1", "g")
+
+
 def include_object_for(dialect_name: str):
     """Alembic's include_object for a database of `dialect_name`: a model's object created on
     other dialects only (.ddl_if(dialect=…)) is not expected there (autogenerate would otherwise

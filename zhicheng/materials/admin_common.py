@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload, load_only, object_session, selectinload
 from zhicheng import scope, storage
 from zhicheng.admin.base import ScopedModelView, row_url
 from zhicheng.exporting.services import content_disposition
-from zhicheng.extensions import db
+from zhicheng.extensions import char_pairs, db
 from zhicheng.models import STATE_LABELS, Attachment, Material, Project, ReviewRecord
 from zhicheng.validators import ascii_digits
 
@@ -148,6 +148,16 @@ class MaterialListView(RequestFilterOptions, ScopedModelView):
                 if count_query is not None:
                     count_query = count_query.filter(column == normalise(term))
                 return query, count_query, joins, count_joins
+        if (len(term) == 2 and not term.isascii() and not any(c in term for c in "%_\\")
+                and db.engine.dialect.name == "postgresql"):
+            # Two characters (a given name) give pg_trgm no trigram to look up: the name with its
+            # characters doubled has them (ix_material_name_pairs_trgm), and 身份证号 / 编号 (ASCII)
+            # cannot hold the term. The same rows as the LIKE over all three columns.
+            cond = char_pairs(Material.name).like(f"%{''.join(c + c for c in term)}%") & Material.name.ilike(f"%{term}%")
+            query = query.filter(cond)
+            if count_query is not None:
+                count_query = count_query.filter(cond)
+            return query, count_query, joins, count_joins
         return super()._apply_search(query, count_query, joins, count_joins, search)
 
     #: Relationships a list may show (each one in `column_list` is loaded with the page's rows)
