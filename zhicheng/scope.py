@@ -146,6 +146,9 @@ def review_queue(user) -> ColumnElement[bool]:
 
 
 def attachments(user) -> ColumnElement[bool]:
+    """A material's attachments: with the material; an expert those of the materials before him."""
+    if user.is_authenticated and user.is_expert:
+        return Attachment.material_id.in_(select(MeetingMaterial.material_id).where(meeting_materials(user)))
     return Attachment.material_id.in_(select(Material.id).where(materials(user)))
 
 
@@ -168,6 +171,21 @@ def boards(user) -> ColumnElement[bool]:
     if user.department.is_root:
         return true()
     return ReviewBoard.department_id.in_(subtree_ids(user.department))
+
+
+def board_directory(user) -> ColumnElement[bool]:
+    """评委会 as a dictionary of the root office: every staff member reads the whole list."""
+    return true() if user.is_authenticated and user.is_staff else false()
+
+
+def group_directory(user) -> ColumnElement[bool]:
+    """学科组 of the 评委会 dictionary: every staff member reads them."""
+    return true() if user.is_authenticated and user.is_staff else false()
+
+
+def managed_meetings(user) -> ColumnElement[bool]:
+    """评审会议 a 管理员 runs: those of the 评委会 formed in his subtree."""
+    return Meeting.board_id.in_(select(ReviewBoard.id).where(managed_boards(user)))
 
 
 def managed_boards(user) -> ColumnElement[bool]:
