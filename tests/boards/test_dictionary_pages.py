@@ -116,3 +116,23 @@ def test_deactivating_an_expert(org, auth, csrf):
     assert r.status_code == 404
     db.session.expire_all()
     assert db.session.get(Expert, expert.id).active is False
+
+
+def test_editing_a_group_changes_its_majors(org, auth, csrf):
+    from zhicheng import transaction
+    from zhicheng.boards import boards
+    board = boards.create_board(org["root"], "经济系列评委会", org.root, "middle")
+    group = boards.add_subject_group(org["root"], board, "金融组", ["金融"])
+    boards.add_subject_group(org["root"], board, "会计组", ["会计"])
+    transaction.commit()
+    root = auth.client("rootadmin")
+    url = f"/admin/subject_groups/edit/?id={group.id}"
+    assert 'value="金融组"' in text(root.get(url)) and "金融</textarea>" in text(root.get(url))
+    r = post(root, csrf, url, {"name": "金融组", "majors": "金融，保险"}, url)
+    assert r.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(SubjectGroup, group.id).majors == ["金融", "保险"]
+    r = post(root, csrf, url, {"name": "会计组", "majors": "金融"}, url)
+    assert "已有学科组“会计组”" in text(r)
+    db.session.expire_all()
+    assert db.session.get(SubjectGroup, group.id).name == "金融组"

@@ -46,6 +46,10 @@ def test_during_review_each_group_sees_its_own_materials(setup, auth, csrf):
     assert "甲一" in page and "甲二" in page and "乙一" not in page
     page = _listing(b)
     assert "乙一" in page and "甲一" not in page
+    page = text(a.get("/admin/expert_materials/?search=甲一"))
+    assert "甲一" in page and "甲二" not in page
+    assert "甲二" in text(a.get(f"/admin/expert_materials/?meeting={s.meeting.id}"))
+    assert "甲二" not in text(a.get(f"/admin/expert_materials/?meeting={s.meeting.id + 1}"))
     assert b.get(f"/admin/expert_materials/details/?id={s.mm('a1').id}").status_code == 404
     detail = text(a.get(f"/admin/expert_materials/details/?id={s.mm('a1').id}"))
     assert "甲一" in detail and "声明回避" in detail and "ballot-form" not in detail
@@ -55,6 +59,8 @@ def test_during_review_each_group_sees_its_own_materials(setup, auth, csrf):
     assert "不在表决阶段，不能投票" in msg
     msg = _flash(a, post(a, csrf, "/admin/expert_materials/conflict/", {"id": s.mm("a1").id, "reason": " "}))
     assert "请填写回避理由" in msg
+    msg = _flash(a, post(a, csrf, "/admin/expert_materials/conflict/", {"id": s.mm("a1").id, "reason": "同事\x07"}))
+    assert "回避理由：" in msg
     assert _ballots() == (0, 0) and db.session.scalar(select(func.count()).select_from(ConflictDeclaration)) == 0
     # Group B's expert cannot post on group A's material.
     r = post(b, csrf, "/admin/expert_materials/conflict/", {"id": s.mm("a1").id, "reason": "同事"})

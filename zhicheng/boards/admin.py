@@ -163,7 +163,7 @@ class SubjectGroupView(_DictionaryPages, ScopedModelView):
     def edit_view(self):
         self._maintainer()
         group = self.get_one(request.args.get("id"))
-        form = GroupEditForm(obj=group, majors="、".join(group.majors))
+        form = GroupEditForm(obj=group)
         if request.method == "GET":
             form.majors.data = "、".join(group.majors)
         if form.validate_on_submit():

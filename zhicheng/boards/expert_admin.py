@@ -14,7 +14,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
-from zhicheng import scope
+from zhicheng import scope, textcheck
 from zhicheng.admin.base import ScopedModelView, row_url
 from zhicheng.boards import voting
 from zhicheng.boards.states import CHOICE_LABELS, MeetingState
@@ -121,8 +121,11 @@ class ExpertMaterialView(ScopedModelView):
         if not reason:
             flash("请填写回避理由", "error")
             return redirect(self.get_url(".details_view", id=mm.id))
-        if len(reason) > 500:
-            flash("回避理由不能超过500字", "error")
+        refused = "回避理由不能超过500字" if len(reason) > 500 else None
+        if refused is None and (at := textcheck.invisible_at(reason, multiline=True)) is not None:
+            refused = f"回避理由：{textcheck.message(at)}"
+        if refused:
+            flash(refused, "error")
             return redirect(self.get_url(".details_view", id=mm.id))
         return self._done(mm, lambda: voting.declare_conflict(current_user, mm.id, reason),
                           f"已对材料{mm.material.number}声明回避，您不再对其投票")
