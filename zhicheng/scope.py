@@ -252,7 +252,10 @@ def meeting_materials(user) -> ColumnElement[bool]:
             .join(Meeting, Meeting.id == MeetingMember.meeting_id)
             .where(Expert.user_id == user.id, Meeting.state != MeetingState.CLOSED)
             .subquery())
-    return select(mine.c.meeting_id).where(
+    # The IN on the indexed meeting column narrows the rows first; the EXISTS then applies the
+    # group and 回避 rules to the expert's own meetings' rows only.
+    return MeetingMaterial.meeting_id.in_(_own_open_members(user, MeetingMember.meeting_id)) & select(
+        mine.c.meeting_id).where(
         mine.c.meeting_id == MeetingMaterial.meeting_id,
         (mine.c.group_id == MeetingMaterial.group_id) | (mine.c.state == MeetingState.VOTING),
         Material.id == MeetingMaterial.material_id,
