@@ -43,6 +43,8 @@ def load_demo_boards(root_admin: User, root: Department, unit_user: User, review
                      password: str, today: date) -> list[tuple[str, str, str]]:
     """A 中级评委会 of the root office with its 计算机组, seven experts (zj001–zj007; zj007 changes
     his password at first login) and a meeting holding three 审核通过 materials, ready to draw."""
+    from stdnum.cn import ric
+
     from zhicheng.materials.services import assign_number
     from zhicheng.review.workflow import pass_materials, submit_materials
     board = boards.create_board(root_admin, "杭州市工程系列中级评审委员会", root, BoardLevel.MIDDLE, series="工程",
@@ -57,7 +59,6 @@ def load_demo_boards(root_admin: User, root: Department, unit_user: User, review
     ids = []
     for i, name in enumerate(DEMO_APPLICANTS):
         birth = date(1985 + i, 3, 12)
-        from stdnum.cn import ric
         body = f"330106{birth:%Y%m%d}{301 + i:03d}"
         m = Material(project=project, unit_id=unit_user.unit_id, creator=unit_user, name=name, gender="男女男"[i],
                      birth_date=birth, id_card=body + ric.calc_check_digit(body), phone="13800138000",
