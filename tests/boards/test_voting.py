@@ -275,7 +275,7 @@ def test_a_backup_lists_ballots_in_key_order_not_in_the_order_cast(setup, tmp_pa
     present = to_voting(setup)
     for m in present[:8]:
         vote(m, setup.mm("a1"), "approve")
-    make_backup(str(tmp_path / "b.tar.gz"))
+    make_backup(str(tmp_path / "b.tar.gz"), kind="json")
     with tarfile.open(tmp_path / "b.tar.gz") as tar:
         lines = tar.extractfile("tables/ballot.jsonl").read().decode().splitlines()
     ids = [json.loads(line)["id"] for line in lines]
