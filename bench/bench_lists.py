@@ -34,7 +34,17 @@ from sqlalchemy import func, select, text  # noqa: E402
 from zhicheng import create_app  # noqa: E402
 from zhicheng.demodata.demo import DEMO_PASSWORD  # noqa: E402
 from zhicheng.extensions import db  # noqa: E402
-from zhicheng.models import Department, Material, MaterialState, Unit, User  # noqa: E402
+from zhicheng.models import (  # noqa: E402
+    Department,
+    Expert,
+    Material,
+    MaterialState,
+    Meeting,
+    MeetingMaterial,
+    MeetingMember,
+    Unit,
+    User,
+)
 
 _CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
@@ -43,7 +53,7 @@ def bare_admin(app):
     """Plain ModelViews, no scope, no joins: the baseline a list page is compared with."""
     admin = Admin(app, name="bare", url="/bare", endpoint="bare",
                   index_view=AdminIndexView(endpoint="bare", url="/bare"))
-    for model, name in [(Material, "material"), (User, "user"), (Unit, "unit")]:
+    for model, name in [(Material, "material"), (User, "user"), (Unit, "unit"), (MeetingMaterial, "meeting_material")]:
         view = ModelView(model, db, endpoint=f"bare_{name}", url=f"/bare/{name}")
         view.page_size = 20
         admin.add_view(view)
@@ -143,10 +153,22 @@ def main() -> int:
                                                                  User.role_review.is_(True)).limit(1))
         sample = db.session.execute(select(Material.id_card, Material.number, Material.unit_id)
                                     .where(Material.unit_id == unit_id).limit(1)).one()
+        # 评审: a member of the meeting in 评议 whose 学科组 holds the most materials (2,000 in the city).
+        group_id, meeting_id = db.session.execute(
+            select(MeetingMaterial.group_id, MeetingMaterial.meeting_id)
+            .join(Meeting, Meeting.id == MeetingMaterial.meeting_id).where(Meeting.state == "reviewing")
+            .group_by(MeetingMaterial.group_id, MeetingMaterial.meeting_id)
+            .order_by(func.count().desc()).limit(1)).one()
+        expert_user = db.session.scalar(
+            select(User.username).join(Expert, Expert.user_id == User.id)
+            .join(MeetingMember, MeetingMember.expert_id == Expert.id)
+            .where(MeetingMember.group_id == group_id, MeetingMember.meeting_id == meeting_id).limit(1))
+        group_size = db.session.scalar(select(func.count()).select_from(MeetingMaterial)
+                                       .where(MeetingMaterial.group_id == group_id))
         print(f"city data: {total} materials; unit {unit_user}, sub-account {sub_user}, "
-              f"reviewer {reviewer} ({dept_name})\n")
+              f"reviewer {reviewer} ({dept_name}); expert {expert_user} (学科组 of {group_size} materials)\n")
 
-    clients = {u: login(app, u) for u in {unit_user, sub_user, reviewer, "rsj_admin"}}
+    clients = {u: login(app, u) for u in {unit_user, sub_user, reviewer, "rsj_admin", expert_user}}
     bare = clients["rsj_admin"]
     name_searches(app, clients["rsj_admin"], args.n, failures)
     if args.search_only:
@@ -166,6 +188,10 @@ def main() -> int:
         ("市人社局 待审核材料", "rsj_admin", "/admin/review/", "/bare/material/"),
         ("市人社局 注册单位", "rsj_admin", "/admin/units/", "/bare/unit/"),
         ("市人社局 本部门工作人员", "rsj_admin", "/admin/staff/", "/bare/user/"),
+        ("专家 评审材料", expert_user, "/admin/expert_materials/", "/bare/meeting_material/"),
+        ("专家 评审材料（本会议）", expert_user, f"/admin/expert_materials/?meeting={meeting_id}",
+         "/bare/meeting_material/"),
+        ("市人社局 评审会议", "rsj_admin", "/admin/meetings/", "/bare/meeting_material/"),
     ]
     print(f"{'page':<26}{'ours med':>9}{'p95':>8}{'bare med':>10}{'p95':>8}{'ratio':>7}")
     for label, user, ours, base in cases:
@@ -198,7 +224,8 @@ def main() -> int:
         print(f"  市人社局 本部门及下级材料 search {label:<6} median {m:.1f}  p95 {p:.1f}")
 
     print("\nhome page with counts (ms)")
-    for label, user in [("单位首页", unit_user), ("部门首页", reviewer), ("市人社局首页", "rsj_admin")]:
+    for label, user in [("单位首页", unit_user), ("部门首页", reviewer), ("市人社局首页", "rsj_admin"),
+                        ("专家首页", expert_user)]:
         m, p = timed(clients[user], "/admin/", args.n)
         flag = "" if p <= 50 else "  <-- over budget"
         if flag:

@@ -36,7 +36,7 @@ class Permission(StrEnum):
     PUBLISH = "role_publish"  # 项目发布
     DICT = "role_dict"  # 字典维护
     # Derived from the kind of account and the ones above.
-    SIGNED_IN = "signed_in"  # any account: a project's 通知
+    SIGNED_IN = "signed_in"  # any account but an expert's: a project's 通知
     STAFF = "staff"  # any department staff member: 本部门及下级材料
     REVIEW_DESK = "review_desk"  # 待审核材料: 审核经办 or 退回审查
     UNIT = "unit"  # the unit account itself: 工作账号管理, 修改归口部门
@@ -77,7 +77,8 @@ RULES: dict[Permission, Callable] = {
     # Staff and experts change their own passwords too; a 工作账号 only with 修改密码.
     P.CHANGE_PASSWORD: lambda u: u.is_staff or u.is_expert or _unit_side(u, P.CHANGE_PASSWORD),
     **{p: (lambda u, c=p.value: _staff_role(u, c)) for p in STAFF_ROLE_PERMISSIONS},
-    P.SIGNED_IN: lambda u: True,
+    # An expert signs in to his current assignment and nothing else.
+    P.SIGNED_IN: lambda u: not u.is_expert,
     P.STAFF: lambda u: u.is_staff,
     P.REVIEW_DESK: lambda u: _staff_role(u, P.REVIEW) or _staff_role(u, P.RETURN),
     P.UNIT: lambda u: u.is_unit,

@@ -52,7 +52,7 @@ class Setup:
 
 def approved(project, creator, name, seq) -> Material:
     m = factories.material(project, creator, name=name, seq=seq)
-    db.session.execute(update(Material).where(Material.id == m.id).values(state=MaterialState.APPROVED))
+    db.session.execute(update(Material).where(Material.id == m.id).values(state=MaterialState.IN_BOARD))  # 初审, then 转评委会
     db.session.commit()
     db.session.expire_all()
     return m

@@ -182,7 +182,7 @@ def test_only_approved_materials_are_assigned_and_only_before_the_draw(setup):
     draft = factories.material(org.projects["xihu_junior"], org["unit_a"], name="草稿", seq=9)
     db.session.execute(update(Material).where(Material.id == draft.id).values(state=MaterialState.IN_REVIEW))
     db.session.commit()
-    with pytest.raises(BoardError, match="状态为“审核中”，只有审核通过的材料可以提交评审"):
+    with pytest.raises(BoardError, match="状态为“审核中”，只有已转评委会的材料可以提交评审"):
         meetings.assign_materials(setup.manager, setup.meeting, setup.cs, [draft.id])
     with pytest.raises(BoardError, match="已在评审会议“2026年度第一次评审会议”中"):
         other = new_meeting(setup, "另一次会议")

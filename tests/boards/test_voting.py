@@ -226,6 +226,15 @@ def test_closing_fixes_the_results_for_good(setup):
     audit = db.session.scalars(select(AuditLog).where(AuditLog.action == "meeting.result")).all()
     assert len(audit) == 3 and any("评审通过（出席25人，同意20，不同意5，弃权0）" in a.detail for a in audit)
     assert {a.target_type for a in audit} == {"Material"}
+    # 接收评审情况: each material's 审核记录 and state carry the result the unit and the applicant see.
+    from zhicheng.models import Material, ReviewRecord
+    material = db.session.get(Material, setup.materials["a1"].id)
+    record = db.session.scalars(select(ReviewRecord).where(ReviewRecord.material_id == material.id)
+                                .order_by(ReviewRecord.id.desc())).first()
+    assert (material.state, record.action) == ("board_passed", "board_pass")
+    assert "出席25人，同意20，不同意5，弃权0" in record.reason
+    others = {db.session.get(Material, setup.materials[k].id).state for k in ("a2", "b1")}
+    assert others == {"board_failed"}, "no ballot: fewer than 2/3 of those present agreed"
     with pytest.raises(BoardError, match="当前状态为“已结束”，不能结束会议"):
         meetings.close_meeting(setup.manager, setup.meeting)
     with pytest.raises(BallotError, match="已结束"):
@@ -266,7 +275,7 @@ def test_a_backup_lists_ballots_in_key_order_not_in_the_order_cast(setup, tmp_pa
     present = to_voting(setup)
     for m in present[:8]:
         vote(m, setup.mm("a1"), "approve")
-    make_backup(str(tmp_path / "b.tar.gz"))
+    make_backup(str(tmp_path / "b.tar.gz"), kind="json")
     with tarfile.open(tmp_path / "b.tar.gz") as tar:
         lines = tar.extractfile("tables/ballot.jsonl").read().decode().splitlines()
     ids = [json.loads(line)["id"] for line in lines]

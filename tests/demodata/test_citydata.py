@@ -2,7 +2,7 @@ from sqlalchemy import func, select
 
 from zhicheng.demodata.city import load_city
 from zhicheng.extensions import db
-from zhicheng.models import Material, User
+from zhicheng.models import Material, Meeting, MeetingMaterial, ReviewBoard, User
 from zhicheng.review.consistency import check_consistency
 from zhicheng.review.workflow import pass_materials, return_materials, submit_materials
 
@@ -10,11 +10,20 @@ from .. import factories
 
 
 def test_city_loader_small_is_deterministic_and_consistent(app):
-    counts = load_city(units=30, subs_per_unit=3, materials=600, echo=lambda *_: None)
-    assert counts["units"] == 32 and counts["materials"] == 600
+    counts = load_city(units=30, subs_per_unit=3, materials=600, echo=lambda *_: None, boards=2, groups_per_board=2,
+                       experts=150, review_materials=100, big_group=40)
+    assert counts["units"] == 32 and counts["materials"] == 600 + 3  # and the demo's three before its meeting
+    # 评审: the demo's 评委会 and the city's, experts, materials before meetings, one meeting in 评议
+    assert (counts["boards"], counts["groups"], counts["experts"], counts["review_materials"]) == (2, 4, 150, 100)
+    assert db.session.scalar(select(func.count()).select_from(ReviewBoard)) == 2 + 1
+    assert db.session.get(Meeting, counts["reviewing_meeting"]).state == "reviewing"
+    big = select(func.count()).select_from(MeetingMaterial).where(MeetingMaterial.group_id == counts["big_group"])
+    assert db.session.scalar(big) == 40
+    # no material is before two meetings (the demo's meeting holds its own three)
+    assert db.session.scalar(select(func.count(MeetingMaterial.material_id.distinct()))) == 100 + 3
     assert counts["review_records"] > 600
     states = dict(db.session.execute(select(Material.state, func.count()).group_by(Material.state)).all())
-    assert set(states) == {"draft", "in_review", "returned", "approved"}
+    assert set(states) == {"draft", "in_review", "returned", "approved", "in_board"}
     assert check_consistency() == []
     # generated 工作账号 keep their permissions (unit and sub-account rows are inserted together)
     sub = db.session.scalar(select(User).where(User.username == "u00000001"))

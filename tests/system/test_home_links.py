@@ -59,7 +59,8 @@ def test_each_link_is_declared_by_one_view(app):
     links = declared_links(app.extensions["admin"][0])
     assert {key: view.endpoint for key, (view, _) in links.items()} == {
         "state:draft": "materials", "state:returned": "returned", "state:in_review": "tracking",
-        "state:approved": "tracking", "review": "review", "export": "export", "print": "print_list"}
+        "state:approved": "tracking", "review": "review", "export": "export", "print": "print_list",
+        "expert_meeting": "expert_materials"}
     twice = SimpleNamespace(_views=[SimpleNamespace(endpoint="a", home_links={"x": {}}),
                                     SimpleNamespace(endpoint="b", home_links={"x": {}})])
     with pytest.raises(RuntimeError, match="'x' is declared by both a and b"):

@@ -16,11 +16,12 @@ from zhicheng.extensions import db
 from zhicheng.review.workflow import pass_materials, return_materials, submit_materials
 
 from .. import factories
+from ..boards.world import EXPERT_ROLES, populate_boards
 
 ROLES = ["root", "xihu_admin", "xihu_review", "xihu_return", "xihu_publish", "edu_admin", "edu_review",
          "edusub_admin", "unit_a", "unit_b", "sub_a_full", "sub_a_none", "sub_a_perm_fill", "sub_a_perm_submit",
          "sub_a_perm_print", "sub_a_perm_export", "sub_a_perm_view", "sub_a_perm_edit_info",
-         "sub_a_perm_change_password", "sub_b_full"]
+         "sub_a_perm_change_password", "sub_b_full"] + EXPERT_ROLES
 
 
 def _populate(org):
@@ -35,6 +36,7 @@ def _populate(org):
     return_materials(org["xihu_return"], [a_back.id], "请补充学历证明")
     submit_materials(org["unit_b"], [b_sent.id], "乙经办", "13900002222")
     pass_materials(org["edusub_review"], [b_sent.id])
+    populate_boards(org)
     return [a_draft, a_sent, a_back, b_draft, b_sent]
 
 
@@ -113,11 +115,17 @@ EXPECTED = {
     "/admin/dicts/": {"root"},                                               # 字典维护
     "/admin/registry/": {"root"},                                            # 单位名录
     "/admin/audit_log/": {"root"},                                           # 审计日志
+    "/admin/boards/": ALL_STAFF,                                             # 评委会
+    "/admin/subject_groups/": ALL_STAFF,                                     # 学科组
+    "/admin/experts/": ADMINS,                                               # 专家库
+    "/admin/meetings/": ADMINS,                                              # 评审会议
+    "/admin/expert_materials/": set(EXPERT_ROLES),                           # 评审材料 (experts only)
 }
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_each_page_opens_exactly_for_the_roles_of_the_table(org, auth, role):
+    populate_boards(org)
     c = auth.client(org[role].username)
     got = {url: c.get(url).status_code for url in EXPECTED}
     want = {url: (200 if role in roles else 403) for url, roles in EXPECTED.items()}

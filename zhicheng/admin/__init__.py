@@ -22,6 +22,7 @@ def init_admin(app) -> Admin:
                                  admin_static=AdminStatic())
     # The menu follows this order: each feature adds its pages.
     from zhicheng.accounts import admin as accounts
+    from zhicheng.boards import admin as boards
     from zhicheng.exporting import admin as exporting
     from zhicheng.materials import admin as materials
     from zhicheng.org import admin as org
@@ -32,6 +33,7 @@ def init_admin(app) -> Admin:
     exporting.register(admin)
     accounts.register(admin)
     org.register(admin)
+    boards.register(admin)
     system.register(admin)
     check_frame_features(admin)
     return admin

@@ -122,7 +122,7 @@ def add_expert(actor, department: Department, username: str, real_name: str, maj
             phone = check_phone(phone)
         except ValidationError as e:
             raise BoardError(str(e)) from None
-    unit_name = (unit.name if unit is not None and not unit_name.strip() else unit_name.strip())
+    unit_name = (unit_name or "").strip() or (unit.name if unit is not None else "")
     with transaction.atomic():
         try:
             user, otp = new_user(KIND_EXPERT, username, real_name=real_name, phone=phone,
@@ -147,3 +147,37 @@ def set_expert_active(actor, expert: Expert, active: bool) -> Expert:
     audit.record("expert.activate" if active else "expert.deactivate", expert,
                  f"{'启用' if active else '停用'}专家 {expert.name}", actor=actor)
     return expert
+
+
+def update_board(actor, board: ReviewBoard, *, series: str = "", scope: str = "", majors: str = "",
+                 enabled: bool = True, min_members: int | None = None) -> ReviewBoard:
+    """修改评委会: what it publishes (系列, 评审范围, 评审专业), whether it is in use, its composition rule."""
+    require(actor, P.ROOT_DICT, message=DICT_MESSAGE, error=BoardError)
+    board.series = _text(series, "系列", False)
+    board.scope = _text(scope, "评审范围", False)
+    board.majors = _text(majors, "评审专业", False)
+    board.enabled = bool(enabled)
+    board.min_members = _min_members(min_members if min_members is not None else board.min_members,
+                                     BoardLevel(board.level))
+    db.session.flush()
+    audit.record("board.update", board, f"修改评委会 {board.name}", actor=actor)
+    return board
+
+
+def update_subject_group(actor, group: SubjectGroup, name: str, majors: list[str]) -> SubjectGroup:
+    """修改学科组: its name and the 专业 it covers (past meetings keep the groups they drew)."""
+    require(actor, P.ROOT_DICT, message=DICT_MESSAGE, error=BoardError)
+    name = _text(name, "学科组名称")
+    cleaned = list(dict.fromkeys(m.strip() for m in majors or [] if m and m.strip()))
+    if not cleaned:
+        raise BoardError("请填写学科组涵盖的专业")
+    if db.session.scalar(select(SubjectGroup.id).where(SubjectGroup.board_id == group.board_id,
+                                                       SubjectGroup.name == name,
+                                                       SubjectGroup.id != group.id)) is not None:
+        raise BoardError(f"评委会“{group.board.name}”已有学科组“{name}”")
+    group.name = name
+    kept = {r.major: r for r in group.major_rows}
+    group.major_rows = [kept.get(m) or SubjectGroupMajor(major=m) for m in cleaned]
+    db.session.flush()
+    audit.record("board.update_group", group, f"修改学科组 {name}：{'、'.join(cleaned)}", actor=actor)
+    return group

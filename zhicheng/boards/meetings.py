@@ -28,6 +28,7 @@ from zhicheng.models import (
     ReviewBoard,
     SubjectGroup,
 )
+from zhicheng.review import workflow
 from zhicheng.system import audit
 
 
@@ -52,7 +53,8 @@ def create_meeting(actor, board: ReviewBoard, name: str, review_start: datetime,
 
 
 def assign_materials(actor, meeting: Meeting, group: SubjectGroup, material_ids) -> list[MeetingMaterial]:
-    """Put approved materials before the meeting, in one 学科组; all or nothing."""
+    """Put materials transferred to the 评委会 (转评委会: 评审中) before the meeting, in one 学科组; all or
+    nothing."""
     require_board(actor, meeting.board)
     if meeting.state != MeetingState.PREPARING:
         raise BoardError(f"评审会议“{meeting.name}”当前状态为“{meeting.state_label}”，"
@@ -65,14 +67,16 @@ def assign_materials(actor, meeting: Meeting, group: SubjectGroup, material_ids)
         raise BoardError("所选材料不存在或无权操作") from None
     if not ids:
         raise BoardError("请先勾选要分配的材料")
-    # The 组建单位 takes what it can see; the 转评委会 step will hand it the materials instead.
+    # The 组建单位 takes what 转评委会 handed it, of its own 评委会's projects, among what it can see.
     found = list(db.session.scalars(select(Material).where(Material.id.in_(ids), scope.materials(actor))
                                     .order_by(Material.id)))
     if len(found) != len(ids):
         raise BoardError("所选材料不存在或无权操作")
     for m in found:
-        if m.state != MaterialState.APPROVED:
-            raise BoardError(f"材料{m.number}（{m.name}）状态为“{m.state_label}”，只有审核通过的材料可以提交评审")
+        if m.state != MaterialState.IN_BOARD:
+            raise BoardError(f"材料{m.number}（{m.name}）状态为“{m.state_label}”，只有已转评委会的材料可以提交评审")
+        if m.project.board_id is not None and m.project.board_id != meeting.board_id:
+            raise BoardError(f"材料{m.number}（{m.name}）的项目不由本评委会评审")
     taken = db.session.execute(
         select(Material.number, Material.name, Meeting.name)
         .join(MeetingMaterial, MeetingMaterial.material_id == Material.id)
@@ -170,9 +174,12 @@ def close_meeting(actor, meeting: Meeting) -> list[MeetingResult]:
         # One row per material, as its 审核记录 would be: the material's history shows the result.
         for mm_id, t in counts.items():
             m = materials[mm_id]
+            counted = f"出席{t.present}人，同意{t.approve}，不同意{t.reject}，弃权{t.abstain}"
             audit.record("meeting.result", m,
-                         f"{meeting.name}：材料{m.number}{'评审通过' if t.passed else '评审未通过'}（出席{t.present}人，"
-                         f"同意{t.approve}，不同意{t.reject}，弃权{t.abstain}）", actor=actor)
+                         f"{meeting.name}：材料{m.number}{'评审通过' if t.passed else '评审未通过'}（{counted}）", actor=actor)
+            # 接收评审情况: the result in the material's 审核记录, where the 职改部门, the unit and the
+            # applicant read it (上报材料跟踪).
+            workflow.record_board_result(m, t.passed, f"{meeting.board.name}{meeting.name}：{counted}", actor)
         audit.record("meeting.close", meeting, f"评审会议 {meeting.name} 结束：评审材料{len(counts)}份，"
                      f"通过{passed}份", actor=actor)
     return list(db.session.scalars(

@@ -67,7 +67,11 @@ def _insert(model, rows):
 
 
 def load_city(units: int = 5000, subs_per_unit: int = 10, materials: int = 200_000, seed: int = 2026,
-              years=(2022, 2023, 2024, 2025, 2026), echo=click.echo) -> dict:
+              years=(2022, 2023, 2024, 2025, 2026), echo=click.echo, boards: int = 30, groups_per_board: int = 5,
+              experts: int = 1500, review_materials: int = 20_000, big_group: int = 2000) -> dict:
+    """The city: `units` units with `subs_per_unit` 工作账号 each, `materials` materials, and for 评审
+    `boards` 评委会 × `groups_per_board` 学科组, `experts` experts and `review_materials` 审核通过
+    materials assigned to meetings (one 学科组 of `big_group`; zhicheng.demodata.boards)."""
     started = time.perf_counter()
     rng = random.Random(seed)
     is_pg = db.engine.dialect.name == "postgresql"
@@ -237,8 +241,16 @@ def load_city(units: int = 5000, subs_per_unit: int = 10, materials: int = 200_0
         if mat_rows:
             bar.update(len(mat_rows))
             _flush(mat_rows, rec_rows, att_rows, edu_rows, work_rows)
+
+    from zhicheng.demodata.boards import load_city_boards
+    root_admin = db.session.scalar(select(User).where(User.username == "rsj_admin"))
+    review = load_city_boards(rng, root_admin, [root] + first_level, pw, boards_n=boards,
+                              groups_per_board=groups_per_board, experts_n=experts,
+                              review_materials=review_materials, big_group=big_group, insert=_insert)
+    echo(f"  评审：{review['boards']} 个评委会，{review['groups']} 个学科组，{review['experts']} 名专家，"
+         f"{review['review_materials']} 份评审材料")
     if is_pg:
-        for table in ("unit", "user_account", "material"):
+        for table in ("unit", "user_account", "material", "expert"):
             db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                     f"(SELECT MAX(id) FROM {table}))"))
         # The load is committed here rather than by the command: VACUUM runs on a connection of
@@ -254,6 +266,7 @@ def load_city(units: int = 5000, subs_per_unit: int = 10, materials: int = 200_0
     counts = {name: db.session.scalar(select(func.count()).select_from(model)) for name, model in
               [("units", Unit), ("accounts", User), ("materials", Material), ("review_records", ReviewRecord),
                ("attachments", Attachment)]}
+    counts.update({k: review[k] for k in ("boards", "groups", "experts", "review_materials", "reviewing_meeting", "big_group")})
     counts["seconds"] = round(time.perf_counter() - started, 1)
     echo("  " + "，".join(f"{k}={v}" for k, v in counts.items()))
     return counts

@@ -62,12 +62,13 @@ def load_demo(today: date | None = None) -> list[tuple[str, str, str]]:
     talent = create_department("杭州市人才服务局", root)
 
     all_roles = dict(role_admin=True, role_review=True, role_return=True, role_publish=True)
-    _staff("rsj_admin", root, "市人社局管理员", role_dict=True, **all_roles)
+    root_admin = _staff("rsj_admin", root, "市人社局管理员", role_dict=True, **all_roles)
+    staff = {}
     logins.append(("rsj_admin", DEMO_PASSWORD, "市人社局 管理员（全部角色，含字典维护）"))
     for prefix, dept, label in [("xihu", xihu, "西湖区人才职改办"), ("jyj", edu, "杭州市教育局"),
                                 ("jyjzs", edu_sub, "教育局直属学校管理处"), ("rcfw", talent, "杭州市人才服务局")]:
         _staff(f"{prefix}_admin", dept, f"{label}管理员", role_admin=True)
-        _staff(f"{prefix}_review", dept, f"{label}审核经办", role_review=True)
+        staff[f"{prefix}_review"] = _staff(f"{prefix}_review", dept, f"{label}审核经办", role_review=True)
         _staff(f"{prefix}_return", dept, f"{label}退回审查", role_return=True)
         _staff(f"{prefix}_publish", dept, f"{label}项目发布", role_publish=True)
         logins.append((f"{prefix}_admin / _review / _return / _publish", DEMO_PASSWORD, f"{label} 各角色"))
@@ -78,8 +79,9 @@ def load_demo(today: date | None = None) -> list[tuple[str, str, str]]:
                     email=f"{username}@example.com", in_registry=True, contact_name=rep)
         db.session.add(unit)
         db.session.flush()
-        db.session.add(User(kind=KIND_UNIT, username=username, password_hash=passwords.hash_chosen(DEMO_PASSWORD),
-                            unit=unit, real_name=rep, email=unit.email))
+        staff[username] = User(kind=KIND_UNIT, username=username, password_hash=passwords.hash_chosen(DEMO_PASSWORD),
+                               unit=unit, real_name=rep, email=unit.email)
+        db.session.add(staff[username])
         for i, perms in enumerate([dict(perm_fill=True, perm_submit=True, perm_print=True, perm_export=True,
                                         perm_view=True, perm_edit_info=True, perm_change_password=True),
                                    dict(perm_fill=True, perm_view=True, perm_change_password=True)], 1):
@@ -92,11 +94,12 @@ def load_demo(today: date | None = None) -> list[tuple[str, str, str]]:
 
     year = today.year
     start, end = today - timedelta(days=30), today + timedelta(days=60)
+    middle = Project(name=f"{year}年度杭州市中级专业技术资格初定", kind="cd_middle", year=year, series="工程",
+                     majors="计算机应用、建筑工程、机械工程", scope="在杭单位中从事专业技术工作的人员",
+                     requirements=f"关于{year}年度杭州市中级专业技术资格初定工作的通知：请各单位按要求组织申报，于{end}前完成网上申报。",
+                     start_date=start, end_date=end, issuer=root)
     db.session.add_all([
-        Project(name=f"{year}年度杭州市中级专业技术资格初定", kind="cd_middle", year=year, series="工程",
-                majors="计算机应用、建筑工程、机械工程", scope="在杭单位中从事专业技术工作的人员",
-                requirements=f"关于{year}年度杭州市中级专业技术资格初定工作的通知：请各单位按要求组织申报，于{end}前完成网上申报。",
-                start_date=start, end_date=end, issuer=root),
+        middle,
         Project(name=f"{year}年度西湖区初级专业技术资格初定", kind="cd_junior", year=year, series="工程",
                 majors="计算机应用、建筑工程", scope="归口西湖区的单位",
                 requirements="西湖区初级专业技术资格初定申报须知。", start_date=start, end_date=end, issuer=xihu),
@@ -105,4 +108,6 @@ def load_demo(today: date | None = None) -> list[tuple[str, str, str]]:
                 requirements="教育系统初级专业技术资格认定申报须知。", start_date=start, end_date=end, issuer=edu),
     ])
     db.session.flush()
+    from zhicheng.demodata.boards import load_demo_boards
+    logins += load_demo_boards(root_admin, root, staff["xhsz"], staff["xihu_review"], DEMO_PASSWORD, today)
     return logins

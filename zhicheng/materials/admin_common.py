@@ -248,15 +248,21 @@ class MaterialListView(RequestFilterOptions, ScopedModelView):
         if att is None:
             abort(404)
         self.get_one(att.material_id)
-        mimetype, name, ascii_name = storage.served_as(att.original_name, att.stored_name, att.mime,
-                                                       fallback=f"attachment-{att.id}")
-        try:
-            response = storage.download(att.stored_name, mimetype=mimetype, download_name=ascii_name,
-                                        disposition=content_disposition(ascii_name, name))
-        except FileNotFoundError:
-            abort(404)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        return response
+        return send_attachment(att)
+
+
+def send_attachment(att: Attachment):
+    """An attachment the caller has checked through scope.attachments: the original name is kept
+    but its extension follows the type found from the content."""
+    mimetype, name, ascii_name = storage.served_as(att.original_name, att.stored_name, att.mime,
+                                                   fallback=f"attachment-{att.id}")
+    try:
+        response = storage.download(att.stored_name, mimetype=mimetype, download_name=ascii_name,
+                                    disposition=content_disposition(ascii_name, name))
+    except FileNotFoundError:
+        abort(404)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def review_records_of(material: Material) -> list[ReviewRecord]:

@@ -152,6 +152,8 @@ def _print_logins(logins) -> None:
         ("xhsz", DEMO_PASSWORD, "单位：杭州西湖数字科技有限公司"),
         ("szsz", DEMO_PASSWORD, "单位：杭州市第十四中学"),
         ("xhsz001 / xhsz002 / szsz001 / szsz002", DEMO_PASSWORD, "工作账号"),
+        ("zj001 … zj006", DEMO_PASSWORD, "评审专家（杭州市工程系列中级评审委员会 专家库）"),
+        ("zj007", DEMO_PASSWORD, "评审专家（首次登录须修改密码）"),
     ]
     for username, _pw, who in rows:
         click.echo(f"  {username:<45} {who}")

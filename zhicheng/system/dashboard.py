@@ -39,7 +39,10 @@ def department_counts(user) -> list[dict]:
 
 def home_context(user) -> dict:
     ctx: dict = {"state_labels": STATE_LABELS, "S": S}
-    if user.is_staff:
+    if user.is_expert:
+        from zhicheng.boards.expert_admin import current_meetings
+        ctx["meetings"] = current_meetings(user)
+    elif user.is_staff:
         ctx["waiting"] = department_counts(user)
         ctx["unit_count"] = db.session.scalar(select(func.count(Unit.id)).where(scope.units(user)))
     else:

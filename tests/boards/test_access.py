@@ -1,0 +1,95 @@
+"""Role × action matrix of the 评审 pages: every new page and every button, for the root office,
+district and other departments' staff, units, 工作账号, the experts of 学科组 A and B, the recused
+expert, the expert of a closed meeting and anonymous visitors. 404: the row lies outside the
+role's scope (another 评委会's meeting, another group's or his own unit's material, a closed
+meeting); 403: the role may not open the page at all."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from zhicheng.extensions import db
+from zhicheng.models import Expert, MeetingMaterial
+
+from ..web.test_access_matrix import ADMINS, ALL_STAFF, ROLES
+from .world import populate_boards
+
+OWN_BOARD_ADMINS = {"root"}  # the 评委会 of the matrix is the root office's
+OTHER_ADMINS = ADMINS - OWN_BOARD_ADMINS
+
+
+def _expected(url_key: str, role: str) -> int:
+    """The product's table, written out apart from the views."""
+    experts_seeing = {
+        "mm_a": {"expert_a", "expert_b", "expert_recused"},  # voting: the whole 评委会, but no own unit's
+        "mm_b": {"expert_a", "expert_b"},
+        "mm_c": set(),  # closed
+    }
+    if url_key in ("board_new", "board_edit", "group_new", "group_edit"):
+        return 200 if role == "root" else 403
+    if url_key in ("expert_new", "meeting_new"):
+        return 200 if role in ADMINS else 403
+    if url_key in ("meeting_details", "post_replay", "post_start_review", "post_close", "post_expert_off"):
+        ok = 302 if url_key.startswith("post") else 200
+        return ok if role in OWN_BOARD_ADMINS else 404 if role in OTHER_ADMINS else 403
+    if url_key.startswith("details_") or url_key.startswith("ballot_") or url_key.startswith("conflict_"):
+        mm = url_key.split("_", 1)[1]
+        if not role.startswith("expert_"):
+            return 403
+        if role in experts_seeing[mm]:
+            return 200 if url_key.startswith("details_") else 302
+        return 404
+    raise KeyError(url_key)
+
+
+def _urls(org) -> dict[str, tuple]:
+    world = populate_boards(org)
+    mm = {k: db.session.scalar(select(MeetingMaterial.id).where(MeetingMaterial.material_id == m.id))
+          for k, m in world["materials"].items()}
+    voting = world["voting"].id
+    board_id, group_id = world["voting"].board_id, db.session.scalar(
+        select(MeetingMaterial.group_id).where(MeetingMaterial.id == mm["a"]))
+    expert_id = db.session.scalar(select(Expert.id).where(Expert.user_id == org["expert_a"].id))
+    urls = {
+        "board_new": ("GET", "/admin/boards/new/", None),
+        "board_edit": ("GET", f"/admin/boards/edit/?id={board_id}", None),
+        "group_new": ("GET", "/admin/subject_groups/new/", None),
+        "group_edit": ("GET", f"/admin/subject_groups/edit/?id={group_id}", None),
+        "expert_new": ("GET", "/admin/experts/new/", None),
+        "meeting_new": ("GET", "/admin/meetings/new/", None),
+        "meeting_details": ("GET", f"/admin/meetings/details/?id={voting}", None),
+        "post_replay": ("POST", "/admin/meetings/replay/", {"id": voting}),
+        "post_start_review": ("POST", "/admin/meetings/start_review/", {"id": voting}),
+        "post_close": ("POST", "/admin/meetings/close/", {"id": voting}),
+        "post_expert_off": ("POST", "/admin/experts/action/", {"action": "deactivate", "rowid": expert_id}),
+    }
+    for key in ("a", "b", "c"):
+        urls[f"details_mm_{key}"] = ("GET", f"/admin/expert_materials/details/?id={mm[key]}", None)
+        urls[f"conflict_mm_{key}"] = ("POST", "/admin/expert_materials/conflict/", {"id": mm[key], "reason": "亲属"})
+    urls["ballot_mm_b"] = ("POST", "/admin/expert_materials/ballot/", {"id": mm["b"], "choice": "approve"})
+    return urls
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_action_answers_each_role_as_the_table_says(org, auth, csrf, role):
+    urls = _urls(org)
+    c = auth.client(org[role].username)
+    token = csrf(c, "/admin/")
+    got, want = {}, {}
+    for key, (method, url, data) in urls.items():
+        r = c.get(url) if method == "GET" else c.post(url, data={**data, "csrf_token": token})
+        got[key], want[key] = r.status_code, _expected(key, role)
+    assert got == want
+
+
+def test_anonymous_visitors_are_sent_to_login(org, client):
+    for key, (method, url, _) in _urls(org).items():
+        if method == "GET":
+            r = client.get(url)
+            assert r.status_code == 302 and "/login" in r.headers["Location"], key
+
+
+def test_the_matrix_covers_every_kind_of_role():
+    assert {"root", "xihu_admin", "edu_admin", "unit_a", "sub_a_full", "expert_a", "expert_b", "expert_recused",
+            "expert_closed"} <= set(ROLES)
+    assert ALL_STAFF >= ADMINS

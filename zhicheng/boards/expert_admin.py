@@ -1,0 +1,163 @@
+"""The expert's own pages: the materials of his current meetings (scope.meeting_materials: those
+of his 学科组, every one of the meeting while it votes, never his own unit's, nothing once it is
+closed), each read-only with its attachments, 声明回避 and the ballot (同意 / 不同意 / 弃权).
+
+Every POST loads its row through the same scope first (404 outside it), then the service of
+zhicheng.boards.voting decides; its refusal is flashed in Chinese and nothing is written.
+"""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, request
+from flask_admin import expose
+from flask_login import current_user
+from markupsafe import Markup, escape
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from zhicheng import scope, textcheck
+from zhicheng.admin.base import ScopedModelView, row_url
+from zhicheng.boards import voting
+from zhicheng.boards.states import CHOICE_LABELS, MeetingState
+from zhicheng.extensions import db
+from zhicheng.materials.admin_common import send_attachment
+from zhicheng.models import (
+    Attachment,
+    BallotReceipt,
+    ConflictDeclaration,
+    Expert,
+    Material,
+    Meeting,
+    MeetingMaterial,
+    MeetingMember,
+)
+from zhicheng.policy import P
+from zhicheng.security import parse_id
+
+
+def _material_link(view, context, mm, name) -> Markup:
+    return Markup(f'<a href="{escape(row_url(".details_view", mm.id))}">{escape(mm.material.number or mm.material_id)}</a>')
+
+
+class ExpertMaterialView(ScopedModelView):
+    """评审材料 (the expert's): read-only."""
+
+    permission = P.EXPERT
+    row_scope = scope.meeting_materials
+    home_links = {"expert_meeting": {}}
+    can_create = False
+    can_edit = False
+    can_delete = False
+    details_template = "boards/expert_material.html"
+    column_list = ("meeting", "group", "number", "name", "unit", "major", "current_title")
+    column_labels = {"meeting": "评审会议", "group": "学科组", "number": "材料编号", "name": "姓名", "unit": "单位",
+                     "major": "申报专业", "current_title": "现任职务", "material.name": "姓名"}
+    column_searchable_list = ("material.name",)
+    column_default_sort = ("id", False)
+    column_formatters = {
+        "meeting": lambda v, c, m, n: m.meeting.name,
+        "group": lambda v, c, m, n: m.group.name,
+        "number": _material_link,
+        "name": lambda v, c, m, n: m.material.name,
+        "unit": lambda v, c, m, n: m.material.unit.name,
+        "major": lambda v, c, m, n: m.material.major,
+        "current_title": lambda v, c, m, n: m.material.current_title,
+    }
+
+    def _narrow(self, query):
+        meeting_id = parse_id(request.args.get("meeting")) if request.args.get("meeting") else None
+        if meeting_id:
+            query = query.filter(MeetingMaterial.meeting_id == meeting_id)
+        return query
+
+    def get_query(self):
+        return self._narrow(super().get_query()).options(
+            joinedload(MeetingMaterial.meeting), joinedload(MeetingMaterial.group),
+            joinedload(MeetingMaterial.material).joinedload(Material.unit))
+
+    def get_count_query(self):
+        return self._narrow(super().get_count_query())
+
+    def _member(self, mm: MeetingMaterial) -> MeetingMember | None:
+        return db.session.scalar(select(MeetingMember).join(Expert, Expert.id == MeetingMember.expert_id)
+                                 .where(MeetingMember.meeting_id == mm.meeting_id, Expert.user_id == current_user.id))
+
+    @expose("/details/")
+    def details_view(self):
+        mm = self.get_one(request.args.get("id"))
+        material = db.session.scalar(
+            select(Material).where(Material.id == mm.material_id)
+            .options(selectinload(Material.attachments), selectinload(Material.educations),
+                     selectinload(Material.work_histories), joinedload(Material.project), joinedload(Material.unit)))
+        member = self._member(mm)
+        declared = db.session.scalar(select(ConflictDeclaration).where(
+            ConflictDeclaration.meeting_material_id == mm.id, ConflictDeclaration.member_id == member.id))
+        voted = db.session.scalar(select(BallotReceipt.id).where(
+            BallotReceipt.meeting_material_id == mm.id, BallotReceipt.member_id == member.id)) is not None
+        state = mm.meeting.state
+        return self.render(self.details_template, mm=mm, model=material, member=member, declared=declared,
+                           voted=voted, choices=CHOICE_LABELS, return_url=self.get_url(".index_view",
+                                                                                      meeting=mm.meeting_id),
+                           may_declare=not voted and declared is None and state != MeetingState.CLOSED,
+                           may_vote=(state == MeetingState.VOTING and bool(member.present) and not voted
+                                     and declared is None))
+
+    def _posted(self) -> MeetingMaterial:
+        return self.get_one(request.form.get("id"))
+
+    def _done(self, mm: MeetingMaterial, fn, message: str):
+        try:
+            fn()
+        except voting.BallotError as e:
+            db.session.rollback()
+            flash(str(e), "error")
+        else:
+            flash(message, "success")
+        return redirect(self.get_url(".details_view", id=mm.id))
+
+    @expose("/conflict/", methods=("POST",))
+    def conflict_view(self):
+        mm = self._posted()
+        reason = (request.form.get("reason") or "").strip()
+        if not reason:
+            flash("请填写回避理由", "error")
+            return redirect(self.get_url(".details_view", id=mm.id))
+        refused = "回避理由不能超过500字" if len(reason) > 500 else None
+        if refused is None and (at := textcheck.invisible_at(reason, multiline=True)) is not None:
+            refused = f"回避理由：{textcheck.message(at)}"
+        if refused:
+            flash(refused, "error")
+            return redirect(self.get_url(".details_view", id=mm.id))
+        return self._done(mm, lambda: voting.declare_conflict(current_user, mm.id, reason),
+                          f"已对材料{mm.material.number}声明回避，您不再对其投票")
+
+    @expose("/ballot/", methods=("POST",))
+    def ballot_view(self):
+        mm = self._posted()
+        choice = request.form.get("choice", "")
+        return self._done(mm, lambda: voting.cast_ballot(current_user, mm.id, choice),
+                          f"已对材料{mm.material.number}投票。投票以无记名方式保存，提交后不能更改")
+
+    @expose("/attachment/<int:attachment_id>")
+    def attachment_view(self, attachment_id: int):
+        """附件 of a material before the expert: through scope.attachments (his current materials)."""
+        att = db.session.scalar(select(Attachment).where(Attachment.id == attachment_id,
+                                                         scope.attachments(current_user)))
+        if att is None:
+            abort(404)
+        return send_attachment(att)
+
+
+def current_meetings(user) -> list[dict]:
+    """The expert's home: his meetings not yet closed, with his 学科组 and role."""
+    rows = db.session.execute(
+        select(Meeting, MeetingMember).join(MeetingMember, MeetingMember.meeting_id == Meeting.id)
+        .join(Expert, Expert.id == MeetingMember.expert_id)
+        .where(scope.meetings(user), Expert.user_id == user.id)
+        .options(joinedload(Meeting.board), joinedload(MeetingMember.group))
+        .order_by(Meeting.meeting_date, Meeting.id)).all()
+    return [{"meeting": m, "member": mb} for m, mb in rows]
+
+
+def register(admin) -> None:
+    admin.add_view(ExpertMaterialView(MeetingMaterial, name="评审材料", endpoint="expert_materials",
+                                      url="/admin/expert_materials"))
