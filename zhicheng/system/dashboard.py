@@ -39,6 +39,8 @@ def department_counts(user) -> list[dict]:
 
 def home_context(user) -> dict:
     ctx: dict = {"state_labels": STATE_LABELS, "S": S}
+    if user.is_person:  # his home page links to his 档案 only
+        return ctx
     if user.is_staff:
         ctx["waiting"] = department_counts(user)
         ctx["unit_count"] = db.session.scalar(select(func.count(Unit.id)).where(scope.units(user)))

@@ -30,6 +30,7 @@ from zhicheng.org.registration import (
     register_unit,
     registration_departments,
 )
+from zhicheng.persons.services import login_account as person_login_account
 from zhicheng.policy import P, can
 from zhicheng.security import is_local_url
 from zhicheng.system import audit
@@ -93,6 +94,8 @@ def login():
             captcha_error = captcha_code.check(form.captcha.data)
         started = time.perf_counter()
         user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+        if user is None:  # a 个人用户 also signs in with his 手机号 or 证件号码
+            user = person_login_account(username)
         # Refusals for the captcha or the delay come before the password is looked at, so they
         # cost a guesser a solved image (or the wait) per guess; a solved captcha is never held.
         if gate.wait_seconds and captcha_error:
@@ -143,7 +146,8 @@ def login():
     # Before a name is typed only the address's own failures can.
     gate = throttle.gate(form.username.data or "")
     required = gate.captcha_required or bool(gate.wait_seconds)
-    return render_template("auth/login.html", form=form, error=error,
+    entry = "person" if request.args.get("entry") == "person" else "unit"
+    return render_template("auth/login.html", form=form, error=error, entry=entry,
                            show_captcha=required or current_app.config["CAPTCHA_ENABLED"],
                            captcha_reason=CAPTCHA_REQUIRED_REASON if required else None), status
 
