@@ -51,3 +51,18 @@ def test_a_registered_person_logs_in_by_phone(app, org, reg, csrf):
 def test_a_unit_username_is_still_found_first(app, org, csrf, client):
     r = _login(client, csrf, "unita")
     assert r.status_code == 302
+
+
+def test_failures_count_against_the_account_whichever_name_is_typed(app, org, csrf, client):
+    person = db.session.scalar(select(Person).where(Person.user_id == org["person_a"].id))
+    for name in (person.phone, person.id_number, "gerena"):
+        _login(client, csrf, name, "Wrong12345")
+    r = _login(client, csrf, person.id_number)
+    assert r.status_code == 200 and "请输入验证码" in r.get_data(as_text=True)
+
+
+def test_no_new_username_may_be_a_persons_phone_or_id_number(org):
+    from zhicheng.accounts.services import username_taken
+    person = db.session.scalar(select(Person).where(Person.user_id == org["person_a"].id))
+    assert username_taken(person.phone) and username_taken(person.id_number.lower())
+    assert not username_taken("13911112222")
