@@ -23,6 +23,17 @@ class PersonRegisterForm(Form):
     agree_privacy = BooleanField("我已阅读并同意《隐私政策》")
 
 
+class ForgotPasswordForm(Form):
+    """个人用户's 忘记密码: a code to his 手机号, then a new password."""
+
+    phone = StringField("手机号", render_kw={"maxlength": 20, "autocomplete": "tel", "inputmode": "tel"})
+    captcha = StringField("图形验证码", validators=[Length(max=10)], render_kw={"autocomplete": "off"})
+    sms_code = StringField("短信验证码", render_kw={"maxlength": 6, "autocomplete": "one-time-code",
+                                                "inputmode": "numeric"})
+    new_password = PasswordField("新密码", render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField("确认新密码", render_kw={"autocomplete": "new-password"})
+
+
 class BasicInfoForm(Form):
     """基础信息: what the person may change himself (姓名 and 证件 are fixed at registration)."""
 

@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from zhicheng import transaction
+from zhicheng.accounts import passwords
 from zhicheng.accounts.models import KIND_PERSON, User
 from zhicheng.accounts.services import new_user, username_taken
 from zhicheng.domain import DomainError
@@ -179,3 +180,47 @@ def login_account(identifier: str) -> User | None:
         select(User).join(Person, Person.user_id == User.id)
         .where(User.kind == KIND_PERSON, (Person.phone == text) | (Person.id_number == text))
         .order_by((Person.phone == text).desc(), Person.id).limit(1))
+
+
+def reset_password_by_sms(phone_text: str, code: str, new: str, confirm: str) -> User:
+    """忘记密码 of a 个人用户: a 找回密码 code sent to his 手机号 sets a new password (every session of
+    the account ends: the session id carries a fingerprint of the hash). PersonRegistrationError
+    by field otherwise; the code is only looked at when the rest is right."""
+    errors: dict[str, str] = {}
+    try:
+        phone = check_phone_for_code(phone_text)
+    except ValidationError as e:
+        errors["phone"], phone = str(e), ""
+    try:
+        check_password_rule(new)
+    except ValidationError as e:
+        errors["new_password"] = str(e)
+    else:
+        if new != confirm:
+            errors["confirm"] = "两次输入的新密码不一致"
+    if errors:
+        raise PersonRegistrationError(errors)
+    try:
+        sms.use_code(phone, SmsPurpose.RESET, code)
+    except sms.SmsError as e:
+        raise PersonRegistrationError({"sms_code": str(e)}) from None
+    user = db.session.scalar(select(User).join(Person, Person.user_id == User.id).where(Person.phone == phone))
+    if user is None:  # no code is sent to a phone of no account; this is a code from before a change
+        raise PersonRegistrationError({"sms_code": "短信验证码已失效，请重新获取"})
+    user.password_hash = passwords.hash_chosen(new)
+    user.must_change_password = False
+    audit.record("password.reset_by_sms", user, f"{user.username} 通过手机短信验证码重置密码", actor=user)
+    db.session.flush()
+    return user
+
+
+def send_reset_code(phone_text: str) -> None:
+    """找回密码's 获取验证码: sent only to the 手机号 of an account, but answered alike either way
+    (nobody learns from it which phones are registered). ValidationError for a malformed phone,
+    SmsError when the phone has had too many."""
+    phone = check_phone_for_code(phone_text)
+    if db.session.scalar(select(Person.id).where(Person.phone == phone)) is None:
+        audit.record("password.reset_request", None, f"找回密码未匹配：手机号 {phone}")
+        db.session.flush()
+        return
+    sms.issue_code(phone, SmsPurpose.RESET)
