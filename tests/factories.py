@@ -2,14 +2,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from stdnum.cn import ric, uscc
 from werkzeug.security import generate_password_hash
 
-from zhicheng.accounts.models import KIND_STAFF, KIND_SUB, KIND_UNIT, SUB_PERMISSIONS
+from zhicheng.accounts.models import KIND_PERSON, KIND_STAFF, KIND_SUB, KIND_UNIT, SUB_PERMISSIONS
 from zhicheng.extensions import db
-from zhicheng.models import Department, Material, Project, Unit, UnitRegistry, User
+from zhicheng.models import Department, Material, Person, Project, Unit, UnitRegistry, User
 from zhicheng.org.departments import create_department
 
 PASSWORD = "Passw0rd123"
@@ -58,6 +58,34 @@ def sub(unit_obj, username, **perms) -> User:
     return u
 
 
+def person(name: str, username: str, phone: str, seq: int) -> User:
+    """A 个人用户 with his profile (居民身份证, consent recorded)."""
+    birth = date(1985, 3, 9)
+    acct = User(kind=KIND_PERSON, username=username, password_hash=pw_hash(), real_name=name, phone=phone)
+    db.session.add(acct)
+    db.session.flush()
+    db.session.add(Person(user_id=acct.id, name=name, id_type="resident", id_number=make_id_card(birth, seq),
+                          phone=phone, gender="男", birth_date=birth, agreed_at=datetime(2026, 1, 5, 9, 30),
+                          agreed_address="127.0.0.1", agreement_version="2026-12"))
+    return acct
+
+
+def archive(owner: User) -> None:
+    """One row in each section of a person's 档案."""
+    from zhicheng.models import PersonAssessment, PersonEducation, PersonResearch, PersonTraining, PersonWork
+    db.session.add_all([
+        PersonEducation(user_id=owner.id, start_date=date(2003, 9, 1), end_date=date(2007, 7, 1), school="浙江大学",
+                        major="计算机科学与技术", education="大学本科", degree="工学学士"),
+        PersonWork(user_id=owner.id, start_date=date(2007, 8, 1), employer="杭州某某科技有限公司", position="工程师"),
+        PersonTraining(user_id=owner.id, start_date=date(2020, 5, 1), end_date=date(2020, 5, 3),
+                       subject="继续教育公需科目", organiser="杭州市人才服务局", hours=24),
+        PersonResearch(user_id=owner.id, kind="paper", title="一种分布式存储方法", source="计算机工程",
+                       number="CN 31-1289/TP", published_on=date(2021, 3, 1), url="https://kns.cnki.net/x"),
+        PersonAssessment(user_id=owner.id, year=2023, result="excellent"),
+    ])
+    db.session.commit()
+
+
 ALL_PERMS = {k: True for k in SUB_PERMISSIONS}
 
 
@@ -99,6 +127,8 @@ def build_org(today: date | None = None) -> Org:
     for perm in SUB_PERMISSIONS:
         users[f"sub_a_{perm}"] = sub(unit_a, f"unitaonly{perm.replace('perm_', '').replace('_', '')}", **{perm: True})
     users["sub_b_full"] = sub(unit_b, "unitb001", **ALL_PERMS)
+    users["person_a"] = person("钱个人", "gerena", "13900000001", 501)
+    users["person_b"] = person("孙个人", "gerenb", "13900000002", 502)
     db.session.add(UnitRegistry(uscc=make_uscc(900), legal_rep="赵名录", name="名录内的杭州某某有限公司"))
     start, end = today - timedelta(days=10), today + timedelta(days=20)
     projects = {

@@ -42,6 +42,8 @@ def create_app(config: object | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     from zhicheng.projects.public import bp as info_bp
     app.register_blueprint(info_bp)
+    from zhicheng.persons.routes import bp as persons_bp
+    app.register_blueprint(persons_bp)
     from zhicheng.accounts.auth import sessions
     sessions.init_app(app)
     init_admin(app)

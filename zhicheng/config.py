@@ -78,6 +78,15 @@ class Config:
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_recycle": 1800}
         self.UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or str(INSTANCE / "uploads")
         self.MAIL_OUTBOX_DIR = os.environ.get("MAIL_OUTBOX_DIR") or str(INSTANCE / "outbox")
+        # 短信 (zhicheng.persons.sms): "outbox" writes messages to SMS_OUTBOX_DIR; a gateway is named
+        # by the dotted path of its provider class.
+        self.SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "outbox")
+        self.SMS_OUTBOX_DIR = os.environ.get("SMS_OUTBOX_DIR") or str(INSTANCE / "sms")
+        self.SMS_CODE_MINUTES = int(os.environ.get("SMS_CODE_MINUTES", "10"))
+        self.SMS_CODE_MAX_TRIES = int(os.environ.get("SMS_CODE_MAX_TRIES", "5"))
+        self.SMS_RESEND_SECONDS = int(os.environ.get("SMS_RESEND_SECONDS", "60"))
+        self.SMS_PHONE_DAILY_LIMIT = int(os.environ.get("SMS_PHONE_DAILY_LIMIT", "10"))
+        self.SMS_ADDRESS_LIMIT = os.environ.get("SMS_ADDRESS_LIMIT", "20 per hour")
         self.EXPORT_DIR = os.environ.get("EXPORT_DIR") or str(INSTANCE / "exports")
         self.RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
         self.RATELIMIT_HEADERS_ENABLED = False
@@ -161,6 +170,7 @@ class TestConfig(Config):
         self.SQLALCHEMY_DATABASE_URI = database_url or f"sqlite:///{tmp / 'test.sqlite'}"
         self.UPLOAD_DIR = str(tmp / "uploads")
         self.MAIL_OUTBOX_DIR = str(tmp / "outbox")
+        self.SMS_OUTBOX_DIR = str(tmp / "sms")
         self.EXPORT_DIR = str(tmp / "exports")
         self.CAPTCHA_ENABLED = False
         self.RATELIMIT_STORAGE_URI = "memory://"

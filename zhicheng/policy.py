@@ -50,6 +50,7 @@ class Permission(StrEnum):
     ROOT_DICT = "root_dict"  # 字典维护, 单位名录, 评委会 and 学科组: 字典维护 of the root office
     BOARD_MANAGE = "board_manage"  # 专家库 and 评审会议 of the 评委会 formed in one's subtree: a 管理员
     EXPERT = "expert"  # an expert's own assignment: 回避, ballots
+    PERSON = "person"  # 个人用户: his own 个人档案
 
 
 P = Permission
@@ -74,8 +75,8 @@ def _root(user, column: str) -> bool:
 
 RULES: dict[Permission, Callable] = {
     **{p: (lambda u, c=p.value: _unit_side(u, c)) for p in SUB_ACCOUNT_PERMISSIONS},
-    # Staff and experts change their own passwords too; a 工作账号 only with 修改密码.
-    P.CHANGE_PASSWORD: lambda u: u.is_staff or u.is_expert or _unit_side(u, P.CHANGE_PASSWORD),
+    # Staff, experts and persons change their own passwords too; a 工作账号 only with 修改密码.
+    P.CHANGE_PASSWORD: lambda u: u.is_staff or u.is_expert or u.is_person or _unit_side(u, P.CHANGE_PASSWORD),
     **{p: (lambda u, c=p.value: _staff_role(u, c)) for p in STAFF_ROLE_PERMISSIONS},
     # An expert signs in to his current assignment and nothing else.
     P.SIGNED_IN: lambda u: not u.is_expert,
@@ -92,6 +93,7 @@ RULES: dict[Permission, Callable] = {
     P.ROOT_DICT: lambda u: _root(u, P.DICT),
     P.BOARD_MANAGE: lambda u: _staff_role(u, P.ADMIN),
     P.EXPERT: lambda u: u.is_expert,
+    P.PERSON: lambda u: u.is_person,
 }
 assert set(RULES) == set(Permission), "every permission has a rule"
 
@@ -113,6 +115,7 @@ def _reach(permission: Permission) -> Callable | None:
         P.UNIT_INFO: scope.units,
         P.BOARD_MANAGE: scope.managed_boards,
         P.EXPERT: scope.meetings,
+        P.PERSON: scope.persons,
     }.get(permission)
 
 
@@ -148,6 +151,7 @@ MESSAGES = {
     P.ROOT_DICT: "只有市人社局（职改办）的字典维护人员可以进行此操作",
     P.BOARD_MANAGE: "没有管理评委会的权限",
     P.EXPERT: "只有评审专家可以进行此操作",
+    P.PERSON: "只有个人用户可以进行此操作",
 }
 
 

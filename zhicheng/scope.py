@@ -22,6 +22,12 @@ from zhicheng.models import (
     MeetingMaterial,
     MeetingMember,
     MeetingResult,
+    Person,
+    PersonAssessment,
+    PersonEducation,
+    PersonResearch,
+    PersonTraining,
+    PersonWork,
     Project,
     ReviewBoard,
     ReviewRecord,
@@ -291,3 +297,30 @@ def board_transfer(user) -> ColumnElement[bool]:
         return false()
     return materials(user) & (Material.state == MaterialState.APPROVED) & Material.project_id.in_(
         select(Project.id).where(Project.issuer_id == user.department_id, Project.kind.in_(list(REVIEW_KINDS))))
+
+
+# --- 个人端 -------------------------------------------------------------------------------
+
+def persons(user) -> ColumnElement[bool]:
+    """A 个人用户 sees his own profile; nobody else sees any (a unit will, once it confirms him)."""
+    if not user.is_authenticated or not user.is_person:
+        return false()
+    return Person.user_id == user.id
+
+
+def _own_archive(model):
+    def predicate(user) -> ColumnElement[bool]:
+        if not user.is_authenticated or not user.is_person:
+            return false()
+        return model.user_id == user.id
+
+    predicate.__name__ = predicate.__qualname__ = f"own_{model.__tablename__}"
+    predicate.__doc__ = f"{model.__doc__.strip()} rows of the person's own 档案 (only his)."
+    return predicate
+
+
+person_educations = _own_archive(PersonEducation)
+person_works = _own_archive(PersonWork)
+person_trainings = _own_archive(PersonTraining)
+person_research = _own_archive(PersonResearch)
+person_assessments = _own_archive(PersonAssessment)

@@ -32,7 +32,10 @@ TABLE = [
     ("xihu_publish", {P.PUBLISH, P.STAFF}, {P.REVIEW_DESK}),
     ("xihu_admin", {P.ADMIN, P.MANAGE_ACCOUNTS}, {P.ROOT_ADMIN, P.ROOT_DICT, P.REVIEW_DESK}),
     ("root", {P.ADMIN, P.DICT, P.ROOT_ADMIN, P.ROOT_DICT, P.REVIEW_DESK, P.PUBLISH},
-     {P.FILL, P.UNIT, P.APPLY}),
+     {P.FILL, P.UNIT, P.APPLY, P.PERSON}),
+    # A 个人用户: his own 档案 and password, nothing of the units' or departments' pages.
+    ("person_a", {P.PERSON, P.CHANGE_PASSWORD, P.SIGNED_IN},
+     set(Permission) - {P.PERSON, P.CHANGE_PASSWORD, P.SIGNED_IN}),
 ]
 
 

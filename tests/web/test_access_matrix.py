@@ -21,7 +21,7 @@ from ..boards.world import EXPERT_ROLES, populate_boards
 ROLES = ["root", "xihu_admin", "xihu_review", "xihu_return", "xihu_publish", "edu_admin", "edu_review",
          "edusub_admin", "unit_a", "unit_b", "sub_a_full", "sub_a_none", "sub_a_perm_fill", "sub_a_perm_submit",
          "sub_a_perm_print", "sub_a_perm_export", "sub_a_perm_view", "sub_a_perm_edit_info",
-         "sub_a_perm_change_password", "sub_b_full"] + EXPERT_ROLES
+         "sub_a_perm_change_password", "sub_b_full", "person_a", "person_b"] + EXPERT_ROLES
 
 
 def _populate(org):
@@ -37,6 +37,8 @@ def _populate(org):
     submit_materials(org["unit_b"], [b_sent.id], "乙经办", "13900002222")
     pass_materials(org["edusub_review"], [b_sent.id])
     populate_boards(org)
+    for key in ("person_a", "person_b"):
+        factories.archive(org[key])
     return [a_draft, a_sent, a_back, b_draft, b_sent]
 
 
@@ -95,6 +97,7 @@ FULL_SUBS = {"sub_a_full", "sub_b_full"}
 ALL_STAFF = {"root", "xihu_admin", "xihu_review", "xihu_return", "xihu_publish", "edu_admin", "edu_review",
              "edusub_admin"}
 ADMINS = {"root", "xihu_admin", "edu_admin", "edusub_admin"}
+PERSONS = {"person_a", "person_b"}
 EXPECTED = {
     "/admin/projects/": UNITS | FULL_SUBS | {"sub_a_perm_fill"},            # 填写材料
     "/admin/materials/": UNITS | FULL_SUBS | {"sub_a_perm_fill"},           # 管理材料
@@ -120,6 +123,12 @@ EXPECTED = {
     "/admin/experts/": ADMINS,                                               # 专家库
     "/admin/meetings/": ADMINS,                                              # 评审会议
     "/admin/expert_materials/": set(EXPERT_ROLES),                           # 评审材料 (experts only)
+    "/admin/person_basic/": PERSONS,                                         # 个人档案 · 基础信息
+    "/admin/person_education/": PERSONS,                                     # 学历学位
+    "/admin/person_work/": PERSONS,                                          # 工作经历
+    "/admin/person_training/": PERSONS,                                      # 培训经历
+    "/admin/person_research/": PERSONS,                                      # 研究成果
+    "/admin/person_assessment/": PERSONS,                                    # 年度考核
 }
 
 

@@ -32,7 +32,9 @@ KIND_STAFF = "staff"
 KIND_UNIT = "unit"
 KIND_SUB = "sub"
 KIND_EXPERT = "expert"  # 评审专家: signs in to his current meeting assignment only (zhicheng.boards)
-KIND_LABELS = {KIND_STAFF: "部门工作人员", KIND_UNIT: "单位用户", KIND_SUB: "工作账号", KIND_EXPERT: "评审专家"}
+KIND_PERSON = "person"  # 个人用户: registered himself, keeps his own 档案 (zhicheng.persons)
+KIND_LABELS = {KIND_STAFF: "部门工作人员", KIND_UNIT: "单位用户", KIND_SUB: "工作账号", KIND_EXPERT: "评审专家",
+               KIND_PERSON: "个人用户"}
 
 
 def password_fingerprint(password_hash: str) -> str:
@@ -110,6 +112,10 @@ class User(UserMixin, db.Model):
     @property
     def is_expert(self) -> bool:
         return self.kind == KIND_EXPERT
+
+    @property
+    def is_person(self) -> bool:
+        return self.kind == KIND_PERSON
 
     @property
     def is_root_staff(self) -> bool:

@@ -26,7 +26,13 @@ class AccountError(DomainError):
 
 
 def username_taken(username: str) -> bool:
-    return db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())) is not None
+    """Whether the name is an account's username, or a 个人用户's 手机号 or 证件号码 (he logs in with
+    them: a username equal to one would take his login)."""
+    from zhicheng.persons.models import Person
+    if db.session.scalar(select(User.id).where(func.lower(User.username) == username.lower())) is not None:
+        return True
+    return db.session.scalar(select(Person.id).where((Person.phone == username)
+                                                     | (Person.id_number == username.upper()))) is not None
 
 
 def _check_new_username(username: str) -> str:

@@ -26,6 +26,7 @@ def init_admin(app) -> Admin:
     from zhicheng.exporting import admin as exporting
     from zhicheng.materials import admin as materials
     from zhicheng.org import admin as org
+    from zhicheng.persons import admin as persons
     from zhicheng.printing import admin as printing
     from zhicheng.system import admin as system
     materials.register(admin)
@@ -35,6 +36,7 @@ def init_admin(app) -> Admin:
     org.register(admin)
     boards.register(admin)
     system.register(admin)
+    persons.register(admin)
     check_frame_features(admin)
     return admin
 

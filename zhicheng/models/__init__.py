@@ -25,6 +25,15 @@ from zhicheng.materials.models import (
     WorkHistory,
 )
 from zhicheng.org.models import Department, Unit, UnitRegistry
+from zhicheng.persons.models import (
+    Person,
+    PersonAssessment,
+    PersonEducation,
+    PersonResearch,
+    PersonTraining,
+    PersonWork,
+    SmsCode,
+)
 from zhicheng.projects.models import PROJECT_KINDS, CommitmentRecord, ExamScore, Project, ProjectAttachment
 from zhicheng.system.models import DICT_KINDS, AuditLog, DictItem
 
@@ -36,4 +45,5 @@ __all__ = [
     "ReviewBoard", "SubjectGroup", "SubjectGroupMajor", "Expert", "Meeting", "MeetingMember",
     "MeetingMaterial", "DrawRecord", "ConflictDeclaration", "Ballot", "BallotReceipt", "MeetingResult",
     "ProjectAttachment", "CommitmentRecord", "ExamScore",
+    "Person", "SmsCode", "PersonEducation", "PersonWork", "PersonTraining", "PersonResearch", "PersonAssessment",
 ]

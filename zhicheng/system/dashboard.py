@@ -39,6 +39,8 @@ def department_counts(user) -> list[dict]:
 
 def home_context(user) -> dict:
     ctx: dict = {"state_labels": STATE_LABELS, "S": S}
+    if user.is_person:  # his home page links to his 档案 only
+        return ctx
     if user.is_expert:
         from zhicheng.boards.expert_admin import current_meetings
         ctx["meetings"] = current_meetings(user)

@@ -30,6 +30,7 @@ from zhicheng.org.registration import (
     register_unit,
     registration_departments,
 )
+from zhicheng.persons.services import login_account as person_login_account
 from zhicheng.policy import P, can
 from zhicheng.security import is_local_url
 from zhicheng.system import audit
@@ -85,14 +86,20 @@ def login():
         return redirect(url_for("admin.index"))
     form = LoginForm()
     error, status = None, 200
+    throttle_key = (form.username.data or "").strip()
     if form.validate_on_submit():
         username = form.username.data.strip()
-        gate = throttle.gate(username)
+        started = time.perf_counter()
+        user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+        if user is None:  # a 个人用户 also signs in with his 手机号 or 证件号码
+            user = person_login_account(username)
+        # Failures count against the account whichever of its names was typed (username, 手机号,
+        # 证件号码); a name of no account counts as typed, like an unknown username always has.
+        throttle_key = user.username if user is not None else username
+        gate = throttle.gate(throttle_key)
         captcha_error = None
         if current_app.config["CAPTCHA_ENABLED"] or gate.captcha_required or gate.wait_seconds:
             captcha_error = captcha_code.check(form.captcha.data)
-        started = time.perf_counter()
-        user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
         # Refusals for the captcha or the delay come before the password is looked at, so they
         # cost a guesser a solved image (or the wait) per guess; a solved captcha is never held.
         if gate.wait_seconds and captcha_error:
@@ -113,7 +120,7 @@ def login():
             # An unknown name costs the same hash as a wrong password, and every failure takes at
             # least FAILED_LOGIN_SECONDS (older scrypt hashes and one-time passwords check faster or
             # slower than Argon2id): timing tells nothing about which accounts exist.
-            throttle.record_failure(username)
+            throttle.record_failure(throttle_key)
             audit.record("login.failure", user, f"用户名 {username}", actor=user)
             db.session.flush()
             time.sleep(max(0.0, FAILED_LOGIN_SECONDS - (time.perf_counter() - started)))
@@ -131,7 +138,7 @@ def login():
                                    .values(password_hash=passwords.hash_chosen(form.password.data)))
                 db.session.refresh(user)
             login_user(user)
-            throttle.record_success(username)
+            throttle.record_success(throttle_key)
             user.last_login_at = datetime.now()
             audit.record("login.success", user, "", actor=user)
             db.session.flush()
@@ -141,9 +148,10 @@ def login():
             return redirect(safe_next(request.args.get("next")) or url_for("admin.index"))
     # Asked again after this attempt: the failure just counted may have made the captcha compulsory.
     # Before a name is typed only the address's own failures can.
-    gate = throttle.gate(form.username.data or "")
+    gate = throttle.gate(throttle_key)
     required = gate.captcha_required or bool(gate.wait_seconds)
-    return render_template("auth/login.html", form=form, error=error,
+    entry = "person" if request.args.get("entry") == "person" else "unit"
+    return render_template("auth/login.html", form=form, error=error, entry=entry,
                            show_captcha=required or current_app.config["CAPTCHA_ENABLED"],
                            captcha_reason=CAPTCHA_REQUIRED_REASON if required else None), status
 

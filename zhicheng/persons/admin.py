@@ -1,0 +1,243 @@
+"""个人档案: the person's own record, kept across years. 基础信息 is a page of its own (with the
+照片); every other section is a list of rows with 添加 / 修改 / 删除, each seen by its owner only
+(zhicheng.scope) and by no other kind of account (P.PERSON)."""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, redirect, request
+from flask_admin import expose
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
+
+from zhicheng import scope, storage, transaction
+from zhicheng.admin.base import GuardedView, ScopedModelView
+from zhicheng.admin.common import NoDetailsPage
+from zhicheng.extensions import db
+from zhicheng.persons.forms import BasicInfoForm
+from zhicheng.persons.models import (
+    ASSESSMENT_LABELS,
+    RESEARCH_KIND_LABELS,
+    Person,
+    PersonAssessment,
+    PersonEducation,
+    PersonResearch,
+    PersonTraining,
+    PersonWork,
+)
+from zhicheng.policy import P
+from zhicheng.system import audit
+
+CAT_ARCHIVE = "个人档案"
+PHOTO_MAX_BYTES = 2 * storage.MB
+
+
+def own_person() -> Person:
+    person = db.session.scalar(select(Person).where(scope.persons(current_user)))
+    if person is None:
+        abort(404)
+    return person
+
+
+class BasicInfoView(GuardedView):
+    """基础信息 and 照片 (证件照)."""
+
+    permission = P.PERSON
+
+    @expose("/", methods=("GET", "POST"))
+    def index(self):
+        person = own_person()
+        form = BasicInfoForm(obj=person)
+        if form.validate_on_submit():
+            photo = form.photo.data
+            if photo is not None and photo.filename:
+                try:
+                    stored = storage.save_upload(photo, allowed=("jpg", "png"), max_bytes=PHOTO_MAX_BYTES)
+                except storage.UploadError as e:
+                    form.photo.errors.append(f"{e}（照片须为JPG或PNG图片，不超过2M）")
+                    return self.render("persons/basic_info.html", form=form, person=person)
+                transaction.after_rollback(lambda: storage.delete(stored.stored_name))
+                old = person.photo_file
+                if old:
+                    transaction.after_commit(lambda: storage.delete(old))
+                person.photo_file, person.photo_name = stored.stored_name, stored.original_name
+            for name in ("ethnicity", "political_status", "email", "address"):
+                setattr(person, name, (getattr(form, name).data or "").strip())
+            db.session.flush()
+            audit.record("person.update", person, "修改个人基础信息")
+            flash("基础信息已保存", "success")
+            return redirect(self.get_url(".index"))
+        return self.render("persons/basic_info.html", form=form, person=person)
+
+    @expose("/photo")
+    def photo(self):
+        person = own_person()
+        if not person.photo_file:
+            abort(404)
+        mimetype, name, ascii_name = storage.served_as(person.photo_name or "photo.jpg", person.photo_file, "",
+                                                       fallback=f"photo-{person.id}")
+        try:
+            response = storage.download(person.photo_file, mimetype=mimetype, download_name=ascii_name,
+                                        disposition="inline")
+        except FileNotFoundError:
+            abort(404)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Cache-Control"] = "private, no-store"
+        return response
+
+
+def _required(label: str, max_len: int | None = None) -> dict:
+    validators = [InputRequired(f"请填写{label}")]
+    if max_len:
+        validators.append(Length(max=max_len, message=f"{label}不能超过{max_len}字"))
+    return {"label": label, "validators": validators}
+
+
+def _optional(label: str, max_len: int | None = None) -> dict:
+    validators = [Optional()]
+    if max_len:
+        validators.append(Length(max=max_len, message=f"{label}不能超过{max_len}字"))
+    return {"label": label, "validators": validators}
+
+
+def _date(view, context, model, name):
+    value = getattr(model, name)
+    return value.strftime("%Y-%m-%d") if value else ""
+
+
+class ArchiveView(NoDetailsPage, ScopedModelView):
+    """One section of the 档案: the person's own rows; a new row is his."""
+
+    permission = P.PERSON
+    can_set_page_size = False
+    page_size = 100
+    column_display_actions = True
+    column_formatters = {"start_date": _date, "end_date": _date, "published_on": _date}
+    column_default_sort = ("id", False)
+
+    def on_model_change(self, form, model, is_created):
+        if is_created:
+            model.user_id = current_user.id
+
+    def validate_form(self, form):
+        if not super().validate_form(form):
+            return False
+        if isinstance(form, (self._create_form_class, self._edit_form_class)):  # not the delete form
+            return self.check_row(form)
+        return True
+
+    def check_row(self, form) -> bool:
+        """The checks across fields, each error next to its field."""
+        start, end = getattr(form, "start_date", None), getattr(form, "end_date", None)
+        if start is not None and end is not None and start.data and end.data and end.data < start.data:
+            end.errors = [*end.errors, "结束时间不能早于开始时间"]
+            return False
+        for f in (start, end, getattr(form, "published_on", None)):
+            if f is not None and f.data and f.data > date.today():
+                f.errors = [*f.errors, "时间不能晚于今天"]
+                return False
+        return True
+
+
+class EducationView(ArchiveView):
+    """学历学位."""
+
+    row_scope = scope.person_educations
+    column_list = form_columns = ("start_date", "end_date", "school", "major", "education", "degree")
+    form_args = {"start_date": _required("入学时间"), "end_date": _optional("毕业时间"),
+                 "school": _required("毕业院校", 100), "major": _optional("所学专业", 100),
+                 "education": _required("学历", 20), "degree": _optional("学位", 20)}
+    column_labels = {k: v["label"] for k, v in form_args.items()}
+    form_choices = {"education": [(x, x) for x in ("博士研究生", "硕士研究生", "大学本科", "大学专科", "中专", "高中", "其他")]}
+
+
+class WorkView(ArchiveView):
+    """工作经历."""
+
+    row_scope = scope.person_works
+    column_list = form_columns = ("start_date", "end_date", "employer", "position")
+    form_args = {"start_date": _required("开始时间"), "end_date": _optional("结束时间"),
+                 "employer": _required("工作单位", 200), "position": _optional("职务（岗位）", 100)}
+    column_labels = {k: v["label"] for k, v in form_args.items()}
+
+
+class TrainingView(ArchiveView):
+    """培训经历."""
+
+    row_scope = scope.person_trainings
+    column_list = form_columns = ("start_date", "end_date", "subject", "organiser", "hours")
+    form_args = {"start_date": _required("开始时间"), "end_date": _optional("结束时间"),
+                 "subject": _required("培训内容", 200), "organiser": _optional("培训机构", 200),
+                 "hours": {"label": "学时", "validators": [Optional(), NumberRange(1, 10000, "学时应为1至10000的整数")]}}
+    column_labels = {k: v["label"] for k, v in form_args.items()}
+
+
+class ResearchView(ArchiveView):
+    """研究成果: 论文 (期刊, 刊号, 发表时间, 知网链接), 专著, 专利, 课题."""
+
+    row_scope = scope.person_research
+    column_list = form_columns = ("kind", "title", "source", "number", "published_on", "role", "url")
+    form_args = {"kind": {"label": "类别", "validators": [InputRequired("请选择类别")]},
+                 "title": _required("名称（题目）", 300), "source": _optional("期刊 / 出版社 / 专利权人 / 下达单位", 200),
+                 "number": _optional("刊号 / ISBN / 专利号 / 课题编号", 100),
+                 "published_on": _optional("发表 / 出版 / 授权 / 立项时间"), "role": _optional("本人排名或角色", 50),
+                 "url": {"label": "知网链接", "validators": [
+                     Optional(), Length(max=500, message="知网链接不能超过500字"),
+                     Regexp(r"https?://\S+", message="知网链接应以 http:// 或 https:// 开头")]}}
+    column_labels = {k: v["label"] for k, v in form_args.items()}
+    form_choices = {"kind": list(RESEARCH_KIND_LABELS.items())}
+    column_formatters = {**ArchiveView.column_formatters,
+                         "kind": lambda v, c, m, n: RESEARCH_KIND_LABELS.get(m.kind, m.kind)}
+
+    def check_row(self, form) -> bool:
+        if not super().check_row(form):
+            return False
+        if form.kind.data == "paper" and not (form.source.data or "").strip():
+            form.source.errors = [*form.source.errors, "论文须填写发表的期刊"]
+            return False
+        return True
+
+
+class AssessmentView(ArchiveView):
+    """年度考核."""
+
+    row_scope = scope.person_assessments
+    column_list = form_columns = ("year", "result")
+    form_args = {"year": {"label": "年度", "validators": [InputRequired("请填写年度"),
+                                                        NumberRange(1950, 2100, "年度应为四位数的年份")]},
+                 "result": {"label": "考核结果", "validators": [InputRequired("请选择考核结果")]}}
+    column_labels = {"year": "年度", "result": "考核结果"}
+    form_choices = {"result": list(ASSESSMENT_LABELS.items())}
+    column_formatters = {"result": lambda v, c, m, n: ASSESSMENT_LABELS.get(m.result, m.result)}
+    column_default_sort = ("year", True)
+
+    def check_row(self, form) -> bool:
+        if not super().check_row(form):
+            return False
+        if form.year.data and form.year.data > date.today().year:
+            form.year.errors = [*form.year.errors, "年度不能晚于今年"]
+            return False
+        editing = request.args.get("id", type=int) if request.endpoint.endswith("edit_view") else None
+        taken = db.session.scalar(select(PersonAssessment.id).where(
+            PersonAssessment.user_id == current_user.id, PersonAssessment.year == form.year.data,
+            PersonAssessment.id != (editing or 0)))
+        if taken is not None:
+            form.year.errors = [*form.year.errors, f"{form.year.data}年度的考核结果已经填写，请修改原记录"]
+            return False
+        return True
+
+
+def register(admin) -> None:
+    admin.add_view(BasicInfoView(name="基础信息", category=CAT_ARCHIVE, endpoint="person_basic",
+                                 url="/admin/person_basic"))
+    for view, model, name, endpoint in (
+            (EducationView, PersonEducation, "学历学位", "person_education"),
+            (WorkView, PersonWork, "工作经历", "person_work"),
+            (TrainingView, PersonTraining, "培训经历", "person_training"),
+            (ResearchView, PersonResearch, "研究成果", "person_research"),
+            (AssessmentView, PersonAssessment, "年度考核", "person_assessment")):
+        admin.add_view(view(model, name=name, category=CAT_ARCHIVE, endpoint=endpoint, url=f"/admin/{endpoint}"))
+
+
+

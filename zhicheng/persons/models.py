@@ -1,0 +1,185 @@
+"""个人用户's profile (1:1 with the account), SMS codes and the 个人档案 sections."""
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, func
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from zhicheng.boards.states import check_sql
+from zhicheng.extensions import db
+
+
+class IdType(StrEnum):
+    RESIDENT = "resident"  # 居民身份证
+    HMT_PERMIT = "hmt_permit"  # 港澳台居民居住证
+    PASSPORT = "passport"  # 护照
+
+
+ID_TYPE_LABELS = {IdType.RESIDENT: "居民身份证", IdType.HMT_PERMIT: "港澳台居民居住证", IdType.PASSPORT: "护照"}
+
+
+class SmsPurpose(StrEnum):
+    REGISTER = "register"
+    RESET = "reset"
+
+
+SMS_PURPOSE_LABELS = {SmsPurpose.REGISTER: "注册", SmsPurpose.RESET: "找回密码"}
+
+
+class ResearchKind(StrEnum):
+    PAPER = "paper"  # 论文
+    BOOK = "book"  # 专著
+    PATENT = "patent"  # 专利
+    PROJECT = "project"  # 课题
+
+
+RESEARCH_KIND_LABELS = {ResearchKind.PAPER: "论文", ResearchKind.BOOK: "专著", ResearchKind.PATENT: "专利",
+                        ResearchKind.PROJECT: "课题"}
+
+
+class AssessmentResult(StrEnum):
+    EXCELLENT = "excellent"
+    COMPETENT = "competent"
+    BASIC = "basic"
+    INCOMPETENT = "incompetent"
+
+
+ASSESSMENT_LABELS = {AssessmentResult.EXCELLENT: "优秀", AssessmentResult.COMPETENT: "合格",
+                     AssessmentResult.BASIC: "基本合格", AssessmentResult.INCOMPETENT: "不合格"}
+
+
+def _owner() -> Mapped[int]:
+    return mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+
+
+class Person(db.Model):
+    """The profile of a 个人用户: who he is (证件), how he is reached (手机号), and when and from
+    where he agreed to the 用户协议 and 隐私政策."""
+
+    __tablename__ = "person"
+    __table_args__ = (
+        UniqueConstraint("id_type", "id_number", name="uq_person_id_number"),
+        CheckConstraint(check_sql("id_type", IdType), name="id_type"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), unique=True)
+    name: Mapped[str] = mapped_column(String(50))
+    id_type: Mapped[str] = mapped_column(String(16), default=IdType.RESIDENT)
+    id_number: Mapped[str] = mapped_column(String(32), index=True)
+    phone: Mapped[str] = mapped_column(String(20), unique=True)
+    gender: Mapped[str] = mapped_column(String(4), default="")
+    birth_date: Mapped[date | None]
+    ethnicity: Mapped[str] = mapped_column(String(20), default="")
+    political_status: Mapped[str] = mapped_column(String(20), default="")
+    email: Mapped[str] = mapped_column(String(120), default="")
+    address: Mapped[str] = mapped_column(String(200), default="")
+    photo_file: Mapped[str | None] = mapped_column(String(64))
+    photo_name: Mapped[str | None] = mapped_column(String(200))
+    agreed_at: Mapped[datetime]
+    agreed_address: Mapped[str] = mapped_column(String(64), default="")
+    agreement_version: Mapped[str] = mapped_column(String(20), default="")
+    created_at: Mapped[datetime] = mapped_column(server_default=func.now())
+
+    user = relationship("User", foreign_keys=[user_id])
+
+    @property
+    def id_type_label(self) -> str:
+        return ID_TYPE_LABELS.get(self.id_type, self.id_type)
+
+
+class SmsCode(db.Model):
+    """One 短信验证码 sent: only its keyed hash is kept; it expires, is used once and dies after
+    SMS_CODE_MAX_TRIES wrong tries. The rows also count what was sent to a phone (rate limit)."""
+
+    __tablename__ = "sms_code"
+    __table_args__ = (
+        CheckConstraint(check_sql("purpose", SmsPurpose), name="purpose"),
+        Index("ix_sms_code_phone_created", "phone", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    phone: Mapped[str] = mapped_column(String(20))
+    purpose: Mapped[str] = mapped_column(String(16))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    tries: Mapped[int] = mapped_column(default=0)
+    address: Mapped[str] = mapped_column(String(64), default="")
+
+
+class PersonEducation(db.Model):
+    """学历学位."""
+
+    __tablename__ = "person_education"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _owner()
+    start_date: Mapped[date]
+    end_date: Mapped[date | None]
+    school: Mapped[str] = mapped_column(String(100))
+    major: Mapped[str] = mapped_column(String(100), default="")
+    education: Mapped[str] = mapped_column(String(20))  # 学历
+    degree: Mapped[str] = mapped_column(String(20), default="")  # 学位
+
+
+class PersonWork(db.Model):
+    """工作经历."""
+
+    __tablename__ = "person_work"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _owner()
+    start_date: Mapped[date]
+    end_date: Mapped[date | None]
+    employer: Mapped[str] = mapped_column(String(200))
+    position: Mapped[str] = mapped_column(String(100), default="")
+
+
+class PersonTraining(db.Model):
+    """培训经历."""
+
+    __tablename__ = "person_training"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _owner()
+    start_date: Mapped[date]
+    end_date: Mapped[date | None]
+    subject: Mapped[str] = mapped_column(String(200))
+    organiser: Mapped[str] = mapped_column(String(200), default="")
+    hours: Mapped[int | None]
+
+
+class PersonResearch(db.Model):
+    """研究成果: 论文, 专著, 专利, 课题 in one table, told apart by `kind`."""
+
+    __tablename__ = "person_research"
+    __table_args__ = (CheckConstraint(check_sql("kind", ResearchKind), name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _owner()
+    kind: Mapped[str] = mapped_column(String(16))
+    title: Mapped[str] = mapped_column(String(300))
+    source: Mapped[str] = mapped_column(String(200), default="")  # 期刊 / 出版社 / 专利权人 / 下达单位
+    number: Mapped[str] = mapped_column(String(100), default="")  # 刊号 / ISBN / 专利号 / 课题编号
+    published_on: Mapped[date | None]  # 发表 / 出版 / 授权 / 立项时间
+    url: Mapped[str] = mapped_column(String(500), default="")  # 知网链接
+    role: Mapped[str] = mapped_column(String(50), default="")  # 本人排名或角色
+
+
+class PersonAssessment(db.Model):
+    """年度考核."""
+
+    __tablename__ = "person_assessment"
+    __table_args__ = (
+        UniqueConstraint("user_id", "year", name="uq_person_assessment_year"),
+        CheckConstraint(check_sql("result", AssessmentResult), name="result"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _owner()
+    year: Mapped[int]
+    result: Mapped[str] = mapped_column(String(16))
