@@ -204,7 +204,11 @@ def test_junior_material_is_returned_fixed_resubmitted_and_approved_then_printed
     page.get_by_role("tabpanel").get_by_label("手机").fill("13955556666")
     page.get_by_role("button", name="保存").click()
     flash(page, f"材料{number}已保存")
+    # The saved form opens again on 审核记录 (still a returned material): wait for the page to have
+    # chosen its tab before choosing another, or the page's own choice may come after the click.
+    expect(page.get_by_role("tab", name="审核记录")).to_have_class(re.compile("active"))
     page.get_by_role("tab", name="基本信息").click()
+    expect(page.get_by_role("tab", name="基本信息")).to_have_class(re.compile("active"))
     expect(page.get_by_role("tabpanel").get_by_label("手机")).to_have_value("13955556666")
     submit(page, "吴初定")
     expect_counts(page, project, returned=0, in_review=1)
