@@ -204,9 +204,10 @@ def test_junior_material_is_returned_fixed_resubmitted_and_approved_then_printed
     page.get_by_role("tabpanel").get_by_label("手机").fill("13955556666")
     page.get_by_role("button", name="保存").click()
     flash(page, f"材料{number}已保存")
-    # The saved form opens again on 审核记录 (still a returned material): wait for the page to have
-    # chosen its tab before choosing another, or the page's own choice may come after the click.
+    # The saved form opens again on 审核记录 (still a returned material). Its tabs switch through
+    # Bootstrap's script: on a busy machine a click before the page's scripts have run does nothing.
     expect(page.get_by_role("tab", name="审核记录")).to_have_class(re.compile("active"))
+    page.wait_for_load_state("load")
     page.get_by_role("tab", name="基本信息").click()
     expect(page.get_by_role("tab", name="基本信息")).to_have_class(re.compile("active"))
     expect(page.get_by_role("tabpanel").get_by_label("手机")).to_have_value("13955556666")
