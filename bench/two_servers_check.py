@@ -318,7 +318,7 @@ def check_upload_and_download(browser: Browser) -> dict:
     check(projects.status == 200, "填写材料 list on A", f"status {projects.status}")
     ids = re.findall(r"/admin/materials/fill/\?project=(\d+)", projects.text)
     check(ids, "a project open for 填写材料")
-    project = ids[0]
+    project = ids[-1]  # the list is newest first: the oldest, an 初定 project (评审 ones ask for the 真实性承诺 first)
     fill_path = f"/admin/materials/fill/?project={project}"
     page = browser.get("A", fill_path)
     check(page.status == 200, "the 填写材料 form on A", f"status {page.status}")
