@@ -20,8 +20,8 @@ from zhicheng import transaction
 from zhicheng.accounts import passwords
 from zhicheng.accounts.models import KIND_PERSON, User
 from zhicheng.accounts.services import new_user, username_taken
-from zhicheng.domain import DomainError
 from zhicheng.extensions import db
+from zhicheng.org.registration import RegistrationError
 from zhicheng.persons import sms
 from zhicheng.persons.models import IdType, Person, SmsPurpose
 from zhicheng.system import audit
@@ -41,10 +41,8 @@ AGREEMENT_VERSION = "2026-12"
 _PASSPORT = re.compile(r"[A-Z0-9]{5,20}")
 
 
-class PersonRegistrationError(DomainError):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("；".join(errors.values()), field=next(iter(errors), None))
-        self.errors = errors
+class PersonRegistrationError(RegistrationError):
+    """A refused 个人注册, with a message per field (as a unit's registration)."""
 
 
 @dataclass
