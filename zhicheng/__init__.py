@@ -44,6 +44,8 @@ def create_app(config: object | None = None) -> Flask:
     app.register_blueprint(info_bp)
     from zhicheng.persons.routes import bp as persons_bp
     app.register_blueprint(persons_bp)
+    from zhicheng.system.help import bp as help_bp
+    app.register_blueprint(help_bp)
     from zhicheng.accounts.auth import sessions
     sessions.init_app(app)
     init_admin(app)
@@ -65,5 +67,9 @@ def create_app(config: object | None = None) -> Flask:
         if current_user.is_authenticated:
             return redirect(url_for("admin.index"))
         return redirect(url_for("auth.login"))
+
+    @app.route("/favicon.ico")
+    def favicon():
+        return app.send_static_file("favicon.ico")
 
     return app
