@@ -69,7 +69,7 @@ class AuditLogView(RootOfficeTable, NoEditPage, ScopedModelView):
     column_details_list = ("at", "actor_name", "actor_id", "action", "target_type", "target_id", "detail", "ip")
     column_labels = {"at": "时间", "actor_name": "操作人", "action": "操作", "target_type": "对象类型",
                      "target_id": "对象编号", "detail": "内容", "ip": "IP地址", "actor_id": "操作人编号"}
-    column_searchable_list = ("actor_name", "detail")
+    column_searchable_list = ("actor_name", "action", "detail")
     column_filters = (FilterEqual(AuditLog.action, "操作", options=audit_labels.action_options),
                       FilterEqual(AuditLog.target_type, "对象类型", options=audit_labels.target_options),
                       DateTimeBetweenFilter(AuditLog.at, "时间"), FilterEqual(AuditLog.actor_name, "操作人"))
