@@ -27,7 +27,7 @@ from sqlalchemy.orm import joinedload
 from zhicheng import scope, textcheck, transaction
 from zhicheng.boards.common import BoardError, now, require_board
 from zhicheng.boards.states import GRADE_LABELS, Grade, MeetingState, MemberRole
-from zhicheng.boards.voting import _load, _recusal
+from zhicheng.boards.voting import BallotError, _load, _recusal
 from zhicheng.extensions import db
 from zhicheng.models import (
     ConflictDeclaration,
@@ -46,6 +46,14 @@ OPINION_MAX = 2000
 
 class OpinionError(BoardError):
     """A 评议意见 refused: nothing was written."""
+
+
+def _load_member(actor, meeting_material_id):
+    """voting._load (the meeting read FOR SHARE), its refusals as OpinionError."""
+    try:
+        return _load(actor, meeting_material_id, lock=True)
+    except BallotError as e:
+        raise OpinionError(str(e)) from None
 
 
 def _grade(value) -> Grade:
@@ -96,7 +104,7 @@ def write_opinion(actor, meeting_material_id, grade, opinion) -> MemberOpinion:
     组长 submits the group's opinion."""
     grade = _grade(grade)
     opinion = _text(opinion, "评议意见")
-    mm, meeting, material, member = _load(actor, meeting_material_id, lock=True)
+    mm, meeting, material, member = _load_member(actor, meeting_material_id)
     _in_window(meeting)
     _own_group(member, mm, material)
     if (why := _recusal(member, mm, material)) is not None:
@@ -136,7 +144,7 @@ def submit_group_opinion(actor, meeting_material_id, grade, opinion, missing_rea
     recused wrote his, or with the reason why not; the members' opinions are locked from then on."""
     grade = _grade(grade)
     opinion = _text(opinion, "学科组评议意见")
-    mm, meeting, material, member = _load(actor, meeting_material_id, lock=True)
+    mm, meeting, material, member = _load_member(actor, meeting_material_id)
     _in_window(meeting)
     _own_group(member, mm, material)
     if member.role != MemberRole.LEADER:
