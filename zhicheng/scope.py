@@ -8,20 +8,23 @@ from __future__ import annotations
 from sqlalchemy import ColumnElement, false, select, true, tuple_
 
 from zhicheng.accounts.models import KIND_STAFF, KIND_SUB, KIND_UNIT
-from zhicheng.boards.states import MeetingState
+from zhicheng.boards.states import MeetingState, MemberRole
 from zhicheng.models import (
     Attachment,
     BallotReceipt,
+    ConflictDeclaration,
     Department,
     DrawRecord,
     Expert,
     ExportJob,
+    GroupOpinion,
     Material,
     MaterialState,
     Meeting,
     MeetingMaterial,
     MeetingMember,
     MeetingResult,
+    MemberOpinion,
     Person,
     PersonAssessment,
     PersonEducation,
@@ -247,8 +250,8 @@ def meeting_members(user) -> ColumnElement[bool]:
 
 def meeting_materials(user) -> ColumnElement[bool]:
     """Staff: the materials of the meetings they see. An expert (回避): never a material of his own
-    unit; those of his 学科组 while the meeting is open, and every other one while it votes (the
-    whole 评委会 votes on every material)."""
+    unit nor one he declared a conflict for; those of his 学科组 while the meeting is open, and every
+    other one while it votes (the whole 评委会 votes on every material)."""
     if not user.is_authenticated:
         return false()
     if not user.is_expert:
@@ -263,10 +266,38 @@ def meeting_materials(user) -> ColumnElement[bool]:
     # narrows to the expert's few meetings first, on PostgreSQL as on SQLite.
     own_unit_materials = select(Material.id).where(
         Material.unit_id.in_(select(Expert.unit_id).where(Expert.user_id == user.id, Expert.unit_id.isnot(None))))
+    declared = select(ConflictDeclaration.meeting_material_id).where(
+        ConflictDeclaration.member_id.in_(own(MeetingMember.id)))
     return ((tuple_(MeetingMaterial.meeting_id, MeetingMaterial.group_id).in_(
                 own(MeetingMember.meeting_id, MeetingMember.group_id))
              | MeetingMaterial.meeting_id.in_(own(MeetingMember.meeting_id, voting_only=True)))
-            & MeetingMaterial.material_id.not_in(own_unit_materials))
+            & MeetingMaterial.material_id.not_in(own_unit_materials)
+            & MeetingMaterial.id.not_in(declared))
+
+
+def group_opinions(user) -> ColumnElement[bool]:
+    """学科组评议意见: with the meeting's material (staff who see the meeting; the experts it is
+    before, the whole 评委会 while it votes); never units or applicants."""
+    if not user.is_authenticated or not (user.is_staff or user.is_expert):
+        return false()
+    return GroupOpinion.meeting_material_id.in_(select(MeetingMaterial.id).where(meeting_materials(user)))
+
+
+def member_opinions(user) -> ColumnElement[bool]:
+    """Members' 评议意见: staff who see the meeting; an expert his own, and as 组长 those of his
+    group on the materials before him (while the meeting is open)."""
+    if not user.is_authenticated or not (user.is_staff or user.is_expert):
+        return false()
+    visible = MemberOpinion.meeting_material_id.in_(select(MeetingMaterial.id).where(meeting_materials(user)))
+    if user.is_staff:
+        return visible
+    led = (select(MeetingMember.meeting_id, MeetingMember.group_id)
+           .join(Expert, Expert.id == MeetingMember.expert_id)
+           .where(Expert.user_id == user.id, MeetingMember.role == MemberRole.LEADER))
+    led_materials = select(MeetingMaterial.id).where(
+        tuple_(MeetingMaterial.meeting_id, MeetingMaterial.group_id).in_(led))
+    return visible & (MemberOpinion.member_id.in_(_own_open_members(user))
+                      | MemberOpinion.meeting_material_id.in_(led_materials))
 
 
 def draw_records(user) -> ColumnElement[bool]:
@@ -284,10 +315,13 @@ def ballot_receipts(user) -> ColumnElement[bool]:
 
 
 def meeting_results(user) -> ColumnElement[bool]:
-    """Results, for staff who see the meeting; an expert sees nothing once it is closed."""
+    """Results (counts only), for staff who see the meeting, and with the material for everyone who
+    sees it (接收评审情况: the 职改部门, the unit, its 工作账号); an expert sees nothing of them."""
     if not user.is_authenticated or user.is_expert:
         return false()
-    return MeetingResult.meeting_material_id.in_(select(MeetingMaterial.id).where(meeting_materials(user)))
+    return (MeetingResult.meeting_material_id.in_(select(MeetingMaterial.id).where(meeting_materials(user)))
+            | MeetingResult.meeting_material_id.in_(select(MeetingMaterial.id).where(
+                MeetingMaterial.material_id.in_(select(Material.id).where(materials(user))))))
 
 
 def board_transfer(user) -> ColumnElement[bool]:

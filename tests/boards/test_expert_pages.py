@@ -111,11 +111,13 @@ def test_voting_one_secret_ballot_per_present_member(setup, auth, csrf):
     assert _ballots() == (1, 1)
     msg = _flash(a, post(a, csrf, "/admin/expert_materials/ballot/", {"id": s.mm("a1").id, "choice": "reject"}))
     assert "每位委员对每份材料只能投一票" in msg and _ballots() == (1, 1)
-    # 回避 declared, then no ballot.
+    # 回避 declared: the material is no longer before him, and no ballot.
     msg = _flash(a, post(a, csrf, "/admin/expert_materials/conflict/", {"id": s.mm("a2").id, "reason": "曾共同承担项目"}))
-    assert "您已对该材料声明回避" in msg
-    msg = _flash(a, post(a, csrf, "/admin/expert_materials/ballot/", {"id": s.mm("a2").id, "choice": "approve"}))
-    assert "已声明回避，不能投票" in msg and _ballots() == (1, 1)
+    assert "已对材料" in msg and "声明回避：该材料不再向您显示" in msg
+    assert "甲二" not in msg and "甲一" in msg  # back on the list, without it
+    assert a.get(f"/admin/expert_materials/details/?id={s.mm('a2').id}").status_code == 404
+    r = post(a, csrf, "/admin/expert_materials/ballot/", {"id": s.mm("a2").id, "choice": "approve"})
+    assert r.status_code == 404 and _ballots() == (1, 1)
     # An absent member cannot vote.
     away = sign_in_expert(auth, absent_member.expert)
     mm_id = s.mm("a1").id if absent_member.group_id == s.cs.id else s.mm("b1").id

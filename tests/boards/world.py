@@ -1,6 +1,8 @@
 """A small 评审 world for the role × URL matrices: a 评委会 of the root office whose meeting is
 voting, with an expert of 学科组 A, one of 学科组 B and one of unit B (recused from unit B's
-material), and a second 评委会 whose meeting is closed, with its one expert. The experts join
+material), a second meeting of it in 评议 (expert_a 组长 of 学科组 A, expert_recused its member
+who declared a conflict for one of its two materials, expert_b alone in 学科组 B), and a second
+评委会 whose meeting is closed, with its one expert (its material filled by a 工作账号). The experts join
 the test organisation's users as expert_a, expert_b, expert_recused and expert_closed."""
 from __future__ import annotations
 
@@ -12,7 +14,8 @@ from zhicheng import transaction
 from zhicheng.boards import boards, meetings
 from zhicheng.boards.draw import DrawRequest, draw_members
 from zhicheng.extensions import db
-from zhicheng.models import Material, MaterialState, Meeting, MeetingMember
+from zhicheng.boards.voting import declare_conflict
+from zhicheng.models import Material, MaterialState, Meeting, MeetingMaterial, MeetingMember
 
 from .. import factories
 
@@ -58,14 +61,21 @@ def populate_boards(org) -> dict:
     transaction.commit()
     mats = {"a": _approved(org.projects["xihu_junior"], org["unit_a"], "评审甲", 31),
             "b": _approved(org.projects["edu_rd"], org["unit_b"], "评审乙", 32),
-            "c": _approved(org.projects["xihu_junior"], org["unit_a"], "评审丙", 33)}
+            "c": _approved(org.projects["xihu_junior"], org["sub_a_full"], "评审丙", 33),
+            "ra1": _approved(org.projects["xihu_junior"], org["unit_a"], "评议甲一", 34),
+            "ra2": _approved(org.projects["xihu_junior"], org["unit_a"], "评议甲二", 35),
+            "rb": _approved(org.projects["edu_rd"], org["unit_b"], "评议乙", 36)}
     voting = _meeting(root, board, "矩阵测试表决中会议")
     closed = _meeting(root, closed_board, "矩阵测试已结束会议")
+    reviewing = _meeting(root, board, "矩阵测试评议中会议")
     meetings.assign_materials(root, voting, group_a, [mats["a"].id])
     meetings.assign_materials(root, voting, group_b, [mats["b"].id])
     meetings.assign_materials(root, closed, group_c, [mats["c"].id])
+    meetings.assign_materials(root, reviewing, group_a, [mats["ra1"].id, mats["ra2"].id])
+    meetings.assign_materials(root, reviewing, group_b, [mats["rb"].id])
     transaction.commit()
-    draw_members(root, voting, [DrawRequest(group_a.id, "计算机应用", 2), DrawRequest(group_b.id, "建筑工程", 1)])
+    for m in (voting, reviewing):
+        draw_members(root, m, [DrawRequest(group_a.id, "计算机应用", 2), DrawRequest(group_b.id, "建筑工程", 1)])
     draw_members(root, closed, [DrawRequest(group_c.id, "电气工程", 1)])
     transaction.commit()
     for m in (voting, closed):
@@ -73,7 +83,16 @@ def populate_boards(org) -> dict:
         ids = list(db.session.scalars(select(MeetingMember.id).where(MeetingMember.meeting_id == m.id)))
         meetings.open_voting(root, m, ids)
     meetings.close_meeting(root, closed)
+    # 评议中: expert_a is 计算机组's 组长, expert_recused its member, recused from 评议甲二 by his declaration.
+    members = {m.expert.user_id: m for m in db.session.scalars(
+        select(MeetingMember).where(MeetingMember.meeting_id == reviewing.id))}
+    meetings.appoint_leader(root, members[org["expert_a"].id])
+    meetings.start_review(root, reviewing)
     transaction.commit()
-    world = {"voting": voting, "closed": closed, "materials": mats}
+    ra2 = db.session.scalar(select(MeetingMaterial.id).where(MeetingMaterial.material_id == mats["ra2"].id))
+    declare_conflict(org["expert_recused"], ra2, "近亲属")
+    transaction.commit()
+    world = {"voting": voting, "closed": closed, "reviewing": reviewing, "materials": mats,
+             "members": {key: members[org[key].id].id for key in ("expert_a", "expert_recused", "expert_b")}}
     org.boards_world = world
     return world

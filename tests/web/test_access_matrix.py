@@ -143,3 +143,30 @@ def test_each_page_opens_exactly_for_the_roles_of_the_table(org, auth, role):
     home = c.get("/admin/").get_data(as_text=True)
     for url, roles in EXPECTED.items():
         assert (f'href="{url}"' in home) == (role in roles), (role, url)
+
+
+# 接收评审情况: the closed meeting's material (评审丙, filled by unit A's 工作账号 sub_a_full, 西湖区):
+# which role reads its result on which page (200 with 评审未通过 and the counts); a role that opens
+# the page but not that row gets 404, one that cannot open the page 403. No page names an expert.
+RESULT_PAGES = {
+    "/admin/materials/": {"unit_a", "sub_a_full"},
+    "/admin/tracking/": {"unit_a", "sub_a_full"},
+    "/admin/dept_materials/": {"root", "xihu_admin", "xihu_review", "xihu_return", "xihu_publish"},
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_the_board_result_is_read_beside_the_material_by_exactly_its_roles(org, auth, role):
+    world = populate_boards(org)
+    material = world["materials"]["c"]
+    c = auth.client(org[role].username)
+    expert_names = [org[k].display_name for k in EXPERT_ROLES]
+    for page, readers in RESULT_PAGES.items():
+        r = c.get(f"{page}details/?id={material.id}")
+        want = 200 if role in readers else 404 if role in EXPECTED[page] else 403
+        assert r.status_code == want, (page, role, r.status_code)
+        if want == 200:
+            body = r.get_data(as_text=True)
+            assert "评审情况" in body and "矩阵测试已结束会议" in body, (page, role)
+            assert "评审未通过" in body and "出席1人，同意0，不同意0，弃权0" in body, (page, role)
+            assert not any(name in body for name in expert_names), (page, role)

@@ -1,6 +1,7 @@
 """The expert's own pages: the materials of his current meetings (scope.meeting_materials: those
 of his 学科组, every one of the meeting while it votes, never his own unit's, nothing once it is
-closed), each read-only with its attachments, 声明回避 and the ballot (同意 / 不同意 / 弃权).
+closed), each read-only with its attachments, 声明回避, 学科组评议 (his 评议意见 and grade; the
+组长 submits the group's; zhicheng.boards.deliberation) and the ballot (同意 / 不同意 / 弃权).
 
 Every POST loads its row through the same scope first (404 outside it), then the service of
 zhicheng.boards.voting decides; its refusal is flashed in Chinese and nothing is written.
@@ -16,8 +17,9 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from zhicheng import scope, textcheck
 from zhicheng.admin.base import ScopedModelView, row_url
-from zhicheng.boards import voting
-from zhicheng.boards.states import CHOICE_LABELS, MeetingState
+from zhicheng.boards import deliberation, voting
+from zhicheng.boards.common import BoardError
+from zhicheng.boards.states import CHOICE_LABELS, GRADE_LABELS, MeetingState, MemberRole
 from zhicheng.extensions import db
 from zhicheng.materials.admin_common import send_attachment
 from zhicheng.models import (
@@ -29,6 +31,7 @@ from zhicheng.models import (
     Meeting,
     MeetingMaterial,
     MeetingMember,
+    MemberOpinion,
 )
 from zhicheng.policy import P
 from zhicheng.security import parse_id
@@ -99,19 +102,38 @@ class ExpertMaterialView(ScopedModelView):
                                                                                       meeting=mm.meeting_id),
                            may_declare=not voted and declared is None and state != MeetingState.CLOSED,
                            may_vote=(state == MeetingState.VOTING and bool(member.present) and not voted
-                                     and declared is None))
+                                     and declared is None),
+                           **self._deliberation(mm, material, member))
+
+    def _deliberation(self, mm: MeetingMaterial, material: Material, member: MeetingMember) -> dict:
+        """学科组评议 on the page: his own opinion and, for the 组长, his group's; the group's
+        submitted opinion for everyone the material is before."""
+        group_opinion = deliberation.group_opinions(current_user, [mm.id]).get(mm.id)
+        in_group = member.group_id == mm.group_id
+        leader = in_group and member.role == MemberRole.LEADER
+        own = db.session.scalar(select(MemberOpinion).where(
+            MemberOpinion.meeting_material_id == mm.id, MemberOpinion.member_id == member.id,
+            scope.member_opinions(current_user))) if in_group else None
+        may_write = in_group and mm.meeting.state == MeetingState.REVIEWING and group_opinion is None
+        rows = deliberation.member_rows(current_user, mm, material) if leader else []
+        return {"in_group": in_group, "leader": leader, "own_opinion": own, "group_opinion": group_opinion,
+                "may_write": may_write, "may_submit": may_write and leader, "member_rows": rows,
+                "pending": sum(1 for r in rows if r.opinion is None and not r.recused),
+                "grades": GRADE_LABELS, "opinion_max": deliberation.OPINION_MAX}
 
     def _posted(self) -> MeetingMaterial:
         return self.get_one(request.form.get("id"))
 
-    def _done(self, mm: MeetingMaterial, fn, message: str):
+    def _done(self, mm: MeetingMaterial, fn, message: str, then: str | None = None):
         try:
             fn()
-        except voting.BallotError as e:
+        except BoardError as e:
             db.session.rollback()
             flash(str(e), "error")
         else:
             flash(message, "success")
+            if then is not None:
+                return redirect(then)
         return redirect(self.get_url(".details_view", id=mm.id))
 
     @expose("/conflict/", methods=("POST",))
@@ -127,8 +149,27 @@ class ExpertMaterialView(ScopedModelView):
         if refused:
             flash(refused, "error")
             return redirect(self.get_url(".details_view", id=mm.id))
+        # Declared, the material is no longer before him (scope.meeting_materials): back to the list.
         return self._done(mm, lambda: voting.declare_conflict(current_user, mm.id, reason),
-                          f"已对材料{mm.material.number}声明回避，您不再对其投票")
+                          f"已对材料{mm.material.number}声明回避：该材料不再向您显示，您不对其评议和投票",
+                          then=self.get_url(".index_view", meeting=mm.meeting_id))
+
+    @expose("/opinion/", methods=("POST",))
+    def opinion_view(self):
+        """A member's 评议意见 and grade (written or changed until the 组长 submits)."""
+        mm = self._posted()
+        return self._done(mm, lambda: deliberation.write_opinion(
+            current_user, mm.id, request.form.get("grade", ""), request.form.get("opinion", "")),
+            f"已保存您对材料{mm.material.number}的评议意见；组长提交学科组评议意见前可以修改")
+
+    @expose("/group_opinion/", methods=("POST",))
+    def group_opinion_view(self):
+        """The 组长 submits the group's 评议意见 (once; the members' opinions are locked then)."""
+        mm = self._posted()
+        return self._done(mm, lambda: deliberation.submit_group_opinion(
+            current_user, mm.id, request.form.get("grade", ""), request.form.get("opinion", ""),
+            request.form.get("missing_reason", "")),
+            f"已提交学科组对材料{mm.material.number}的评议意见，组员评议意见已锁定")
 
     @expose("/ballot/", methods=("POST",))
     def ballot_view(self):

@@ -1,6 +1,7 @@
 """评审会议 pages of the 组建单位's 管理员: the list and 新建会议, and one page per meeting from which
-it runs: 分配评审材料 (筹备), 抽取专家 with its record and 重放核对, 开始评议, 出席 and 开始表决,
-结束会议, then the 表决结果 (counts only, after closing).
+it runs: 分配评审材料 (筹备), 抽取专家 with its record and 重放核对, 指定组长, 开始评议 (with each
+material's 学科组评议, read-only), 出席 and 开始表决, 结束会议, then the 表决结果 (counts only, after
+closing).
 
 Each button posts to its own URL, calls one service of zhicheng.boards and comes back to the
 meeting's page with the service's message; a refusal changes nothing.
@@ -17,6 +18,7 @@ from sqlalchemy.orm import joinedload
 
 from zhicheng import scope
 from zhicheng.admin.base import ScopedModelView
+from zhicheng.boards import deliberation
 from zhicheng.boards import meetings as services
 from zhicheng.boards.common import BoardError
 from zhicheng.boards.draw import DrawRequest, draw_matches, draw_members
@@ -146,6 +148,8 @@ class MeetingView(ScopedModelView):
                 .where(MeetingMaterial.meeting_id == meeting.id).group_by(BallotReceipt.meeting_material_id)).all())
         if meeting.state == MeetingState.CLOSED:
             ctx["results"] = services.meeting_results(current_user, meeting)
+        if meeting.state in (MeetingState.REVIEWING, MeetingState.VOTING, MeetingState.CLOSED):
+            ctx["opinions"] = deliberation.group_opinions(current_user, [row[0] for row in materials])
         return ctx
 
     def _assignable(self) -> list[Material]:
@@ -207,6 +211,28 @@ class MeetingView(ScopedModelView):
         else:
             flash("重放核对不一致：本次会议的评审专家与抽取记录重放的结果不同，请核查", "error")
         return self._back(meeting)
+
+    @expose("/review/")
+    def review_view(self):
+        """学科组评议 of one material of the meeting, read-only: each member's opinion and the group's."""
+        mm = db.session.scalar(select(MeetingMaterial).where(
+            MeetingMaterial.id == (parse_id(request.args.get("id")) or 0), scope.meeting_materials(current_user)))
+        if mm is None:
+            abort(404)
+        meeting = self.get_one(mm.meeting_id)
+        return self.render("boards/meeting_review.html", meeting=meeting, mm=mm,
+                           **deliberation.review_of(current_user, mm))
+
+    @expose("/leader/", methods=("POST",))
+    def leader_view(self):
+        """指定组长: the member becomes his 学科组's 组长 for this meeting (until the vote)."""
+        member = db.session.scalar(select(MeetingMember).where(
+            MeetingMember.id == (parse_id(request.form.get("member_id")) or 0), scope.meeting_members(current_user)))
+        if member is None:
+            abort(404)
+        meeting = self.get_one(member.meeting_id)
+        return self._run(meeting, lambda: services.appoint_leader(current_user, member),
+                         f"已指定{member.expert.name}为学科组“{member.group.name}”组长")
 
     @expose("/start_review/", methods=("POST",))
     def start_review_view(self):

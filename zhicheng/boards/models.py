@@ -15,11 +15,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from zhicheng.accounts.models import User
 from zhicheng.boards.states import (
     CHOICE_LABELS,
+    GRADE_LABELS,
     LEVEL_LABELS,
     MEETING_STATE_LABELS,
     ROLE_LABELS,
     BallotChoice,
     BoardLevel,
+    Grade,
     MeetingState,
     MemberRole,
     check_sql,
@@ -279,6 +281,59 @@ class MeetingResult(db.Model):
     fixed_at: Mapped[datetime]
 
     meeting_material: Mapped[MeetingMaterial] = relationship()
+
+
+class MemberOpinion(db.Model):
+    """学科组评议: one member's 评议意见 and grade on one material of his group. He may change it
+    while the meeting is 评议中 and until the 组长 submits the group's opinion; then it stays."""
+
+    __tablename__ = "member_opinion"
+    __table_args__ = (
+        UniqueConstraint("meeting_material_id", "member_id"),
+        CheckConstraint(check_sql("grade", Grade), name="grade"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_material_id: Mapped[int] = mapped_column(ForeignKey("meeting_material.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("meeting_member.id"), index=True)
+    grade: Mapped[str] = mapped_column(String(12))
+    opinion: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[datetime]
+
+    member: Mapped[MeetingMember] = relationship()
+
+    @property
+    def grade_label(self) -> str:
+        return GRADE_LABELS.get(self.grade, self.grade)
+
+
+class GroupOpinion(db.Model):
+    """The 学科组's 评议意见 on one material, submitted by its 组长: one text and the group's grade,
+    with the reason when some member had written nothing. Never edited or deleted; once it exists
+    the members' opinions of that material are locked."""
+
+    __tablename__ = "group_opinion"
+    __table_args__ = (CheckConstraint(check_sql("grade", Grade), name="grade"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_material_id: Mapped[int] = mapped_column(ForeignKey("meeting_material.id"), unique=True)
+    grade: Mapped[str] = mapped_column(String(12))
+    opinion: Mapped[str] = mapped_column(Text)
+    missing_reason: Mapped[str] = mapped_column(Text, default="")  # 组员未全部填写时的理由
+    submitted_by_id: Mapped[int] = mapped_column(ForeignKey("meeting_member.id"), index=True)
+    submitted_at: Mapped[datetime]
+
+    submitted_by: Mapped[MeetingMember] = relationship()
+
+    @property
+    def grade_label(self) -> str:
+        return GRADE_LABELS.get(self.grade, self.grade)
+
+
+@event.listens_for(GroupOpinion, "before_update")
+@event.listens_for(GroupOpinion, "before_delete")
+def _group_opinion_is_final(mapper, connection, target):
+    raise RuntimeError("学科组评议意见提交后不可修改或删除")
 
 
 @event.listens_for(Ballot, "before_update")

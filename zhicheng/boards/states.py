@@ -85,6 +85,17 @@ class BallotChoice(StrEnum):
 CHOICE_LABELS = {BallotChoice.APPROVE: "同意", BallotChoice.REJECT: "不同意", BallotChoice.ABSTAIN: "弃权"}
 
 
+class Grade(StrEnum):
+    """学科组评议's grade of a material (each member's, and the group's)."""
+    EXCELLENT = "excellent"
+    GOOD = "good"
+    PASS = "pass"
+    FAIL = "fail"
+
+
+GRADE_LABELS = {Grade.EXCELLENT: "优秀", Grade.GOOD: "良好", Grade.PASS: "合格", Grade.FAIL: "不合格"}
+
+
 def check_sql(column: str, enum: type[StrEnum]) -> str:
     """A CHECK constraint's condition: `column` holds one of `enum`'s values."""
     return f"{column} IN ({', '.join(repr(v.value) for v in enum)})"

@@ -29,7 +29,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from zhicheng import transaction
@@ -41,11 +41,13 @@ from zhicheng.models import (
     BallotReceipt,
     ConflictDeclaration,
     Expert,
+    GroupOpinion,
     Material,
     Meeting,
     MeetingMaterial,
     MeetingMember,
     MeetingResult,
+    MemberOpinion,
 )
 from zhicheng.policy import P, require
 from zhicheng.system import audit
@@ -111,6 +113,10 @@ def declare_conflict(actor, meeting_material_id, reason: str = "") -> ConflictDe
         row = ConflictDeclaration(meeting_material_id=mm.id, member_id=member.id,
                                   reason=(reason or "").strip(), declared_at=now())
         db.session.add(row)
+        # His own 评议意见 of it is withdrawn while his group has not submitted its opinion.
+        if db.session.scalar(select(GroupOpinion.id).where(GroupOpinion.meeting_material_id == mm.id)) is None:
+            db.session.execute(delete(MemberOpinion).where(MemberOpinion.meeting_material_id == mm.id,
+                                                           MemberOpinion.member_id == member.id))
         db.session.flush()
         audit.record("meeting.conflict", meeting, f"委员 {member.expert.name} 对材料{material.number}声明回避",
                      actor=actor)

@@ -25,6 +25,7 @@ from zhicheng.models import (
     MaterialState,
     Meeting,
     MeetingMaterial,
+    MeetingMember,
     Project,
     ReviewBoard,
     ReviewRecord,
@@ -37,14 +38,16 @@ DEMO_EXPERTS = [("zj001", "周明远", "正高级工程师", "浙江大学"), ("
                 ("zj003", "郑丽华", "高级工程师", "浙江工业大学"), ("zj004", "王建平", "正高级工程师", "中国美术学院"),
                 ("zj005", "冯志刚", "高级工程师", "杭州师范大学"), ("zj006", "陈静", "正高级工程师", "浙江科技学院"),
                 ("zj007", "褚国庆", "高级工程师", "浙江传媒学院")]
-DEMO_APPLICANTS = ["林晓东", "黄文静", "徐浩然"]
+DEMO_APPLICANTS = ["林晓东", "黄文静", "徐浩然"]  # the first meeting's, ready to draw
+DEMO_REVIEWED = ["何思远", "蒋雨桐"]  # the second meeting's, in 评议
 
 
 def load_demo_boards(root_admin: User, root: Department, unit_user: User, reviewer: User,
                      password: str, today: date) -> list[tuple[str, str, str]]:
     """A 中级评委会 of the root office with its 计算机组, seven experts (zj001–zj007; zj007 changes
-    his password at first login), its 评审 project, and a meeting holding three materials of it that
-    passed 初审 and were transferred (转评委会), ready to draw."""
+    his password at first login), its 评审 project, a meeting holding three materials of it that
+    passed 初审 and were transferred (转评委会), ready to draw, and a second meeting with two more in
+    学科组评议 (all seven drawn, zj001 the 组长)."""
     from stdnum.cn import ric
 
     from zhicheng.materials.services import assign_number
@@ -67,10 +70,10 @@ def load_demo_boards(root_admin: User, root: Department, unit_user: User, review
     db.session.add(project)
     db.session.flush()
     ids = []
-    for i, name in enumerate(DEMO_APPLICANTS):
+    for i, name in enumerate(DEMO_APPLICANTS + DEMO_REVIEWED):
         birth = date(1985 + i, 3, 12)
         body = f"330106{birth:%Y%m%d}{301 + i:03d}"
-        m = Material(project=project, unit_id=unit_user.unit_id, creator=unit_user, name=name, gender="男女男"[i],
+        m = Material(project=project, unit_id=unit_user.unit_id, creator=unit_user, name=name, gender="男女"[i % 2],
                      birth_date=birth, id_card=body + ric.calc_check_digit(body), phone="13800138000",
                      work_start_date=date(2009 + i, 7, 1), current_major="计算机应用", series="工程",
                      major="计算机应用", qualification="工程师", education="本科", current_title="技术骨干",
@@ -86,10 +89,23 @@ def load_demo_boards(root_admin: User, root: Department, unit_user: User, review
     start = datetime.combine(today, datetime.min.time()).replace(hour=9)
     meeting = meetings.create_meeting(root_admin, board, f"{today.year}年度工程系列中级评审会议（第一次）", start,
                                       start + timedelta(days=7), today + timedelta(days=8))
-    meetings.assign_materials(root_admin, meeting, group, ids)
+    first = len(DEMO_APPLICANTS)
+    meetings.assign_materials(root_admin, meeting, group, ids[:first])
+    # A second meeting already in 评议: all seven experts drawn (recorded seed), zj001 the 组长.
+    second = meetings.create_meeting(root_admin, board, f"{today.year}年度工程系列中级评审会议（第二次）", start,
+                                     start + timedelta(days=7), today + timedelta(days=9))
+    meetings.assign_materials(root_admin, second, group, ids[first:])
+    draw_members(root_admin, second, [DrawRequest(group.id, "计算机应用", len(DEMO_EXPERTS))], seed=20261206)
+    leader = db.session.scalar(select(MeetingMember).join(Expert, Expert.id == MeetingMember.expert_id)
+                               .join(User, User.id == Expert.user_id)
+                               .where(MeetingMember.meeting_id == second.id, User.username == DEMO_EXPERTS[0][0]))
+    meetings.appoint_leader(root_admin, leader)
+    meetings.start_review(root_admin, second)
     db.session.flush()
-    return [("zj001 … zj006", password, "评审专家（杭州市工程系列中级评审委员会 专家库）"),
-            ("zj007", password, "评审专家（首次登录须修改密码）")]
+    return [("zj001", password, f"评审专家，“{second.name}”计算机组组长（评议中：填写评议意见，提交学科组评议意见）"),
+            ("zj002 … zj006", password, f"评审专家，“{second.name}”计算机组组员（评议中：填写评议意见）；"
+                                        f"“{meeting.name}”待抽取"),
+            ("zj007", password, "评审专家，计算机组组员（首次登录须修改密码）")]
 
 
 def load_city_boards(rng: random.Random, root_admin: User, departments: list[Department], password_hash: str,

@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload, load_only, object_session, selectinload
 
 from zhicheng import scope, storage
 from zhicheng.admin.base import ScopedModelView, row_url
+from zhicheng.boards.results import results_of
 from zhicheng.exporting.services import content_disposition
 from zhicheng.extensions import char_pairs, db
 from zhicheng.models import STATE_LABELS, Attachment, Material, Project, ReviewRecord
@@ -225,7 +226,8 @@ class MaterialListView(RequestFilterOptions, ScopedModelView):
     def details_view(self):
         model = self.get_one(request.args.get("id"))
         return self.render(self.details_template, model=model, return_url=self.get_url(".index_view"),
-                           records=review_records_of(model), **self.details_extra(model))
+                           records=review_records_of(model), board_results=results_of(current_user, model.id),
+                           **self.details_extra(model))
 
     def details_extra(self, model) -> dict:
         return {}
