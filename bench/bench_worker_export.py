@@ -107,25 +107,36 @@ def drop_queue(app) -> None:
     jobs.queue(app).delete(delete_jobs=True)
 
 
-def export(env: dict, state: str) -> int:
+def export(env: dict, state: str, worker_class: str, n_jobs: int) -> int:
     app = _app()
-    job_id, total = start_job(app, state)
-    print(f"job {job_id}: 导出汇总表 state={state}, {total} rows, queue {env['JOBS_QUEUE']}", flush=True)
+    job_ids = []
+    for _ in range(n_jobs):
+        job_id, total = start_job(app, state)
+        job_ids.append(job_id)
+    print(f"jobs {job_ids}: 导出汇总表 state={state}, {total} rows each, queue {env['JOBS_QUEUE']}, "
+          f"worker class {worker_class}", flush=True)
     timing = Path(env["ZHICHENG_INSTANCE"]) / "time.txt"
     start = time.perf_counter()
     subprocess.run(["/usr/bin/time", "-v", "-o", str(timing), str(BIN / "rq"), "worker", "--burst",
+                    "-w", worker_class,
                     "--url", env["JOBS_REDIS_URL"], "--name", f"bench-{os.getpid()}", env["JOBS_QUEUE"]],
                    env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     wall = time.perf_counter() - start
     text = timing.read_text()
     peak_mb = int(re.search(r"Maximum resident set size \(kbytes\): (\d+)", text).group(1)) / 1024
-    status, done, total, started, finished, _hb, error = job_row(app, job_id)
+    # CPU time of the worker and its work horses: what the load of the machine changes least.
+    cpu = sum(float(re.search(rf"{kind} time \(seconds\): ([\d.]+)", text).group(1)) for kind in ("User", "System"))
+    ok = True
+    for job_id in job_ids:
+        status, done, total, started, finished, _hb, error = job_row(app, job_id)
+        job_s = (finished - started).total_seconds() if started and finished else float("nan")
+        ok = ok and status == "done" and job_s <= 20
+        print(f"job {job_id} {status}{' (' + error + ')' if error else ''}: {done} rows; "
+              f"job started→finished {job_s:.1f} s")
     drop_queue(app)
-    job_s = (finished - started).total_seconds() if started and finished else float("nan")
-    ok = status == "done" and job_s <= 20 and peak_mb <= 150
-    print(f"status {status}{' (' + error + ')' if error else ''}: {done} rows; job started→finished {job_s:.1f} s, "
-          f"worker process wall {wall:.1f} s (with start-up), peak RSS {peak_mb:.1f} MB "
-          f"(budget ≤ 20 s, ≤ 150 MB) {'ok' if ok else 'OVER'}")
+    ok = ok and peak_mb <= 150
+    print(f"worker process wall {wall:.1f} s (with start-up), CPU user+sys {cpu:.1f} s (worker and work horses), "
+          f"peak RSS {peak_mb:.1f} MB (budget per job ≤ 20 s, ≤ 150 MB) {'ok' if ok else 'OVER'}")
     return 0 if ok else 1
 
 
@@ -134,7 +145,7 @@ def kill(env: dict, state: str, every: float, limit: float, first: float) -> int
     job_id, total = start_job(app, state)
     print(f"job {job_id}: {total} rows, JOB_STALE_SECONDS={app.config['JOB_STALE_SECONDS']}, "
           f"reap every {every:.0f} s", flush=True)
-    worker = subprocess.Popen([str(BIN / "rq"), "worker", "--url", env["JOBS_REDIS_URL"],
+    worker = subprocess.Popen([str(BIN / "rq"), "worker", "-w", "zhicheng.jobs.worker.AppWorker", "--url", env["JOBS_REDIS_URL"],
                                "--name", f"bench-kill-{os.getpid()}", env["JOBS_QUEUE"]],
                               env=env, cwd=ROOT,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -183,12 +194,15 @@ def main() -> int:
     ap.add_argument("--every", type=float, default=60.0, help="--kill: seconds between reaps (the timer's)")
     ap.add_argument("--first", type=float, default=0.0,
                     help="--kill: seconds from the kill to the timer's first reap (its phase; 58: the worst case)")
+    ap.add_argument("--worker-class", default="zhicheng.jobs.worker.AppWorker",
+                    help="rq worker -w (rq.Worker: each work horse builds the app for its job)")
+    ap.add_argument("--jobs", type=int, default=1, help="exports queued before the worker starts")
     ap.add_argument("--limit", type=float, default=120.0, help="--kill: budget in seconds")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory(prefix="zc-worker-bench-") as tmp:
         env = _settings(tmp)
         os.environ.update(env)  # this process starts the job with the worker's settings
-        return kill(env, args.state, args.every, args.limit, args.first) if args.kill else export(env, args.state)
+        return kill(env, args.state, args.every, args.limit, args.first) if args.kill else export(env, args.state, args.worker_class, args.jobs)
 
 
 if __name__ == "__main__":

@@ -78,7 +78,7 @@ for side in a b; do
     GUNICORN_WORKERS=${GUNICORN_WORKERS:-2} GUNICORN_ACCESS_LOG=/dev/null \
     "$BIN/gunicorn" -c gunicorn.conf.py --control-socket "$TMP/server-$side.ctl" 'app:app'
 done
-start worker "$BIN/rq" worker --url "$JOBS_REDIS_URL" --name "zhicheng-load-$$" "$JOBS_QUEUE"
+start worker "$BIN/rq" worker -w zhicheng.jobs.worker.AppWorker --url "$JOBS_REDIS_URL" --name "zhicheng-load-$$" "$JOBS_QUEUE"
 
 NGX="$TMP/nginx"
 mkdir -p "$NGX/temp"

@@ -175,7 +175,7 @@ SERVER_B_PID=${PIDS[-1]}
 # --- one RQ worker on the queue -----------------------------------------------------------------------
 mkdir -p "$TMP/instance-worker"
 start worker env ZHICHENG_INSTANCE="$TMP/instance-worker" \
-  "$BIN/rq" worker --url "$JOBS_REDIS_URL" --name "zhicheng-two-$$" "$JOBS_QUEUE"
+  "$BIN/rq" worker -w zhicheng.jobs.worker.AppWorker --url "$JOBS_REDIS_URL" --name "zhicheng-two-$$" "$JOBS_QUEUE"
 WORKER_PID=${PIDS[-1]}
 
 # --- nginx: deploy/nginx.conf rendered into a private prefix, run as this user in the foreground ------

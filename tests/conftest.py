@@ -7,7 +7,9 @@ temporary directory, hence its own SQLite files, and on PostgreSQL its own datab
 here next to TEST_DATABASE_URL's and dropped at the end."""
 from __future__ import annotations
 
+import contextlib
 import contextvars
+import copy
 import os
 import re
 import shutil
@@ -63,33 +65,143 @@ def _recreate_database(server, name: str, create: bool = True) -> None:
         engine.dispose()
 
 
+class SharedApp:
+    """One app per worker process, handed to test after test: building one (about 60 admin views)
+    costs more than most tests. Each test gets a fresh database (a copy of the schema-only SQLite
+    file, or PostgreSQL's tables emptied) and fresh per-app state: the configuration as built, with
+    the test's own directories for uploads, exports and outboxes; app.extensions without the
+    caches filled since (storage backend, jobs queue, project options, menus…); the views without
+    the caches they add to themselves; the rate limiter emptied. What no test may change in a shared app is checked after each test (the routes and
+    request hooks, the views' attributes, the Jinja globals): a test that adds a route or patches
+    a view without monkeypatch fails and asks for its own app with `@pytest.mark.own_app`."""
+
+    def __init__(self, app):
+        self.app = app
+        self.config = copy.deepcopy(dict(app.config))
+        self.extensions = dict(app.extensions)
+        self.views = {id(v): (v, dict(v.__dict__)) for v in app.extensions["admin"][0]._views}
+        self.structure = self._structure()
+        self.database = make_url(app.config["SQLALCHEMY_DATABASE_URI"]).database
+
+    def _structure(self):
+        app = self.app
+        def filled(d):  # Flask's defaultdicts gain empty entries as they are looked up
+            out = {k: filled(v) if isinstance(v, dict) else list(v) if isinstance(v, list) else v
+                   for k, v in d.items()}
+            return {k: v for k, v in out.items() if v}
+
+        hooks = (filled(app.before_request_funcs), filled(app.after_request_funcs),
+                 filled(app.teardown_request_funcs), list(app.teardown_appcontext_funcs),
+                 filled(app.error_handler_spec), filled(app.url_default_functions),
+                 filled(app.url_value_preprocessors), filled(app.template_context_processors))
+        return (sorted(str(r) + repr(sorted(r.methods or ())) for r in app.url_map.iter_rules()),
+                dict(app.view_functions), repr(hooks), dict(app.jinja_env.globals),
+                dict(app.jinja_env.filters), list(app.blueprints))
+
+    def reset(self, tmp_path, url):
+        """The app as it was built, with the test's own directories."""
+        app = self.app
+        app.config.clear()
+        app.config.update(copy.deepcopy(self.config))
+        own = TestConfig(tmp_path, url)
+        for key in ("UPLOAD_DIR", "MAIL_OUTBOX_DIR", "SMS_OUTBOX_DIR", "EXPORT_DIR"):
+            app.config[key] = getattr(own, key)
+        for key in list(app.extensions):
+            if key not in self.extensions:
+                del app.extensions[key]
+        app.extensions.update(self.extensions)
+
+    def changes(self) -> list[str]:
+        """What a test changed in the app's make-up, which no test may change in a shared app;
+        the views' own caches (attributes they add as they serve pages) are dropped here."""
+        found = []
+        names = ("routes", "view functions", "request hooks", "Jinja globals", "Jinja filters", "blueprints")
+        for name, was, now in zip(names, self.structure, self._structure()):
+            if now != was:
+                extra = sorted(set(now) - set(was)) if isinstance(now, dict) else ""
+                if os.environ.get("ZC_DEBUG_SHARED"):
+                    extra = f"{was!r} -> {now!r}"
+                found.append(f"{name} {extra}".strip())
+        for view, attrs in self.views.values():
+            now = view.__dict__
+            found += [f"{type(view).__name__}.{key}" for key in attrs if now.get(key, _GONE) is not attrs[key]]
+            now.clear()
+            now.update(attrs)
+        return found
+
+
+_GONE = object()
+
+
 @pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory) -> Path:
+def shared_app(tmp_path_factory) -> SharedApp:
+    url = os.environ.get("TEST_DATABASE_URL")
+    app = create_app(TestConfig(tmp_path_factory.mktemp("app"), url))
+    app.test_client_class = RequestClient
+    return SharedApp(app)
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(shared_app, tmp_path_factory) -> Path:
     """An SQLite file with the empty schema, built once: a test's database is a copy of it."""
-    config = TestConfig(tmp_path_factory.mktemp("template"))
-    app = create_app(config)
-    with app.app_context():
+    template = tmp_path_factory.mktemp("template") / "template.sqlite"
+    with shared_app.app.app_context():
         db.create_all()
         db.engine.dispose()
-    return Path(make_url(config.SQLALCHEMY_DATABASE_URI).database)
+    shutil.copyfile(shared_app.database, template)
+    return template
+
+
+def _fresh_sqlite(template: Path, path: str) -> None:
+    for suffix in ("-journal", "-wal", "-shm"):
+        Path(path + suffix).unlink(missing_ok=True)
+    shutil.copyfile(template, path)
 
 
 @pytest.fixture
 def app(tmp_path, request):
     url = os.environ.get("TEST_DATABASE_URL")
-    config = TestConfig(tmp_path, url)
-    if not url:
-        shutil.copyfile(request.getfixturevalue("sqlite_template"),
-                        make_url(config.SQLALCHEMY_DATABASE_URI).database)
-    app = create_app(config)
-    app.test_client_class = RequestClient
+    if request.node.get_closest_marker("own_app"):
+        config = TestConfig(tmp_path, url)
+        if not url:
+            shutil.copyfile(request.getfixturevalue("sqlite_template"),
+                            make_url(config.SQLALCHEMY_DATABASE_URI).database)
+        app = create_app(config)
+        app.test_client_class = RequestClient
+        with app.app_context():
+            if url:
+                _empty_postgres()
+            limiter.reset()
+            yield app
+            db.session.remove()
+            db.engine.dispose()
+        return
+    shared = request.getfixturevalue("shared_app")
+    template = None if url else request.getfixturevalue("sqlite_template")
+    with in_shared_app(shared, tmp_path, url, template) as app:
+        yield app
+
+
+@contextlib.contextmanager
+def in_shared_app(shared: SharedApp, tmp_path, url, template):
+    """The worker's app, reset for one test (see SharedApp), with the test's app context."""
+    app = shared.app
+    shared.reset(tmp_path, url)
     with app.app_context():
+        db.engine.dispose()
         if url:
             _empty_postgres()
+        else:
+            _fresh_sqlite(template, shared.database)
         limiter.reset()
-        yield app
-        db.session.remove()
-        db.engine.dispose()
+        try:
+            yield app
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+    changed = shared.changes()
+    if changed:  # the views are put back for the next test; this one needs an app of its own
+        pytest.fail(f"the test changed the shared app ({', '.join(changed)}): mark it own_app", pytrace=False)
 
 
 class RequestClient(FlaskClient):

@@ -44,6 +44,7 @@ def probe_routes(app):
     return app
 
 
+@pytest.mark.own_app  # adds routes
 def test_a_request_commits_once_it_has_answered(probe_routes, org):
     client = probe_routes.test_client()
     assert client.get("/_probe/ok").status_code == 200
@@ -51,6 +52,7 @@ def test_a_request_commits_once_it_has_answered(probe_routes, org):
 
 
 @pytest.mark.parametrize("outcome,status", [("404", 404), ("500", 500)])
+@pytest.mark.own_app  # adds routes
 def test_an_error_page_keeps_nothing_the_request_began(probe_routes, org, outcome, status):
     probe_routes.config["PROPAGATE_EXCEPTIONS"] = False
     client = probe_routes.test_client()
@@ -151,6 +153,7 @@ def test_files_of_a_committed_material_stay(app, org):
     assert m.attachments[0].stored_name in added and storage.exists(m.attachments[0].stored_name)
 
 
+@pytest.mark.own_app  # adds routes
 def test_a_failed_commit_is_an_error_page_without_the_views_message(app, org):
     """The view answered and flashed; the commit fails (here: a row that breaks a constraint only
     at the end): the user gets the error page, not "已保存", and nothing is stored."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import time
 
-from rq import Worker
+from zhicheng.jobs.worker import AppWorker
 
 from zhicheng.exporting import services
 
@@ -24,5 +24,5 @@ services._material_rows = _slow_rows
 services.PROGRESS_EVERY = 1
 
 
-class SlowExportWorker(Worker):
+class SlowExportWorker(AppWorker):
     pass

@@ -155,3 +155,24 @@ def test_background_export_reports_progress_while_it_streams(app, org, auth, mon
     assert seen == [1, 2, 3]
     _, _, rows = _rows(c.get(f"/admin/export/job/{job_id}/file"))
     assert sorted(r[1] for r in rows) == ["李晓红", "王小明", "赵草稿"]
+
+
+def test_export_header_cell_types_and_formats(org, auth):
+    """Every column's header in order, dates and times as date cells in yyyy-mm-dd (h:mm:ss),
+    numbers as numbers, text as text, a bold header row and the set column widths."""
+    from zhicheng.exporting.services import MATERIAL_COLUMNS
+    a1, *_ = _setup(org)
+    db.session.refresh(a1)
+    ws, header, rows = _rows(auth.client("unita").get("/admin/export/download"))
+    assert list(header) == [c.header for c in MATERIAL_COLUMNS]
+    assert all(cell.font.b for cell in ws[1])
+    line = next(r for r in ws.iter_rows(min_row=2) if r[1].value == "王小明")
+    cells = dict(zip(header, line))
+    assert cells["出生日期"].is_date and cells["出生日期"].number_format == "yyyy-mm-dd"
+    assert cells["参加工作时间"].is_date and cells["参加工作时间"].number_format == "yyyy-mm-dd"
+    assert cells["上报时间"].is_date and cells["上报时间"].number_format == "yyyy-mm-dd h:mm:ss"
+    assert abs((cells["上报时间"].value - a1.submitted_at).total_seconds()) < 1
+    assert cells["年份"].data_type == "n" and cells["年份"].value == org.projects["middle"].year
+    assert cells["身份证号"].data_type == "s" and cells["手机"].value == a1.phone
+    assert cells["项目类别"].value and cells["状态"].value == "审核中"
+    assert ws.column_dimensions["H"].width >= 28   # 工作单位: the set width (Excel adds its padding)

@@ -36,6 +36,7 @@ def test_400_in_chinese(org, client):
     assert "CSRF" in body or "请求无效" in body
 
 
+@pytest.mark.own_app  # adds a route
 def test_500_in_chinese(app, client):
     app.config["PROPAGATE_EXCEPTIONS"] = False
 
@@ -48,6 +49,7 @@ def test_500_in_chinese(app, client):
     assert "secret internal detail" not in body and "系统内部错误" in body
 
 
+@pytest.mark.own_app  # adds a route
 def test_bad_request_abort_in_chinese(app, client):
     @app.route("/bad-for-test")
     def bad():

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from openpyxl.writer.excel import ExcelWriter
+from xlsxwriter.packager import Packager
 
 from zhicheng.accounts.admin import otp_workbook
 from zhicheng.exporting import services as exporting
@@ -48,11 +48,14 @@ def _fail_after_first_row(monkeypatch):
 
 
 def _fail_while_saving(monkeypatch):
-    def write_data(self):
-        self._archive.writestr("xl/partial.xml", "王小明")
+    """The disk fills up once the workbook's parts (the rows among them) are on disk."""
+    real = Packager._create_package
+
+    def create_package(self):
+        real(self)
         raise OSError("磁盘已满")
 
-    monkeypatch.setattr(ExcelWriter, "write_data", write_data)
+    monkeypatch.setattr(Packager, "_create_package", create_package)
 
 
 FAILURES = {"while rows are written": _fail_after_first_row, "while the file is saved": _fail_while_saving}
