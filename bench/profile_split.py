@@ -105,7 +105,14 @@ SPY_INCLUSIVE = [
 _FRAME = re.compile(r"^(.*) \((.*?)(?::\d+)?\)$")
 
 
+#: A thread in these frames waits for PostgreSQL's answer (py-spy without --gil counts a thread that
+#: is runnable but not running, on a loaded machine, as busy).
+WAITING = ("Connection.wait (psycopg/", "_send_query_prepared (psycopg/", "_exec_command (psycopg/")
+
+
 def spy_part(frames: list[str]) -> str:
+    if any(w in frames[-1] for w in WAITING):
+        return "(waiting for PostgreSQL)"
     for frame in reversed(frames):
         m = _FRAME.match(frame)
         if not m:
@@ -140,9 +147,10 @@ def spy(files: list[str]) -> None:
                 if any(needle in f for f in frames for needle in needles):
                     marks[page][label] += count
         print(f"\n== {path}")
-        for page in sorted(pages):
+        for page in sorted(pages, key=lambda p: (len(p), p)):
+            waiting = pages[page].pop("(waiting for PostgreSQL)", 0)
             total = sum(pages[page].values())
-            print(f"\n{page}: {total} samples")
+            print(f"\n{page}: {total} samples ({waiting} more waiting for PostgreSQL, left out)")
             for part, k in pages[page].most_common():
                 if k / total >= 0.005:
                     print(f"    {part:28s} {k / total * 100:5.1f} %")
