@@ -2,6 +2,7 @@
 
     python bench/profile_split.py PROFILE_DIR [PROFILE_DIR_2]
     python bench/profile_split.py --spy RAW_STACKS [RAW_STACKS_2]   # py-spy record -f raw
+    python bench/profile_split.py --spy-table [--names=PAGE_CPU_OUTPUT] RAW_STACKS   # by phase
 
 With --spy: samples of py-spy (no slowdown of the code measured); each sample goes to the part of
 its innermost frame that belongs to one, and to a page by the `page_<n>` frame of
@@ -127,6 +128,57 @@ def spy_part(frames: list[str]) -> str:
     return "other Python"
 
 
+def spy_phase(frames: list[str]) -> str:
+    """One part per sample, by what the request was doing (the issue's breakdown): the first that
+    applies of Argon2, account loading (the session cookie, Flask-Login, the account's statement),
+    CSRF, counts, SQL and ORM (any statement, also one run from a template), Jinja, else routing
+    and Flask-Admin (the request's own Python: Werkzeug, Flask, Flask-Admin's views, ours)."""
+    joined = ";".join(frames)
+    if "argon2" in joined:
+        return "login: Argon2"
+    if any(m in joined for m in ("load_user (", "flask_login/", "open_session (flask/sessions",
+                                 "save_session (flask/sessions")):
+        return "session and account loading"
+    if any(m in joined for m in ("generate_csrf (", "validate_csrf (", "csrf_protect (")):
+        return "CSRF"
+    if any(m in joined for m in SPY_INCLUSIVE[2][1]):
+        return "counts"
+    if "sqlalchemy/" in joined or "psycopg" in joined:
+        return "SQL and ORM"
+    if "jinja2/" in joined or ".html" in joined or "markupsafe" in joined:
+        return "Jinja rendering"
+    return "routing, Flask-Admin, app code"
+
+
+PHASES = ("routing, Flask-Admin, app code", "session and account loading", "CSRF", "SQL and ORM",
+          "Jinja rendering", "counts", "login: Argon2")
+
+
+def spy_table(files: list[str], names: dict[str, str]) -> None:
+    """A markdown table: each page's share of its samples per phase (samples waiting for
+    PostgreSQL left out)."""
+    for path in files:
+        pages: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
+        for line in open(path, encoding="utf-8"):
+            stack, _, n = line.rstrip("\n").rpartition(" ")
+            frames = stack.split(";")
+            page = next((f.split(" ")[0] for f in frames if f.startswith("page_")), None)
+            if page is None:
+                if not any("gunicorn/workers" in f for f in frames):
+                    continue
+                page = "whole mix (gunicorn workers)"
+            if any(w in frames[-1] for w in WAITING):
+                continue
+            pages[page][spy_phase(frames)] += int(n)
+        print(f"\n{path}\n")
+        print("| page | samples | " + " | ".join(PHASES) + " |")
+        print("|---|---|" + "---|" * len(PHASES))
+        for page in sorted(pages, key=lambda p: (len(p), p)):
+            total = sum(pages[page].values())
+            cells = " | ".join(f"{pages[page][ph] / total * 100:.0f} %" for ph in PHASES)
+            print(f"| {names.get(page, page)} | {total} | {cells} |")
+
+
 def spy(files: list[str]) -> None:
     for path in files:
         pages: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
@@ -182,5 +234,15 @@ def main(dirs: list[str]) -> None:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--spy"]:
         spy(sys.argv[2:])
+    elif sys.argv[1:2] == ["--spy-table"]:
+        # page names from bench/page_cpu.py's output: "page_3  材料详情  median …"
+        names = {}
+        if len(sys.argv) > 3 and sys.argv[2].startswith("--names="):
+            for line in open(sys.argv[2].split("=", 1)[1], encoding="utf-8"):
+                if line.startswith("page_"):
+                    names[line.split()[0]] = line.split()[1] + (" " + line.split()[2] if line.split()[2].startswith("(") else "")
+            spy_table(sys.argv[3:], names)
+        else:
+            spy_table(sys.argv[2:], names)
     else:
         main(sys.argv[1:])
