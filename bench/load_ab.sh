@@ -54,7 +54,7 @@ for CHECKOUT in "$@"; do
   .venv/bin/python bench/cpu_pids.py snap $GPID "$DBNAME" > "$OUT/$tag-cpu0.json"
   SPY=
   if [ -n "${PROFILE:-}" ]; then
-    .venv/bin/py-spy record --pid $GPID --subprocesses --idle -r 200 -f raw -d "$((DURATION - 5))" \
+    .venv/bin/py-spy record --pid $GPID --subprocesses --nonblocking --gil -r 100 -f raw -d "$((DURATION - 5))" \
       -o "$OUT/$tag-profile.txt" > /dev/null 2>&1 &
     SPY=$!
   fi
