@@ -10,11 +10,11 @@ from flask_admin.actions import action
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.helpers import get_redirect_target
 from flask_admin.model import BaseModelView
-from werkzeug.datastructures import iter_multi_items
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 from sqlalchemy.exc import DataError, IntegrityError
+from werkzeug.datastructures import iter_multi_items
 
 from zhicheng.admin.converters import ModelConverter
 from zhicheng.domain import DomainError
