@@ -8,8 +8,7 @@
 #     bash bench/load_ab.sh /path/to/old-checkout /path/to/new-checkout [old new …]
 #
 # Each checkout needs its own .venv (pip install -e '.[bench]'). USERS (default 150), RATE,
-# DURATION, LOAD_WAIT_MIN/MAX as in bench/load.sh; PROFILE=1 also records py-spy samples of the
-# gunicorn workers (raw collapsed stacks in $OUT/<n>-profile.txt, for bench/profile_split.py).
+# DURATION, LOAD_WAIT_MIN/MAX as in bench/load.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 HERE=$PWD
@@ -52,16 +51,9 @@ for CHECKOUT in "$@"; do
   LPID=$!
   sleep "$RAMP"
   .venv/bin/python bench/cpu_pids.py snap $GPID "$DBNAME" > "$OUT/$tag-cpu0.json"
-  SPY=
-  if [ -n "${PROFILE:-}" ]; then
-    .venv/bin/py-spy record --pid $GPID --subprocesses --nonblocking --gil -r 100 -f raw -d "$((DURATION - 5))" \
-      -o "$OUT/$tag-profile.txt" > /dev/null 2>&1 &
-    SPY=$!
-  fi
   sleep "$((DURATION - 3))"
   .venv/bin/python bench/cpu_pids.py snap $GPID "$DBNAME" > "$OUT/$tag-cpu1.json"
   wait $LPID || true
-  [ -n "$SPY" ] && { wait $SPY || true; }
   kill $GPID; wait $GPID 2>/dev/null || true
   trap - EXIT
   .venv/bin/python - "$OUT/$tag" "$((DURATION - 3))" <<'PY'

@@ -1,4 +1,5 @@
-"""Where a page's CPU goes, from the per-page cProfile files of bench/gunicorn_profile.py.
+"""Where a page's CPU goes, from the per-page cProfile files of `bench/page_cpu.py --profile DIR`
+or the py-spy samples of bench/page_cpu.py.
 
     python bench/profile_split.py PROFILE_DIR [PROFILE_DIR_2]
     python bench/profile_split.py --spy RAW_STACKS [RAW_STACKS_2]   # py-spy record -f raw
@@ -6,7 +7,8 @@
 
 With --spy: samples of py-spy (no slowdown of the code measured); each sample goes to the part of
 its innermost frame that belongs to one, and to a page by the `page_<n>` frame of
-bench/page_cpu.py; samples of a gunicorn worker (no such frame) count as the whole mix.
+bench/page_cpu.py; samples of a gunicorn worker (py-spy record --pid, no such frame) count as the
+whole mix.
 
 Each function's own time is put in one part by the module it belongs to (a built-in's, such as
 str.join, in its callers' parts, in proportion); a few inclusive figures follow (everything under
