@@ -83,10 +83,12 @@ start worker "$BIN/rq" worker -w zhicheng.jobs.worker.AppWorker --url "$JOBS_RED
 NGX="$TMP/nginx"
 mkdir -p "$NGX/temp"
 STATIC_DIR=$("$PY" -c 'from zhicheng.config import STATIC; print(STATIC)')
+ADMIN_STATIC_DIR=$("$PY" -c 'import flask_admin, os; print(os.path.join(os.path.dirname(flask_admin.__file__), "static"))')
 "$PY" - deploy/nginx.conf "$NGX/zhicheng.conf" <<PY
 import re, sys
 values = {"LISTEN": "127.0.0.1:$PORT_NGINX", "SERVER_NAME": "127.0.0.1",
-          "APP_SERVER_1": "127.0.0.1:$PORT_A", "APP_SERVER_2": "127.0.0.1:$PORT_B", "STATIC_DIR": "$STATIC_DIR"}
+          "APP_SERVER_1": "127.0.0.1:$PORT_A", "APP_SERVER_2": "127.0.0.1:$PORT_B", "STATIC_DIR": "$STATIC_DIR",
+          "ADMIN_STATIC_DIR": "$ADMIN_STATIC_DIR"}
 text = open(sys.argv[1], encoding="utf-8").read()
 open(sys.argv[2], "w", encoding="utf-8").write(re.sub(r"@([A-Z0-9_]+)@", lambda m: values.get(m.group(1), m.group(0)), text))
 PY

@@ -233,6 +233,14 @@ def check_health_and_static() -> None:
           "static file served by nginx itself", f"Server {r.headers.get('Server')!r}")
     passed("/static/zhicheng.css served by nginx from the package's static folder (text/css, same bytes)")
 
+    import flask_admin
+    admin_static = Path(flask_admin.__file__).parent / "static"
+    r = Browser("anonymous").get("nginx", "/admin/static/vendor/jquery.min.js?v=3.5.1")
+    check(r.status == 200 and r.body == (admin_static / "vendor/jquery.min.js").read_bytes()
+          and r.headers.get("Server", "").startswith("nginx") and "X-Request-ID" not in r.headers,
+          "Flask-Admin's static file served by nginx itself", f"status {r.status}, headers {dict(r.headers)}")
+    passed("/admin/static/vendor/jquery.min.js served by nginx from Flask-Admin's folder (same bytes, no app server)")
+
     agent = f"two-servers-balance-{secrets.token_hex(4)}"
     for _ in range(8):
         r = Browser("monitor").get("nginx", "/healthz", headers={"User-Agent": agent})

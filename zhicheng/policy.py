@@ -119,6 +119,13 @@ def _reach(permission: Permission) -> Callable | None:
     }.get(permission)
 
 
+def grants(user) -> frozenset[Permission]:
+    """Every permission `user` holds (without rows): what the rules answer for each."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return frozenset()
+    return frozenset(p for p, rule in RULES.items() if rule(user))
+
+
 def can(user, permission: Permission | str, obj=None) -> bool:
     """Whether `user` holds `permission` (and, with `obj`, whether that row is within its reach)."""
     if user is None or not getattr(user, "is_authenticated", False):

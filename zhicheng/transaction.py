@@ -89,6 +89,15 @@ def commit_response(response):
     if response.status_code >= 500:
         rollback()
         return response
+    s = db.session()
+    if (s.in_transaction() and not s.info.get(_PENDING)
+            and not (s._new or s._deleted or s.identity_map.check_modified())):
+        # Nothing left to flush (a page that only read, or whose writes are flushed): the rows it
+        # loaded are let go before the commit rather than expired by it, one by one (the session
+        # ends with the request; expiring is what made a list page's commit cost as much as its
+        # statement). The commit itself is the same; with work waiting for the commit (whose
+        # functions may read the rows) the rows are kept.
+        s.expunge_all()
     try:
         commit()
     except Exception:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import warnings
+from urllib.parse import urlencode
 
 from flask import abort, current_app, flash, g, redirect, request, url_for
 from flask_admin import BaseView, expose
@@ -13,6 +14,7 @@ from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup, escape
 from sqlalchemy.exc import DataError, IntegrityError
+from werkzeug.datastructures import iter_multi_items
 
 from zhicheng.admin.converters import ModelConverter
 from zhicheng.domain import DomainError
@@ -20,6 +22,7 @@ from zhicheng.errors import OUT_OF_RANGE
 from zhicheng.extensions import db
 from zhicheng.forms import AdminForm
 from zhicheng.policy import Permission, can
+from zhicheng.policy import grants as policy_grants
 from zhicheng.security import parse_id
 
 
@@ -58,10 +61,43 @@ def _visible_entries(items) -> tuple:
     return tuple(out)
 
 
+def request_grants() -> frozenset:
+    """The permissions of the request's account (zhicheng.policy.grants), worked out once per
+    request; empty for an anonymous account or one that must change its password first. Like
+    the views' access, it is answered once per request."""
+    user = current_user._get_current_object()
+    cached = g.get("zc_grants")
+    if cached is not None and cached[0] is user:
+        return cached[1]
+    grants = policy_grants(user) if user.is_authenticated and not user.must_change_password else frozenset()
+    g.zc_grants = (user, grants)
+    return grants
+
+
+def _by_grants(view) -> bool:
+    """A view whose access is its `permission` alone (GuardMixin's, not overridden)."""
+    cls = type(view)
+    return getattr(cls, "is_accessible", None) is GuardMixin.is_accessible and getattr(cls, "allowed", None) is GuardMixin.allowed
+
+
 def menu_key(admin_view) -> tuple:
     """What the main menu's HTML depends on: the entries this user may open, the page it is
-    on and the mount point. Pages ask each entry's access once per request anyway."""
-    return (request.script_root, id(admin_view), _visible_entries(admin_view.admin.menu()))
+    on and the mount point. Which entries a user may open follows from his permissions (and the
+    answers of the few views that decide their access otherwise, asked on every page): it is
+    worked out once per set of permissions, not by asking every entry on every page. A view's
+    `is_visible` must not depend on the request (those of this application are constants)."""
+    admin = admin_view.admin
+    plan = admin.__dict__.get("_zc_menu_plan")
+    if plan is None:
+        plan = admin._zc_menu_plan = ([v for v in admin._views if not _by_grants(v)], {})
+    others, entries_by = plan
+    key = (request_grants(), tuple(bool(v.is_accessible()) for v in others))
+    entries = entries_by.get(key)
+    if entries is None:
+        if len(entries_by) > 500:
+            entries_by.clear()
+        entries = entries_by[key] = _visible_entries(admin.menu())
+    return (request.script_root, id(admin_view), entries)
 
 
 def _menus() -> dict:
@@ -89,6 +125,23 @@ def row_url(endpoint: str, pk) -> str:
     if base is None:
         base = cache[endpoint] = url_for(endpoint)
     return f"{base}?id={int(pk)}"
+
+
+#: Characters werkzeug leaves unescaped in a query string (url_for's encoding).
+_QUERY_SAFE = "!$'()*,/:;?@"
+
+
+def list_url(view, kwargs: dict) -> str:
+    """`view.get_url(".index_view", **kwargs)` with the path built once per request: a list page
+    links about twenty variants of itself (sort, page size, pager). The query string is encoded
+    as url_for encodes it (None dropped, in the given order); a test compares the two."""
+    cache = g.setdefault("zc_list_paths", {})
+    key = (view.endpoint, request.script_root)
+    base = cache.get(key)
+    if base is None:
+        base = cache[key] = view.get_url(".index_view")
+    items = [(k, v) for k, v in iter_multi_items(kwargs) if v is not None]
+    return f"{base}?{urlencode(items, safe=_QUERY_SAFE)}" if items else base
 
 
 def _list_value(view, name: str):
@@ -182,13 +235,12 @@ class GuardMixin:
         return self.permission is not None and can(user, self.permission)
 
     def is_accessible(self) -> bool:
-        # Asked for every menu entry on every page: answered once per request and view.
-        cache = g.setdefault("zc_accessible", {})
-        key = id(self)
-        if key not in cache:
+        # Asked for every menu entry on every page: the account's permissions are worked out
+        # once per request (request_grants), the same rules as can(user, permission).
+        if type(self).allowed is not GuardMixin.allowed:  # (tests/core/test_policy.py forbids it)
             user = current_user._get_current_object()
-            cache[key] = bool(user.is_authenticated and not user.must_change_password and self.allowed(user))
-        return cache[key]
+            return bool(user.is_authenticated and not user.must_change_password and self.allowed(user))
+        return self.permission is not None and self.permission in request_grants()
 
     def inaccessible_callback(self, name, **kwargs):
         return _gate(False) or abort(403)
@@ -255,6 +307,15 @@ class ScopedModelView(GuardMixin, ModelView):
 
     def scope(self, user):
         return type(self).row_scope(user)
+
+    def _get_list_url(self, view_args) -> str:
+        # Flask-Admin's arguments, in its order; only the URL is built more cheaply (list_url).
+        kwargs = dict(page=view_args.page or None, sort=view_args.sort,
+                      desc=1 if view_args.sort_desc else None, search=view_args.search)
+        kwargs.update(view_args.extra_args)
+        kwargs["page_size"] = self.get_safe_page_size(view_args.page_size)
+        kwargs.update(self._get_filters(view_args.filters))
+        return list_url(self, kwargs)
 
     def is_action_allowed(self, name: str) -> bool:
         needed = self.action_permissions.get(name)

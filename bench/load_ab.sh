@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# The load of bench/load.sh against two checkouts back to back (or more, in the order given), on
+# the same database with the same mix, and the CPU each one's gunicorn (its own process tree) and
+# the PostgreSQL backends of that database used per request: a comparison that holds while other
+# work shares the machine.
+#
+#   DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/zhicheng_city \
+#     bash bench/load_ab.sh /path/to/old-checkout /path/to/new-checkout [old new …]
+#
+# Each checkout needs its own .venv (pip install -e '.[bench]'). USERS (default 150), RATE,
+# DURATION, LOAD_WAIT_MIN/MAX as in bench/load.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+HERE=$PWD
+: "${DATABASE_URL:?set DATABASE_URL to the city-scale PostgreSQL database}"
+USERS=${USERS:-150}
+RATE=${RATE:-10}
+DURATION=${DURATION:-60}
+PORT=${PORT:-8123}
+OUT=${OUT:-bench/out/ab}
+mkdir -p "$OUT"
+DBNAME=${DATABASE_URL##*/}
+export RATELIMIT_STORAGE_URI=${RATELIMIT_STORAGE_URI:-redis://127.0.0.1:6379/0}
+export CAPTCHA_ENABLED=0
+export SECRET_KEY=${SECRET_KEY:-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')}
+export BASE_URL=${BASE_URL:-http://127.0.0.1:$PORT}
+export LOAD_REVIEWERS=$(.venv/bin/python - <<'PY'
+from sqlalchemy import select, text
+from zhicheng import create_app
+from zhicheng.extensions import db
+from zhicheng.models import User
+with create_app().app_context():
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM (ANALYZE)"))
+    print(",".join(db.session.scalars(select(User.username).where(User.username.like("d%review")))))
+PY
+)
+n=0
+for CHECKOUT in "$@"; do
+  n=$((n + 1))
+  tag="$n-$(git -C "$CHECKOUT" rev-parse --short HEAD)"
+  echo "== run $tag ($CHECKOUT), load: $(uptime | sed 's/.*average: //')"
+  (cd "$CHECKOUT" && GUNICORN_BIND="127.0.0.1:$PORT" GUNICORN_WORKERS=2 GUNICORN_ACCESS_LOG=/dev/null \
+     exec .venv/bin/gunicorn -c gunicorn.conf.py --error-logfile "$HERE/$OUT/$tag-gunicorn.log" "app:app") &
+  GPID=$!
+  trap 'kill $GPID 2>/dev/null || true' EXIT
+  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/login" >/dev/null && break; sleep 0.2; done
+  RAMP=$(( (USERS + RATE - 1) / RATE + 3 ))
+  .venv/bin/locust -f bench/locustfile.py --headless -u "$USERS" -r "$RATE" -t "$((RAMP + DURATION))s" --reset-stats \
+    --host "http://127.0.0.1:$PORT" --csv "$OUT/$tag" --only-summary > "$OUT/$tag-locust.txt" 2>&1 &
+  LPID=$!
+  sleep "$RAMP"
+  .venv/bin/python bench/cpu_pids.py snap $GPID "$DBNAME" > "$OUT/$tag-cpu0.json"
+  sleep "$((DURATION - 3))"
+  .venv/bin/python bench/cpu_pids.py snap $GPID "$DBNAME" > "$OUT/$tag-cpu1.json"
+  wait $LPID || true
+  kill $GPID; wait $GPID 2>/dev/null || true
+  trap - EXIT
+  .venv/bin/python - "$OUT/$tag" "$((DURATION - 3))" <<'PY'
+import csv, json, sys
+sys.path.insert(0, "bench")
+from cpu_pids import diff
+prefix, window = sys.argv[1], float(sys.argv[2])
+rows = {r["Name"]: r for r in csv.DictReader(open(prefix + "_stats.csv", encoding="utf-8"))}
+agg = rows["Aggregated"]
+rps = float(agg["Requests/s"])
+print(f"  requests {agg['Request Count']}, failures {agg['Failure Count']}, {rps:.1f} req/s, "
+      f"median {agg['50%']} ms, p95 {agg['95%']} ms, p99 {agg['99%']} ms")
+diff(json.load(open(prefix + "-cpu0.json")), json.load(open(prefix + "-cpu1.json")), round(rps * window))
+PY
+  echo "  load after: $(uptime | sed 's/.*average: //')"
+done
