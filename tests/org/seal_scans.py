@@ -6,20 +6,19 @@ import io
 
 from PIL import Image, ImageDraw
 
-#: Where the stamp is on the default page: centre and outer radius, in pixels.
-STAMP = (1700, 2600, 420)
 
 
 def scan_image(width: int = 2480, height: int = 3508, noise: bool = True, red: bool = True) -> Image.Image:
     img = Image.new("RGB", (width, height), (246, 244, 240))
     d = ImageDraw.Draw(img)
-    for y in range(200, min(1400, height - 100), 60):
-        d.rectangle((200, y, width - 280, y + 20), fill=(30, 30, 30))  # black text lines
-    d.rectangle((150, 3300, 900, 3330), fill=(20, 40, 160))  # a blue pen's line: not red
-    if red:
-        cx, cy, r = STAMP
-        d.ellipse((cx - r, cy - r, cx + r, cy + r), outline=(200, 30, 40), width=28)
-        d.regular_polygon((cx, cy, 140), 5, fill=(205, 35, 45))
+    k = width / 2480  # sizes below are for an A4 page at 300 dpi
+    for y in range(int(200 * k), int(1400 * k), int(60 * k)):
+        d.rectangle((int(200 * k), y, width - int(280 * k), y + int(20 * k)), fill=(30, 30, 30))  # black text
+    d.rectangle((int(150 * k), int(3300 * k), int(900 * k), int(3330 * k)), fill=(20, 40, 160))  # blue pen: not red
+    if red:  # the stamp: a ring and a star
+        cx, cy, r = int(1700 * k), int(2600 * k), int(420 * k)
+        d.ellipse((cx - r, cy - r, cx + r, cy + r), outline=(200, 30, 40), width=max(4, int(28 * k)))
+        d.regular_polygon((cx, cy, int(140 * k)), 5, fill=(205, 35, 45))
     if noise:
         grain = Image.effect_noise((width, height), 40).convert("RGB")
         img = Image.blend(img, grain, 0.12)
