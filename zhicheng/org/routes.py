@@ -31,11 +31,13 @@ def registration_refusal(user: User) -> tuple[str, str | None]:
         audit.record("login.pending", user, "单位注册待审核，不能登录", actor=user)
         db.session.flush()
         return f"单位注册信息正在等待“{dept}”审核，审核通过后方可登录。", None
-    session[_RESUBMIT_KEY] = {"uid": user.id, "fp": password_fingerprint(user.password_hash), "at": int(time.time())}
     audit.record("login.refused_registration", user, "单位注册审核不通过，不能登录", actor=user)
     db.session.flush()
-    return (f"单位注册未通过“{dept}”的审核，原因：{unit.refusal_reason}。请修改注册信息后重新提交，"
-            "审核通过后方可登录。"), url_for("org.resubmit")
+    message = f"单位注册未通过“{dept}”的审核，原因：{unit.refusal_reason}。"
+    if not user.is_unit:  # only the unit account corrects the registration
+        return message + "请单位修改注册信息后重新提交。", None
+    session[_RESUBMIT_KEY] = {"uid": user.id, "fp": password_fingerprint(user.password_hash), "at": int(time.time())}
+    return message + "请修改注册信息后重新提交，审核通过后方可登录。", url_for("org.resubmit")
 
 
 def _resubmitting() -> User | None:
