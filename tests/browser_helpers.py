@@ -18,14 +18,7 @@ def open_menu(page, category: str, item: str) -> None:
 
 
 def open_actions(page, expected: str) -> None:
-    """Open a list's 选中的 (actions) menu until `expected` shows: like a menu, a click before
-    Bootstrap has bound the dropdown does nothing."""
+    """Wait until the list's action button `expected` (上报, 通过, 退回 …) can be clicked: a click
+    before the page's scripts have bound modelActions would do nothing."""
     page.wait_for_load_state("load")
-    link = page.get_by_role("link", name=expected, exact=True)
-    for _ in range(5):
-        page.get_by_role("button", name="选中的").click()
-        try:
-            link.wait_for(state="visible", timeout=2000)
-            return
-        except Exception:
-            continue
+    page.get_by_role("button", name=expected, exact=True).first.wait_for(state="visible")

@@ -46,6 +46,8 @@ def create_app(config: object | None = None) -> Flask:
     app.register_blueprint(persons_bp)
     from zhicheng.org.routes import bp as org_bp
     app.register_blueprint(org_bp)
+    from zhicheng.system.help import bp as help_bp
+    app.register_blueprint(help_bp)
     from zhicheng.accounts.auth import sessions
     sessions.init_app(app)
     init_admin(app)
@@ -67,5 +69,9 @@ def create_app(config: object | None = None) -> Flask:
         if current_user.is_authenticated:
             return redirect(url_for("admin.index"))
         return redirect(url_for("auth.login"))
+
+    @app.route("/favicon.ico")
+    def favicon():
+        return app.send_static_file("favicon.ico")
 
     return app

@@ -107,7 +107,7 @@ def test_add_rejects_bad_input_next_to_the_field(org, auth, csrf):
     assert "用户账号只能由字母和数字组成" in page
     assert "手机号码格式不正确" in page
     assert "身份证号校验位不正确" in page
-    r = c.post(SUBS + "add/", data={"username": "unita001", "real_name": "重名",
+    r = c.post(SUBS + "add/", data={"username": "unita001", "real_name": "重名", "perm_fill": "y",
                                      "csrf_token": csrf(c, SUBS + "add/")})
     assert "已被使用" in r.get_data(as_text=True)
     assert db.session.scalar(select(func.count(User.id))) == before
@@ -147,7 +147,8 @@ def test_batch_creates_sequence_skipping_taken_and_offers_xlsx(org, auth, csrf):
 
 def test_batch_download_refused_to_anyone_else(org, auth, csrf):
     c = auth.client("unita")
-    page = c.post(SUBS + "batch/", data={"count": "2", "csrf_token": csrf(c, SUBS + "batch/")}).get_data(as_text=True)
+    page = c.post(SUBS + "batch/", data={"count": "2", "perm_view": "y",
+                                          "csrf_token": csrf(c, SUBS + "batch/")}).get_data(as_text=True)
     token = re.search(r'name="token" value="([^"]+)"', page).group(1)
     other = auth.client("unitb")
     r = other.post(SUBS + "batch/xlsx/", data={"token": token, "csrf_token": csrf(other, SUBS)})
@@ -157,6 +158,23 @@ def test_batch_download_refused_to_anyone_else(org, auth, csrf):
     assert r.status_code == 403
     r = c.post(SUBS + "batch/xlsx/", data={"token": token[:-3] + "abc", "csrf_token": csrf(c, SUBS)})
     assert r.status_code == 400
+
+
+def test_accounts_without_any_permission_need_a_second_click(org, auth, csrf):
+    """No 操作权限 ticked: the page warns that such accounts can do nothing and creates none until
+    “确认新增”; ticking a permission instead creates them at once."""
+    c = auth.client("unita")
+    count = lambda: db.session.scalar(select(func.count(User.id)))  # noqa: E731
+    for url, data, made in ((SUBS + "batch/", {"count": "2"}, 2),
+                            (SUBS + "add/", {"username": "unitaWang", "real_name": "王五"}, 1)):
+        before = count()
+        page = c.post(url, data={**data, "csrf_token": csrf(c, url)}).get_data(as_text=True)
+        assert "未勾选任何操作权限" in page and "确认新增" in page, url
+        assert count() == before
+        page = c.post(url, data={**data, "confirm_no_permission": "1", "csrf_token": csrf(c, url)}).get_data(as_text=True)
+        assert "请将初始密码告知使用人" in page, url
+        assert count() == before + made
+    assert not any(getattr(user("unitaWang"), perm) for perm in ("perm_fill", "perm_submit", "perm_view"))
 
 
 def test_batch_count_out_of_range_creates_nothing(org, auth, csrf):

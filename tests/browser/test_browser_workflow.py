@@ -73,7 +73,7 @@ def tick(page, name: str) -> None:
 
 def with_selected(page, action: str) -> None:
     open_actions(page, action)
-    page.get_by_role("link", name=action, exact=True).click()
+    page.get_by_role("button", name=action, exact=True).click()
 
 
 def flash(page, text: str) -> None:
@@ -185,9 +185,8 @@ def test_junior_material_is_returned_fixed_resubmitted_and_approved_then_printed
     switch_user(page, "xihureturn")
     open_menu(page, "材料审核", "待审核材料")
     open_actions(page, "退回")
-    expect(page.get_by_role("link", name="退回", exact=True)).to_be_visible()
-    expect(page.get_by_role("link", name="通过", exact=True, include_hidden=True)).to_have_count(0)  # no 审核 role
-    page.keyboard.press("Escape")
+    expect(page.get_by_role("button", name="退回", exact=True)).to_be_visible()
+    expect(page.get_by_role("button", name="通过", exact=True, include_hidden=True)).to_have_count(0)  # no 审核 role
     review(page, "吴初定", "退回", "业绩材料不完整，请补充")
 
     # The unit sees it among 被退回的材料, reads why in 审核记录, fixes it and submits again.

@@ -69,6 +69,14 @@ def test_submit_requires_operator_name_and_mobile(org, name, phone, message):
     assert fresh(m).state == S.DRAFT
 
 
+@pytest.mark.parametrize("phone", ["0571-88888888", "057188888888", "0571-88888888-123", "13812345678"])
+def test_operator_phone_may_be_a_landline(org, phone):
+    """操作人联系电话: a unit's office phone with its area code is as good as a mobile."""
+    m = factories.material(org.projects["xihu_junior"], org["unit_a"])
+    workflow.submit_materials(org["unit_a"], [m.id], "王经办", phone)
+    assert fresh(m).state == S.IN_REVIEW and fresh(m).submitter_phone == phone
+
+
 def test_submit_refused_without_permission_or_twice(org):
     m = factories.material(org.projects["xihu_junior"], org["sub_a_perm_fill"])
     with pytest.raises(WorkflowError, match="没有上报材料的权限"):

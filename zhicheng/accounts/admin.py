@@ -70,6 +70,12 @@ def otp_workbook(rows) -> bytes:
     return out.getvalue()
 
 
+def _without_permissions(form) -> bool:
+    """A 工作账号 with no 操作权限 can do nothing with materials: the form says so and asks again
+    (the page's “确认新增” sends confirm_no_permission=1) before such accounts are created."""
+    return not any(_flags_of(form, SUB_PERMISSIONS).values()) and request.form.get("confirm_no_permission") != "1"
+
+
 def _batch_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt="zhicheng.batch-otp")
 
@@ -183,17 +189,21 @@ class SubAccountView(NoDetailsPage, AccountListMixin, ScopedModelView):
     @expose("/add/", methods=("GET", "POST"))
     def add_view(self):
         form = SubAccountAddForm()
-        if form.validate_on_submit() and (done := self._created(form, "添加工作账号", lambda: accounts.create_sub_account(
-                current_user, form.username.data, _flags_of(form, SUB_PERMISSIONS), real_name=form.real_name.data,
-                phone=form.phone.data or "", email=form.email.data, id_card=form.id_card.data))):
+        confirm = form.is_submitted() and _without_permissions(form)
+        if form.validate_on_submit() and not confirm and (done := self._created(
+                form, "添加工作账号", lambda: accounts.create_sub_account(
+                    current_user, form.username.data, _flags_of(form, SUB_PERMISSIONS), real_name=form.real_name.data,
+                    phone=form.phone.data or "", email=form.email.data, id_card=form.id_card.data))):
             return done
         return self.render("admin/accounts/form.html", form=form, title="添加工作账号",
-                           flags=SUB_PERMISSIONS, flags_label="操作权限", back=self.get_url(".index_view"))
+                           flags=SUB_PERMISSIONS, flags_label="操作权限", back=self.get_url(".index_view"),
+                           confirm_no_permission=confirm)
 
     @expose("/batch/", methods=("GET", "POST"))
     def batch_view(self):
         form = BatchForm()
-        if form.validate_on_submit():
+        confirm = form.is_submitted() and _without_permissions(form)
+        if form.validate_on_submit() and not confirm:
             try:
                 rows = accounts.batch_create_sub_accounts(current_user, form.count.data,
                                                           _flags_of(form, SUB_PERMISSIONS))
@@ -206,7 +216,7 @@ class SubAccountView(NoDetailsPage, AccountListMixin, ScopedModelView):
         return self.render("admin/accounts/form.html", form=form, title="批量新增账号",
                            flags=SUB_PERMISSIONS, flags_label="操作权限",
                            help="用户名由系统自动生成，为单位用户名加序号；同一批账号的权限相同。",
-                           back=self.get_url(".index_view"))
+                           back=self.get_url(".index_view"), confirm_no_permission=confirm)
 
     @expose("/batch/xlsx/", methods=("POST",))
     def batch_download(self):

@@ -207,7 +207,7 @@ def project_buttons(project: Project, user, today: date | None = None) -> Markup
     for key, label in (("export", "导出材料"), ("print", "进入打印")):
         url = link_for(key, project=project.id)
         if url:
-            links.append((label, url, "btn-outline-secondary"))
+            links.append((label, url, "btn-outline-primary"))
     if can(user, P.FILL):
         links.append(("进入修改", url_for("returned.index_view", project=project.id), "btn-outline-warning"))
     if can(user, P.VIEW):

@@ -21,7 +21,7 @@ from zhicheng.models import Department, Material, ReviewRecord, Unit
 from zhicheng.models import MaterialState as S
 from zhicheng.policy import P, require
 from zhicheng.system import audit
-from zhicheng.validators import ValidationError, check_mobile
+from zhicheng.validators import ValidationError, check_phone
 
 ALREADY_HANDLED = "该材料已被他人处理或状态已改变，请刷新后查看"
 
@@ -85,9 +85,9 @@ def submit_materials(user, ids, operator_name: str, operator_phone: str, today: 
     if not operator_name:
         raise WorkflowError("请填写操作人姓名")
     try:
-        phone = check_mobile(operator_phone)
+        phone = check_phone(operator_phone)  # a mobile or a landline with its area code (0571-88888888)
     except ValidationError as e:
-        raise WorkflowError(f"联系电话：{e}") from None
+        raise WorkflowError(str(e)) from None
     if not ids:
         raise WorkflowError("请先勾选要上报的材料")
 
