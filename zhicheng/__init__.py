@@ -44,6 +44,8 @@ def create_app(config: object | None = None) -> Flask:
     app.register_blueprint(info_bp)
     from zhicheng.persons.routes import bp as persons_bp
     app.register_blueprint(persons_bp)
+    from zhicheng.org.routes import bp as org_bp
+    app.register_blueprint(org_bp)
     from zhicheng.system.help import bp as help_bp
     app.register_blueprint(help_bp)
     from zhicheng.accounts.auth import sessions

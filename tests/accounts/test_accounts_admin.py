@@ -292,7 +292,8 @@ def test_unit_edits_its_basic_info(org, auth, csrf):
     assert org.unit_a.uscc in page and "西湖区人才职改办" in page
     data = {"name": "甲单位科技股份有限公司", "legal_rep": "王五", "contact_name": "赵六", "contact_phone": "0571-87654321",
             "email": "hr@example.com", "address": "杭州市西湖区某路1号", "nature": "民营企业",
-            "uscc": "000000000000000000", "department_id": org.edu.id, "csrf_token": csrf(c, INFO)}
+            "uscc": "000000000000000000", "department_id": org.edu.id, "rename_reason": "经市场监督管理局核准更名",
+            "csrf_token": csrf(c, INFO)}
     assert c.post(INFO, data=data).status_code == 302
     unit = db.session.get(Unit, org.unit_a.id)
     db.session.refresh(unit)

@@ -58,7 +58,7 @@ def test_pass_with_ids_that_are_not_numbers_is_refused_in_chinese(org, auth, csr
 
 
 def test_refusal_on_a_plain_page_is_flashed_and_nothing_is_saved(org, auth, csrf, monkeypatch):
-    def refuse(user, unit, values):
+    def refuse(user, unit, values, rename_reason=""):
         unit.name = "不该保存的名称"
         raise DomainError("单位信息暂不能修改")
     monkeypatch.setattr(accounts, "update_unit_info", refuse)

@@ -41,7 +41,7 @@ def register(client, csrf):
 def test_register_page_has_the_manual_labels(org, client):
     page = client.get("/register").get_data(as_text=True)
     for label in ["机构代码", "法定代表人", "单位全称", "归口部门", "用户账号", "登录密码", "确认密码", "电子邮箱",
-                  "机构代码证", "旧代码说明"]:
+                  "单位类型", "单位行业", "单位所在地", "单位地址", "营业执照（机构代码证）", "旧代码说明"]:
         assert f">{label}<" in page or f">{label}<span" in page
     assert org.xihu.name in page and org.edu_sub.name in page
     assert f'value="{org.root.id}"' not in page  # the root office is not a 归口部门

@@ -109,6 +109,7 @@ EXPECTED = {
     "/admin/change_department/": UNITS,                                      # 修改归口部门
     "/admin/sub_accounts/": UNITS,                                           # 工作账号管理
     "/admin/basic_info/": UNITS | FULL_SUBS | {"sub_a_perm_edit_info"},     # 基本信息管理
+    "/admin/unit_files/": UNITS,                                             # 单位证照与签章
     "/admin/review/": {"root", "xihu_review", "xihu_return", "edu_review"},  # 待审核材料
     "/admin/dept_materials/": ALL_STAFF,                                     # 本部门及下级材料
     "/admin/project_admin/": {"root", "xihu_publish"},                       # 项目发布
@@ -170,3 +171,80 @@ def test_the_board_result_is_read_beside_the_material_by_exactly_its_roles(org, 
             assert "评审情况" in body and "矩阵测试已结束会议" in body, (page, role)
             assert "评审未通过" in body and "出席1人，同意0，不同意0，弃权0" in body, (page, role)
             assert not any(name in body for name in expert_names), (page, role)
+
+
+# 单位系统 details: each URL of unit A's licence, seal, 单位信息 and 注册审核, and who opens it.
+# Every other role is refused: another unit, its 工作账号, another department, a person, an expert.
+XIHU_ADMINS = {"root", "xihu_admin"}
+
+
+def _unit_urls(org):
+    a = org.unit_a.id
+    return {
+        f"/admin/units/info/?id={a}": XIHU_ADMINS,
+        f"/admin/units/license/?id={a}": XIHU_ADMINS,
+        f"/admin/units/seal/?id={a}": XIHU_ADMINS,
+        f"/admin/units/refuse/?id={a}": XIHU_ADMINS,
+        # The unit's own page serves its own files only (there is no id to ask for another's).
+        "/admin/unit_files/license/file": UNITS,
+        "/admin/unit_files/seal.png": UNITS,
+    }
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_unit_details_urls_open_only_for_the_unit_and_its_departments(org, auth, role):
+    from io import BytesIO
+
+    from werkzeug.datastructures import FileStorage
+
+    from zhicheng.org.profile import set_seal, upload_license
+
+    from ..org.seal_scans import scan_bytes
+    populate_boards(org)
+    for u, account in ((org.unit_a, org["unit_a"]), (org.unit_b, org["unit_b"])):
+        upload_license(account, u, FileStorage(BytesIO(f"%PDF-1.4\n% {u.name}\n%%EOF\n".encode()), "执照.pdf"))
+        set_seal(account, u, FileStorage(BytesIO(scan_bytes(noise=False)), "公章.png"))
+    db.session.commit()
+    c = auth.client(org[role].username)
+    for url, roles in _unit_urls(org).items():
+        r = c.get(url)
+        if role in roles:
+            assert r.status_code == 200, (role, url, r.status_code)
+        else:
+            assert r.status_code in (403, 404), (role, url, r.status_code)
+    if role in UNITS:  # each unit gets its own licence
+        own = org.unit_a if role == "unit_a" else org.unit_b
+        assert own.name.encode() in c.get("/admin/unit_files/license/file").data
+    token = csrf_token_any(c)
+    # 上传 the seal: only a unit account, for itself.
+    seal_before = db.session.get(type(org.unit_b), org.unit_b.id).seal_file
+    r = c.post("/admin/unit_files/seal/", data={"seal": (BytesIO(scan_bytes(noise=False)), "x.png"),
+                                               "csrf_token": token}, content_type="multipart/form-data")
+    assert (r.status_code in (302, 400)) == (role in UNITS), (role, r.status_code)
+    db.session.expire_all()
+    assert db.session.get(type(org.unit_b), org.unit_b.id).seal_file == seal_before or role == "unit_b"
+    # 注册需审核: only the department's own 管理员 switches it.
+    before = org.xihu.registration_review
+    r = c.post("/admin/units/registration_review/", data={"registration_review": "y", "csrf_token": token})
+    db.session.expire_all()
+    assert (org.xihu.registration_review != before) == (role == "xihu_admin"), (role, r.status_code)
+    # 审核通过 / 审核不通过 of a waiting unit A: its department and the root office only.
+    org.unit_a.approval = "pending"
+    db.session.commit()
+    a = org.unit_a.id
+    c.post("/admin/units/action/", data={"action": "approve", "rowid": [a], "csrf_token": token})
+    c.post(f"/admin/units/refuse/?id={a}", data={"reason": "不清晰", "csrf_token": token})
+    db.session.expire_all()
+    changed = db.session.get(type(org.unit_a), a).approval != "pending"
+    assert changed == (role in XIHU_ADMINS), (role, "approval")
+
+
+def csrf_token_any(c) -> str:
+    """A CSRF token of this client's session, read from a page every account may open."""
+    from ..conftest import csrf_token
+    for url in ("/password", "/login", "/admin/"):
+        try:
+            return csrf_token(c, url)
+        except AssertionError:
+            continue
+    raise AssertionError("no page with a csrf token")

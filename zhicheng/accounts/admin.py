@@ -50,6 +50,7 @@ from zhicheng.models import (
     Unit,
     User,
 )
+from zhicheng.org.profile import UnitInfoError
 from zhicheng.policy import P, can
 from zhicheng.system import audit
 
@@ -291,13 +292,19 @@ class BasicInfoView(GuardedView):
             if form.nature.data and form.nature.data not in names and form.nature.data != unit.nature:
                 form.nature.errors.append("请从列表中选择单位性质")
             else:
-                accounts.update_unit_info(current_user, unit, {k: getattr(form, k).data
-                                                               for k in accounts.UNIT_INFO_FIELDS})
-                flash("基本信息已保存", "success")
-                return redirect(self.get_url(".index"))
+                try:
+                    accounts.update_unit_info(current_user, unit, {k: getattr(form, k).data
+                                                                   for k in accounts.UNIT_INFO_FIELDS},
+                                              rename_reason=form.rename_reason.data or "")
+                except UnitInfoError as e:
+                    form[e.field or "name"].errors.append(str(e))
+                else:
+                    flash("基本信息已保存", "success")
+                    return redirect(self.get_url(".index"))
         return self.render("admin/accounts/form.html", form=form, title="基本信息管理",
                            readonly={"机构代码": unit.uscc, "归口部门": unit.department.name},
-                           required=("name", "legal_rep", "email"))
+                           required=("name", "legal_rep", "email"),
+                           help="营业执照、单位签章和更名记录见“单位证照与签章”。")
 
     def _own_info(self):
         form = OwnInfoForm(obj=current_user)

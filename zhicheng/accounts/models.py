@@ -87,10 +87,11 @@ class User(UserMixin, db.Model):
 
     @property
     def is_active(self) -> bool:
-        """Flask-Login: a disabled account, or any account of a disabled unit, has no session."""
+        """Flask-Login: a disabled account, or any account of a disabled unit or of a unit whose
+        registration its 归口部门 has not approved (注册需审核), has no session."""
         if not self.enabled:
             return False
-        return self.unit is None or self.unit.enabled
+        return self.unit is None or (self.unit.enabled and self.unit.approval == "approved")
 
     def get_id(self) -> str:
         """What the session remembers: the id and a fingerprint of the password hash, so every

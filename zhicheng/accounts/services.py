@@ -261,16 +261,27 @@ def update_staff_account(actor: User, target: User, department, roles: dict, rea
     db.session.flush()
 
 
-UNIT_INFO_FIELDS = ("name", "legal_rep", "contact_name", "contact_phone", "email", "address", "nature")
+UNIT_INFO_FIELDS = ("name", "legal_rep", "unit_type", "industry", "region", "address", "nature", "contact_name",
+                    "contact_phone", "contact_email", "email")
 
 
-def update_unit_info(actor: User, unit, values: dict) -> None:
-    """基本信息管理 (unit): 机构代码 and 归口部门 are not changed here."""
+def update_unit_info(actor: User, unit, values: dict, rename_reason: str = "") -> None:
+    """基本信息管理 (unit): 机构代码 and 归口部门 are not changed here; a new 单位全称 needs a reason
+    and goes into the 更名记录 (zhicheng.org.profile)."""
+    from zhicheng.org import profile
     if not (can(actor, P.UNIT) and actor.unit_id == unit.id):
         raise AccountError("只能修改本单位的基本信息")
-    for key in UNIT_INFO_FIELDS:
-        if key in values:
-            setattr(unit, key, (values[key] or "").strip())
+    errors = profile.check_codes(values)
+    if errors:
+        field, message = next(iter(errors.items()))
+        raise profile.UnitInfoError(message, field=field)
+    with transaction.atomic():
+        new_name = (values.get("name") or "").strip()
+        if "name" in values and new_name != unit.name:
+            profile.rename_unit(actor, unit, new_name, rename_reason)
+        for key in UNIT_INFO_FIELDS:
+            if key in values and key != "name":
+                setattr(unit, key, (values[key] or "").strip())
     if "email" in values:
         actor.email = unit.email
     audit.record("unit.update_info", unit, f"修改单位基本信息 {unit.name}", actor=actor)

@@ -18,12 +18,15 @@ from zhicheng.accounts.models import KIND_STAFF, KIND_SUB, KIND_UNIT
 from zhicheng.demodata.demo import DEMO_PASSWORD, DICTS, load_demo
 from zhicheng.extensions import db
 from zhicheng.models import Attachment, Department, Education, Material, Project, ReviewRecord, Unit, User, WorkHistory
+from zhicheng.org.codes import INDUSTRIES, REGIONS
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红鹏辉建国志文斌宇浩凯晨欣怡佳琪子涵梓轩雨婷思远博文嘉懿俊杰一鸣昊天"
 AREAS = ["330102", "330105", "330106", "330108", "330109", "330110", "330111", "330112", "330122", "330127"]
 DISTRICTS = ["上城区", "拱墅区", "西湖区", "滨江区", "萧山区", "余杭区", "临平区", "钱塘区", "富阳区", "临安区",
              "桐庐县", "淳安县", "建德市"]
+REGION_CODES = {name: code for code, name in REGIONS.items()}
+INDUSTRY_CODES = list(INDUSTRIES)
 BUREAUS = ["杭州市教育局", "杭州市卫生健康委员会", "杭州市建设委员会", "杭州市农业农村局", "杭州市交通运输局",
            "杭州市经济和信息化局", "杭州市文化广电旅游局", "杭州市人才服务局"]
 MAJORS = DICTS["major"]
@@ -130,7 +133,9 @@ def load_city(units: int = 5000, subs_per_unit: int = 10, materials: int = 200_0
             unit_rows.append(dict(id=uid, uscc=_uscc(i), legal_rep=rng.choice(SURNAMES) + rng.choice(GIVEN),
                                   name=f"杭州{DISTRICTS[i % len(DISTRICTS)][:2]}第{i + 1}号{rng.choice(['科技有限公司', '医院', '中学', '建设集团', '研究院'])}",
                                   department_id=dept.id, email=f"u{i}@example.com", contact_name="", contact_phone="",
-                                  address="", nature="", in_registry=False))
+                                  address="", nature="", in_registry=False,
+                                  region=REGION_CODES.get(DISTRICTS[i % len(DISTRICTS)], "330100"),
+                                  industry=INDUSTRY_CODES[i % len(INDUSTRY_CODES)]))
             user_rows.append(dict(id=next_user, kind=KIND_UNIT, username=f"u{i:05d}", password_hash=pw,
                                   unit_id=uid, enabled=True, must_change_password=False, real_name="", phone="",
                                   email=f"u{i}@example.com", id_card=""))

@@ -74,9 +74,11 @@ def load_demo(today: date | None = None) -> list[tuple[str, str, str]]:
         logins.append((f"{prefix}_admin / _review / _return / _publish", DEMO_PASSWORD, f"{label} 各角色"))
 
     units = []
-    for (code17, rep, name), dept, username in [(REGISTRY[0], xihu, "xhsz"), (REGISTRY[1], edu_sub, "szsz")]:
+    for (code17, rep, name), dept, username, unit_type, industry, region in [
+            (REGISTRY[0], xihu, "xhsz", "非公企业", "I", "330106"), (REGISTRY[1], edu_sub, "szsz", "事业单位", "P", "330102")]:
         unit = Unit(uscc=_uscc(code17[:17]), legal_rep=rep, name=name, department=dept,
-                    email=f"{username}@example.com", in_registry=True, contact_name=rep)
+                    email=f"{username}@example.com", in_registry=True, contact_name=rep, contact_phone="0571-88888888",
+                    unit_type=unit_type, industry=industry, region=region)
         db.session.add(unit)
         db.session.flush()
         staff[username] = User(kind=KIND_UNIT, username=username, password_hash=passwords.hash_chosen(DEMO_PASSWORD),

@@ -26,7 +26,7 @@ from zhicheng.materials.models import (
     ReviewRecord,
     WorkHistory,
 )
-from zhicheng.org.models import Department, Unit, UnitRegistry
+from zhicheng.org.models import APPROVAL_LABELS, Approval, Department, Unit, UnitNameChange, UnitRegistry
 from zhicheng.persons.models import (
     Person,
     PersonAssessment,
@@ -40,7 +40,7 @@ from zhicheng.projects.models import PROJECT_KINDS, CommitmentRecord, ExamScore,
 from zhicheng.system.models import DICT_KINDS, AuditLog, DictItem
 
 __all__ = [
-    "Department", "Unit", "UnitRegistry", "User", "STAFF_ROLES", "SUB_PERMISSIONS",
+    "Department", "Unit", "UnitRegistry", "UnitNameChange", "Approval", "APPROVAL_LABELS", "User", "STAFF_ROLES", "SUB_PERMISSIONS",
     "DictItem", "DICT_KINDS", "AuditLog", "Project", "PROJECT_KINDS", "Material",
     "Education", "WorkHistory", "Attachment", "ReviewRecord", "MaterialState",
     "STATE_LABELS", "ExportJob", "CaptchaChallenge", "LoginSession",

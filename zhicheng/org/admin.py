@@ -1,8 +1,9 @@
 """机构管理: 下级部门 and 注册单位; 单位名录 (with 导入 from .xlsx)."""
 from __future__ import annotations
 
-from flask import flash, g, redirect, request
+from flask import abort, flash, g, redirect, request
 from flask_admin import expose
+from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import (
     FilterEqual,
     FilterLike,
@@ -12,13 +13,16 @@ from sqlalchemy import select
 from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
-from zhicheng import scope
+from markupsafe import Markup
+
+from zhicheng import scope, storage
 from zhicheng.accounts import services as accounts
 from zhicheng.accounts.admin import AccountListMixin
-from zhicheng.admin.base import ScopedModelView
+from zhicheng.admin.base import GuardedView, ScopedModelView, row_url
 from zhicheng.admin.common import (
     CAT_ORG,
     CAT_SYSTEM,
+    CAT_UNIT,
     AuditedModelView,
     NoDetailsPage,
     NoEditPage,
@@ -32,11 +36,15 @@ from zhicheng.exporting.reading import read_xlsx_table
 from zhicheng.extensions import db
 from zhicheng.forms import Form
 from zhicheng.models import (
+    APPROVAL_LABELS,
+    Approval,
     Department,
     Unit,
     UnitRegistry,
     User,
 )
+from zhicheng.org import approval, codes, profile
+from zhicheng.org.forms import LicenseForm, RefuseForm, RegistrationReviewForm, SealForm
 from zhicheng.policy import P
 from zhicheng.validators import (
     ValidationError,
@@ -96,8 +104,111 @@ class SubDepartmentView(NoDetailsPage, NoEditPage, ScopedModelView):
                            back=self.get_url(".index_view"))
 
 
+# --- 单位证照与签章: files kept for the unit and served only through scope.units -------------------
+
+def send_license(unit: Unit):
+    """The unit's licence scan (营业执照 / 机构代码证) as a download; the caller checked the scope."""
+    from zhicheng.exporting.services import content_disposition
+    if not unit.license_file:
+        abort(404)
+    mime = storage.ALLOWED.get(unit.license_file.rpartition(".")[2], "application/octet-stream")
+    mimetype, name, ascii_name = storage.served_as(unit.license_name or f"{unit.license_kind or '营业执照'}",
+                                                   unit.license_file, mime, fallback=f"license-{unit.id}")
+    try:
+        response = storage.download(unit.license_file, mimetype=mimetype, download_name=ascii_name,
+                                    disposition=content_disposition(ascii_name, name))
+    except FileNotFoundError:
+        abort(404)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def send_seal(unit: Unit):
+    """The unit's electronic seal (PNG) to show on a page; the caller checked the scope."""
+    if not unit.seal_file:
+        abort(404)
+    try:
+        response = storage.download(unit.seal_file, mimetype="image/png", download_name=f"seal-{unit.id}.png",
+                                    disposition="inline")
+    except FileNotFoundError:
+        abort(404)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _unit_facts(unit: Unit) -> dict:
+    return {"type": unit.unit_type or "未填写", "industry": codes.label(codes.INDUSTRIES, unit.industry) or "未填写",
+            "region": codes.label(codes.REGIONS, unit.region) or "未填写",
+            "license_required": codes.license_kind(unit.unit_type),
+            "license_mismatch": bool(unit.license_file and unit.license_kind
+                                     and unit.license_kind != codes.license_kind(unit.unit_type)),
+            "approval": APPROVAL_LABELS.get(unit.approval, unit.approval)}
+
+
+class UnitFilesView(GuardedView):
+    """单位证照与签章 (the unit account): 营业执照 by 单位类型, 单位签章, 更名记录."""
+
+    permission = P.UNIT
+
+    def _unit(self) -> Unit:
+        unit = db.session.scalar(select(Unit).where(scope.units(current_user), Unit.id == current_user.unit_id))
+        if unit is None:
+            abort(404)
+        return unit
+
+    def _page(self, unit, license_form=None, seal_form=None, status=200):
+        license_form = license_form or LicenseForm()
+        license_form.license.label.text = codes.license_kind(unit.unit_type)
+        return self.render("admin/org/unit_files.html", unit=unit, facts=_unit_facts(unit),
+                           license_form=license_form, seal_form=seal_form or SealForm(),
+                           changes=profile.name_changes(unit), seal_url=self.get_url(".seal_image"),
+                           license_url=self.get_url(".license_file")), status
+
+    @expose("/")
+    def index(self):
+        return self._page(self._unit())
+
+    @expose("/license/", methods=("POST",))
+    def upload_license(self):
+        unit = self._unit()
+        form = LicenseForm()
+        if form.validate_on_submit():
+            try:
+                profile.upload_license(current_user, unit, form.license.data)
+            except profile.UnitInfoError as e:
+                form.license.errors.append(str(e))
+                return self._page(unit, license_form=form, status=400)
+            flash(f"{unit.license_kind}已上传", "success")
+            return redirect(self.get_url(".index"))
+        return self._page(unit, license_form=form, status=400)
+
+    @expose("/license/file")
+    def license_file(self):
+        return send_license(self._unit())
+
+    @expose("/seal/", methods=("POST",))
+    def upload_seal(self):
+        unit = self._unit()
+        form = SealForm()
+        if form.validate_on_submit():
+            try:
+                profile.set_seal(current_user, unit, form.seal.data)
+            except profile.UnitInfoError as e:
+                form.seal.errors.append(str(e))
+                return self._page(unit, seal_form=form, status=400)
+            flash("电子签章已生成，请核对预览；打印表格时将盖在单位意见处", "success")
+            return redirect(self.get_url(".index"))
+        return self._page(unit, seal_form=form, status=400)
+
+    @expose("/seal.png")
+    def seal_image(self):
+        return send_seal(self._unit())
+
+
 class UnitListView(NoDetailsPage, NoEditPage, AccountListMixin, ScopedModelView):
-    """注册单位: units under the department and its sub-departments; their login accounts."""
+    """注册单位: units under the department and its sub-departments; their login accounts; 注册需审核
+    (审核通过 / 审核不通过 with a reason); each unit's 单位信息 with its licence, seal and 更名记录."""
 
     permission = P.ADMIN
     row_scope = scope.units
@@ -106,14 +217,72 @@ class UnitListView(NoDetailsPage, NoEditPage, AccountListMixin, ScopedModelView)
     otp_notice = "请将新密码告知单位，登录后须修改密码"
     otp_name_label = "单位全称"
 
+    list_template = "admin/org/unit_list.html"
     can_create = False
     can_delete = False
-    column_list = ("uscc", "name", "department", "legal_rep", "account", "created_at")
+    column_list = ("uscc", "name", "department", "legal_rep", "approval", "account", "created_at")
     column_labels = {"uscc": "机构代码", "name": "单位全称", "department": "归口部门", "legal_rep": "法定代表人",
-                     "account": "账号状态", "created_at": "注册时间"}
+                     "approval": "注册审核", "account": "账号状态", "created_at": "注册时间"}
     column_searchable_list = ("uscc", "name", "legal_rep")
-    column_filters = (FilterLike(Unit.name, "单位全称"), FilterEqual(Unit.uscc, "机构代码"))
+    column_filters = (FilterLike(Unit.name, "单位全称"), FilterEqual(Unit.uscc, "机构代码"),
+                      FilterEqual(Unit.approval, "注册审核", options=tuple(APPROVAL_LABELS.items())),
+                      FilterEqual(Unit.region, "单位所在地", options=tuple(codes.REGIONS.items())),
+                      FilterEqual(Unit.industry, "单位行业", options=tuple(codes.INDUSTRIES.items())))
     column_default_sort = ("id", False)
+    action_permissions = {"approve": P.ADMIN}
+
+    @expose("/info/")
+    def info_view(self):
+        unit = self.get_one(request.args.get("id"))
+        return self.render("admin/org/unit_info.html", unit=unit, facts=_unit_facts(unit),
+                           changes=profile.name_changes(unit), back=self.get_url(".index_view"),
+                           license_url=self.get_url(".license_view", id=unit.id),
+                           seal_url=self.get_url(".seal_view", id=unit.id),
+                           refuse_url=self.get_url(".refuse_view", id=unit.id))
+
+    @expose("/license/")
+    def license_view(self):
+        return send_license(self.get_one(request.args.get("id")))
+
+    @expose("/seal/")
+    def seal_view(self):
+        return send_seal(self.get_one(request.args.get("id")))
+
+    @action("approve", "审核通过", "确定所选单位的注册审核通过？通过后单位即可登录。")
+    def action_approve(self, ids):
+        units = self.scoped_rows(ids, strict=True)
+        done = approval.approve(current_user, units)
+        flash(f"审核通过：{'、'.join(u.name for u in done)}", "success")
+
+    @expose("/refuse/", methods=("GET", "POST"))
+    def refuse_view(self):
+        unit = self.get_one(request.args.get("id"))
+        form = RefuseForm()
+        if form.validate_on_submit():
+            try:
+                approval.refuse(current_user, unit, form.reason.data)
+            except approval.ApprovalError as e:
+                form.reason.errors.append(str(e))
+            else:
+                flash(f"“{unit.name}”审核不通过，单位登录时将看到原因，修改后可重新提交", "success")
+                return redirect(self.get_url(".index_view"))
+        return self.render("admin/accounts/form.html", form=form, title="审核不通过",
+                           readonly={"单位全称": unit.name, "机构代码": unit.uscc,
+                                     "注册审核": APPROVAL_LABELS.get(unit.approval, unit.approval)},
+                           back=self.get_url(".index_view"))
+
+    @expose("/registration_review/", methods=("POST",))
+    def registration_review_view(self):
+        form = RegistrationReviewForm()
+        if not form.validate_on_submit():
+            abort(400)
+        approval.set_registration_review(current_user, current_user.department, form.registration_review.data)
+        flash("已设置：本部门新注册的单位" + ("须经审核通过后方可登录" if form.registration_review.data
+                                     else "注册后立即可以使用"), "success")
+        return redirect(self.get_url(".index_view"))
+
+    def review_form(self) -> RegistrationReviewForm:
+        return RegistrationReviewForm(registration_review=current_user.department.registration_review)
 
     def _account_status(self, context, model, name):
         account = self._accounts_by_unit().get(model.id)
@@ -121,7 +290,16 @@ class UnitListView(NoDetailsPage, NoEditPage, AccountListMixin, ScopedModelView)
             return "—"
         return f"{account.username}（{'开通' if account.enabled else '禁用'}）"
 
-    column_formatters = {"account": lambda v, c, m, n: v._account_status(c, m, n), "created_at": _datetime}
+    def _approval(self, context, model, name):
+        label = APPROVAL_LABELS.get(model.approval, model.approval)
+        if model.approval == Approval.REFUSED and model.refusal_reason:
+            label += f"（{model.refusal_reason}）"
+        return label
+
+    column_formatters = {"account": lambda v, c, m, n: v._account_status(c, m, n), "created_at": _datetime,
+                         "approval": lambda v, c, m, n: v._approval(c, m, n),
+                         "name": lambda v, c, m, n: Markup('<a href="{}">{}</a>').format(
+                             row_url(".info_view", m.id), m.name)}
 
 
     def get_list(self, *args, **kwargs):
@@ -198,6 +376,8 @@ def register(admin) -> None:
     admin.add_view(SubDepartmentView(Department, name="下级部门", category=CAT_ORG, endpoint="sub_departments",
                                      url="/admin/sub_departments"))
     admin.add_view(UnitListView(Unit, name="注册单位", category=CAT_ORG, endpoint="units", url="/admin/units"))
+    admin.add_view(UnitFilesView(name="单位证照与签章", category=CAT_UNIT, endpoint="unit_files",
+                                 url="/admin/unit_files"))
 
 
 def register_registry(admin) -> None:

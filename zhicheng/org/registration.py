@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -17,7 +18,8 @@ from zhicheng.accounts.models import KIND_UNIT
 from zhicheng.accounts.services import AccountError, new_user, username_taken
 from zhicheng.domain import DomainError
 from zhicheng.extensions import db
-from zhicheng.models import Department, Unit, UnitRegistry
+from zhicheng.models import Approval, Department, Unit, UnitRegistry
+from zhicheng.org import codes
 from zhicheng.system import audit
 from zhicheng.validators import ValidationError, check_password_rule, check_uscc, check_username
 
@@ -42,6 +44,10 @@ class RegistrationData:
     confirm: str = ""
     email: str = ""
     legacy_reason: str = ""
+    unit_type: str = ""
+    industry: str = ""
+    region: str = ""
+    address: str = ""
 
 
 def registration_departments() -> list[tuple[Department, bool]]:
@@ -140,6 +146,14 @@ def _check(data: RegistrationData, errors: dict[str, str]) -> dict:
         if data.password != data.confirm:
             errors["confirm"] = "两次输入的密码不一致"
 
+    from zhicheng.org.profile import check_codes
+    for key in ("unit_type", "industry", "region"):
+        clean[key] = (getattr(data, key) or "").strip()
+    errors.update(check_codes(clean))
+    clean["address"] = (data.address or "").strip()
+    if len(clean["address"]) > 200:
+        errors["address"] = "单位地址不能超过200字"
+
     email = (data.email or "").strip()
     if not email:
         errors["email"] = "请填写电子邮箱，忘记密码时用来找回密码"
@@ -155,14 +169,15 @@ def register_unit(data: RegistrationData, license_file: FileStorage | None = Non
     clean = _check(data, errors)
     has_file = license_file is not None and bool(license_file.filename)
     if not has_file and clean.get("registry") is None and "uscc" in clean and "legal_rep" not in errors:
-        errors["license"] = "单位名录中没有该单位，请上传机构代码证的扫描件（PDF、JPG或PNG，不超过4M）"
+        errors["license"] = (f"单位名录中没有该单位，请上传{codes.license_kind(clean.get('unit_type'))}的扫描件"
+                             "（PDF、JPG或PNG，不超过4M）")
 
     stored = None
     if has_file:
         try:
             stored = storage.save_upload(license_file)
         except storage.UploadError as e:
-            errors["license"] = str(e)
+            errors["license"] = f"{codes.license_kind(clean.get('unit_type'))}：{e}"
     if errors:
         if stored is not None:
             storage.delete(stored.stored_name)
@@ -172,11 +187,17 @@ def register_unit(data: RegistrationData, license_file: FileStorage | None = Non
         transaction.after_rollback(lambda: storage.delete(stored.stored_name))
     try:
         with transaction.atomic():
+            review = clean["department"].registration_review
             unit = Unit(uscc=clean["uscc"], legal_rep=clean["legal_rep"], name=clean["name"],
                         department=clean["department"], email=clean["email"],
                         legacy_code_reason=clean["legacy_reason"], in_registry=clean["registry"] is not None,
+                        unit_type=clean["unit_type"], industry=clean["industry"], region=clean["region"],
+                        address=clean["address"],
                         license_file=stored.stored_name if stored else None,
-                        license_name=stored.original_name if stored else None)
+                        license_name=stored.original_name if stored else None,
+                        license_kind=codes.license_kind(clean["unit_type"]) if stored else None,
+                        license_uploaded_at=datetime.now() if stored else None,
+                        approval=Approval.PENDING if review else Approval.APPROVED)
             db.session.add(unit)
             db.session.flush()
             user, _ = new_user(KIND_UNIT, clean["username"], password=data.password, unit_id=unit.id,
@@ -185,6 +206,8 @@ def register_unit(data: RegistrationData, license_file: FileStorage | None = Non
             detail = f"单位注册：{unit.name}（{unit.uscc}），归口部门 {unit.department.name}"
             if unit.legacy_code_reason:
                 detail += f"；旧代码说明：{unit.legacy_code_reason}"
+            if review:
+                detail += "；待归口部门审核"
             audit.record("unit.register", unit, detail, actor=user)
     except (IntegrityError, AccountError):
         # Another registration with the same account or code won the race.

@@ -23,9 +23,10 @@ ID_TYPE_LABELS = {IdType.RESIDENT: "居民身份证", IdType.HMT_PERMIT: "港澳
 class SmsPurpose(StrEnum):
     REGISTER = "register"
     RESET = "reset"
+    UNIT_RESET = "unit_reset"  # 单位用户忘记密码: sent to a 工作人员 of the unit (zhicheng.org.password_sms)
 
 
-SMS_PURPOSE_LABELS = {SmsPurpose.REGISTER: "注册", SmsPurpose.RESET: "找回密码"}
+SMS_PURPOSE_LABELS = {SmsPurpose.REGISTER: "注册", SmsPurpose.RESET: "找回密码", SmsPurpose.UNIT_RESET: "单位找回密码"}
 
 
 class ResearchKind(StrEnum):

@@ -194,12 +194,20 @@ def render_material_html(material: Material, watermark_path: Path | None = None)
     project_label = f"申报项目：{project.name}" if project else ""
     if project and project.year and str(project.year) not in project.name:
         project_label += f"（{project.year}年度）"
+    from zhicheng.org.profile import name_at
+    from zhicheng.org.seal import seal_for
+    # The unit's name as it was when the material was submitted (更名记录); a draft prints today's.
+    unit_name = name_at(material.unit, material.submitted_at) if material.unit else ""
+    # The unit's electronic seal on its 单位意见 once the unit has put the material forward (not on
+    # a draft or a returned one, which print with the watermark).
+    seal = seal_for(material.unit) if material.unit and not watermarked(material) else None
     return render_template(
         TEMPLATE,
         m=material,
         project=project,
         title=f"专业技术资格{project.form_name if project else '初定表'}",
-        unit_name=material.unit.name if material.unit else "",
+        unit_name=unit_name,
+        seal=seal,
         educations=educations[:cap],
         educations_omitted=max(0, len(educations) - cap),
         work_histories=work_histories[:cap],

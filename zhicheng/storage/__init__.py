@@ -17,7 +17,7 @@ from werkzeug.datastructures import FileStorage
 from zhicheng.domain import DomainError
 from zhicheng.storage.backends import LocalBackend, S3Backend, check_name, sha256_of, spool_file
 
-__all__ = ["MB", "ALLOWED", "UploadError", "StoredFile", "backend", "save_upload", "name_for_type", "served_as",
+__all__ = ["MB", "ALLOWED", "UploadError", "StoredFile", "backend", "save_upload", "save_generated", "name_for_type", "served_as",
            "open_file", "exists", "delete", "put_export", "download", "spool_file", "sha256_of", "check_name"]
 
 MB = 1024 * 1024
@@ -74,6 +74,13 @@ def save_upload(file: FileStorage, *, allowed=("pdf", "jpg", "png"), max_bytes: 
     backend().put_bytes("uploads", stored, data, ALLOWED[kind.extension])
     original = name_for_type(file.filename or "附件", kind.extension)
     return StoredFile(stored, original, ALLOWED[kind.extension], len(data))
+
+
+def save_generated(data: bytes, kind: str, original_name: str) -> StoredFile:
+    """A file the system made itself (an electronic seal's PNG), kept like an upload."""
+    stored = f"{secrets.token_hex(16)}.{kind}"
+    backend().put_bytes("uploads", stored, data, ALLOWED[kind])
+    return StoredFile(stored, name_for_type(original_name, kind), ALLOWED[kind], len(data))
 
 
 #: Extensions a file name may keep for each type found from the content; the first is the one given.

@@ -3,6 +3,7 @@ from wtforms import PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
 from zhicheng.forms import Form
+from zhicheng.org import codes
 
 
 class LoginForm(Form):
@@ -35,7 +36,12 @@ class RegisterForm(Form):
     password = PasswordField("登录密码", render_kw={"autocomplete": "new-password"})
     confirm = PasswordField("确认密码", render_kw={"autocomplete": "new-password"})
     email = StringField("电子邮箱", render_kw={"maxlength": 120, "type": "email"})
-    license = FileField("机构代码证", render_kw={"accept": ".pdf,.jpg,.jpeg,.png"})
+    unit_type = SelectField("单位类型", choices=codes.choices(codes.UNIT_TYPES, "请选择", keys_only=True),
+                            validate_choice=False)
+    industry = SelectField("单位行业", choices=codes.choices(codes.INDUSTRIES, "请选择"), validate_choice=False)
+    region = SelectField("单位所在地", choices=codes.choices(codes.REGIONS, "请选择"), validate_choice=False)
+    address = StringField("单位地址", render_kw={"maxlength": 200})
+    license = FileField("营业执照（机构代码证）", render_kw={"accept": ".pdf,.jpg,.jpeg,.png"})
     legacy_reason = TextAreaField("旧代码说明", render_kw={"rows": 2, "maxlength": 500})
 
 

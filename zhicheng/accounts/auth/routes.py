@@ -30,6 +30,7 @@ from zhicheng.org.registration import (
     register_unit,
     registration_departments,
 )
+from zhicheng.org.routes import registration_refusal
 from zhicheng.persons.services import login_account as person_login_account
 from zhicheng.policy import P, can
 from zhicheng.security import is_local_url
@@ -85,7 +86,7 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("admin.index"))
     form = LoginForm()
-    error, status = None, 200
+    error, status, resubmit_url = None, 200, None
     throttle_key = (form.username.data or "").strip()
     if form.validate_on_submit():
         username = form.username.data.strip()
@@ -125,6 +126,10 @@ def login():
             db.session.flush()
             time.sleep(max(0.0, FAILED_LOGIN_SECONDS - (time.perf_counter() - started)))
             error = "用户名或密码错误"
+        elif user.enabled and user.unit is not None and user.unit.enabled and user.unit.approval != "approved":
+            # 注册需审核: the password is right but the 归口部门 has not approved the registration.
+            throttle.record_success(throttle_key)
+            error, resubmit_url = registration_refusal(user)
         elif not user.is_active:
             audit.record("login.disabled", user, "账号已禁用" if not user.enabled else "所属单位已禁用", actor=user)
             db.session.flush()
@@ -151,7 +156,7 @@ def login():
     gate = throttle.gate(throttle_key)
     required = gate.captcha_required or bool(gate.wait_seconds)
     entry = "person" if request.args.get("entry") == "person" else "unit"
-    return render_template("auth/login.html", form=form, error=error, entry=entry,
+    return render_template("auth/login.html", form=form, error=error, entry=entry, resubmit_url=resubmit_url,
                            show_captcha=required or current_app.config["CAPTCHA_ENABLED"],
                            captcha_reason=CAPTCHA_REQUIRED_REASON if required else None), status
 
@@ -213,14 +218,19 @@ def register():
         data = RegistrationData(uscc=form.uscc.data, legal_rep=form.legal_rep.data, name=form.name.data,
                                 department_id=form.department_id.data, username=form.username.data,
                                 password=form.password.data, confirm=form.confirm.data, email=form.email.data,
-                                legacy_reason=form.legacy_reason.data)
+                                legacy_reason=form.legacy_reason.data, unit_type=form.unit_type.data or "",
+                                industry=form.industry.data or "", region=form.region.data or "",
+                                address=form.address.data or "")
         try:
-            register_unit(data, form.license.data)
+            unit = register_unit(data, form.license.data)
         except RegistrationError as e:
             for name, message in e.errors.items():
                 form[name].errors.append(message)
         else:
-            flash("注册成功，请登录", "success")
+            if unit.approval == "pending":
+                flash(f"注册信息已提交。“{unit.department.name}”的新注册单位须经审核，审核通过后方可登录", "info")
+            else:
+                flash("注册成功，请登录", "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/register.html", form=form)
 
