@@ -43,7 +43,7 @@ def test_menu_and_links_differ_by_mount_point_not_by_user(app, org, auth):
     """Two accounts with the same permissions get the same frame; the links keep the mount point."""
     a = auth.client("unita").get("/admin/materials/").get_data(as_text=True)
     b = auth.client("unitb").get("/admin/materials/").get_data(as_text=True)
-    assert _menu(a).split('<ul class="navbar-nav ml-auto">')[0] == _menu(b).split('<ul class="navbar-nav ml-auto">')[0]
+    assert _menu(a).split('<ul class="navbar-nav ml-auto zc-user-menu">')[0] == _menu(b).split('<ul class="navbar-nav ml-auto zc-user-menu">')[0]
     assert "甲单位" in _menu(a) and "乙单位" in _menu(b)  # the account line is each one's own
     mounted = auth.client("unita").get("/admin/materials/", environ_overrides={"SCRIPT_NAME": "/zc"})
     html = mounted.get_data(as_text=True)

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from zhicheng import scope
 from zhicheng.extensions import db
-from zhicheng.models import Meeting, MeetingMaterial, MeetingResult, ReviewBoard
+from zhicheng.models import MaterialState, Meeting, MeetingMaterial, MeetingResult, ReviewBoard
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,19 @@ class BoardResult:
     @property
     def counts(self) -> str:
         return f"出席{self.present}人，同意{self.approve}，不同意{self.reject}，弃权{self.abstain}"
+
+
+# A material in these states has never been before a 评委会 (转评委会 follows 审核通过): no result
+# to look for, and no statement spent on its page.
+NEVER_REVIEWED = frozenset({MaterialState.DRAFT, MaterialState.IN_REVIEW, MaterialState.RETURNED,
+                            MaterialState.APPROVED})
+
+
+def results_for(user, material) -> list[BoardResult]:
+    """results_of for a material row already loaded."""
+    if material.state in NEVER_REVIEWED:
+        return []
+    return results_of(user, material.id)
 
 
 def results_of(user, material_id: int) -> list[BoardResult]:

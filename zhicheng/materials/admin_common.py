@@ -16,7 +16,7 @@ from sqlalchemy.orm import joinedload, load_only, object_session, selectinload
 
 from zhicheng import scope, storage
 from zhicheng.admin.base import ScopedModelView, row_url
-from zhicheng.boards.results import results_of
+from zhicheng.boards.results import results_for
 from zhicheng.exporting.services import content_disposition
 from zhicheng.extensions import char_pairs, db
 from zhicheng.models import STATE_LABELS, Attachment, Material, Project, ReviewRecord
@@ -226,7 +226,7 @@ class MaterialListView(RequestFilterOptions, ScopedModelView):
     def details_view(self):
         model = self.get_one(request.args.get("id"))
         return self.render(self.details_template, model=model, return_url=self.get_url(".index_view"),
-                           records=review_records_of(model), board_results=results_of(current_user, model.id),
+                           records=review_records_of(model), board_results=results_for(current_user, model),
                            **self.details_extra(model))
 
     def details_extra(self, model) -> dict:
