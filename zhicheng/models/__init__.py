@@ -26,12 +26,15 @@ from zhicheng.materials.models import (
 )
 from zhicheng.org.models import Department, Unit, UnitRegistry
 from zhicheng.persons.models import (
+    Membership,
     Person,
     PersonAssessment,
     PersonEducation,
     PersonResearch,
     PersonTraining,
     PersonWork,
+    Signoff,
+    SignoffStep,
     SmsCode,
 )
 from zhicheng.projects.models import PROJECT_KINDS, CommitmentRecord, ExamScore, Project, ProjectAttachment
@@ -46,4 +49,5 @@ __all__ = [
     "MeetingMaterial", "DrawRecord", "ConflictDeclaration", "Ballot", "BallotReceipt", "MeetingResult",
     "ProjectAttachment", "CommitmentRecord", "ExamScore",
     "Person", "SmsCode", "PersonEducation", "PersonWork", "PersonTraining", "PersonResearch", "PersonAssessment",
+    "Membership", "SignoffStep", "Signoff",
 ]

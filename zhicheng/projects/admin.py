@@ -124,7 +124,7 @@ class ProjectAdminView(ScopedModelView):
             return g.zc_project_counts
         rows = db.session.execute(
             select(Material.project_id, func.count()).join(Project, Project.id == Material.project_id)
-            .where(scope.managed_projects(current_user), Material.state != MaterialState.DRAFT)
+            .where(scope.managed_projects(current_user), Material.state.not_in(scope.UNSUBMITTED))
             .group_by(Material.project_id)).all()
         g.zc_project_counts = dict(rows)
         return g.zc_project_counts
