@@ -42,7 +42,7 @@ class Permission(StrEnum):
     UNIT = "unit"  # the unit account itself: 工作账号管理, 修改归口部门
     APPLY = "apply"  # the unit side (unit account or 工作账号): 项目 notices and buttons
     UNIT_INFO = "unit_info"  # 基本信息管理: the unit, or a 工作账号 with 修改基本信息
-    PRINT_FORMS = "print_forms"  # 初定表/认定表 as PDF: staff, or the unit side with 打印表格
+    PRINT_FORMS = "print_forms"  # 初定表/认定表 as PDF: staff, the unit side with 打印表格, a person his own
     PRINT_LIST = "print_list"  # 进入打印: the unit side with 打印表格
     EXPORT_SUMMARY = "export_summary"  # 导出汇总表: staff, or the unit side with 导出汇总表
     MANAGE_ACCOUNTS = "manage_accounts"  # 开通/禁用/密码重置/删除 of the accounts one administers
@@ -88,7 +88,7 @@ RULES: dict[Permission, Callable] = {
     P.UNIT: lambda u: u.is_unit,
     P.APPLY: lambda u: u.is_unit or u.is_sub,
     P.UNIT_INFO: lambda u: _unit_side(u, P.EDIT_INFO),
-    P.PRINT_FORMS: lambda u: u.is_staff or _unit_side(u, P.PRINT),
+    P.PRINT_FORMS: lambda u: u.is_staff or _unit_side(u, P.PRINT) or u.is_person,
     P.PRINT_LIST: lambda u: _unit_side(u, P.PRINT),
     P.EXPORT_SUMMARY: lambda u: u.is_staff or _unit_side(u, P.EXPORT),
     P.MANAGE_ACCOUNTS: lambda u: u.is_unit or _staff_role(u, P.ADMIN),

@@ -176,6 +176,28 @@ def _paragraphs(text: str | None) -> list[str]:
     return [line.strip() for line in lines if line.strip()]
 
 
+def unit_opinion(material: Material) -> Opinion | None:
+    """The 单位意见 a unit wrote on a 个人申报 (the unit's own materials have none: blank lines)."""
+    if not material.unit_opinion:
+        return None
+    return Opinion(department=material.unit.name if material.unit else "", actor="", text=material.unit_opinion,
+                   day=_day(material.unit_opinion_at))
+
+
+def unit_seal_uri(material: Material) -> str | None:
+    """The unit's electronic seal (zhicheng.org.seal_for) as a data: URI for the 单位意见 box, only
+    once the unit has written its opinion; None prints the box without a seal."""
+    import base64
+
+    from zhicheng import org
+    if not material.unit_opinion or material.unit is None:
+        return None
+    png = org.seal_for(material.unit)
+    if not png:
+        return None
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
 def watermarked(material: Material) -> bool:
     return material.state in WATERMARKED_STATES
 
@@ -200,6 +222,8 @@ def render_material_html(material: Material, watermark_path: Path | None = None)
         project=project,
         title=f"专业技术资格{project.form_name if project else '初定表'}",
         unit_name=material.unit.name if material.unit else "",
+        unit_opinion=unit_opinion(material),
+        unit_seal=unit_seal_uri(material),
         educations=educations[:cap],
         educations_omitted=max(0, len(educations) - cap),
         work_histories=work_histories[:cap],
