@@ -435,7 +435,7 @@ class SignoffView(_Pages):
 
 def register(admin) -> None:
     admin.add_view(PersonUnitView(name="所属单位", category=CAT_APPLY, endpoint="person_unit", url="/admin/person_unit"))
-    admin.add_view(PersonApplyView(name="个人申报", category=CAT_APPLY, endpoint="person_apply",
+    admin.add_view(PersonApplyView(name="我的申报", category=CAT_APPLY, endpoint="person_apply",
                                    url="/admin/person_apply"))
     admin.add_view(PersonAccountView(name="删除账号", category=CAT_APPLY, endpoint="person_account",
                                      url="/admin/person_account"))
