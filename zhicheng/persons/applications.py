@@ -10,7 +10,6 @@ from the one transition table (zhicheng.materials.states).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask import current_app
@@ -171,11 +170,6 @@ def _editable(material: Material) -> None:
     facts = STATES.get(material.state)
     if facts is None or not facts.person_editable:
         raise ApplicationError(f"材料{material.number}状态为“{material.state_label}”，不能修改")
-
-
-@dataclass
-class BasicEdit:
-    values: dict
 
 
 def update_basic(user, material: Material, values: dict) -> None:

@@ -20,7 +20,7 @@ from zhicheng.forms import AdminForm, Form
 from zhicheng.materials.admin_common import RequestFilterOptions
 from zhicheng.materials.forms import ChineseDateField, _strip
 from zhicheng.materials.services import project_kinds_for, visible_project
-from zhicheng.models import Department, Material, MaterialState, Project
+from zhicheng.models import Department, Material, Project
 from zhicheng.policy import P, can
 from zhicheng.projects.models import PROJECT_KINDS
 from zhicheng.system.home import link_for
