@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from zhicheng import scope, transaction
 from zhicheng.domain import DomainError
@@ -217,7 +217,8 @@ def unit_return(user, ids, reason: str) -> list[Material]:
                 raise WorkflowError(f"材料{m.number}（{m.name}）状态为“{m.state_label}”，{ALREADY_HANDLED}")
             after = states.target("unit_return")
             _move(m, state=after, current_department_id=None)
-            db.session.query(Signoff).filter(Signoff.material_id == m.id).delete(synchronize_session=False)
+            db.session.execute(delete(Signoff).where(Signoff.material_id == m.id).execution_options(
+                synchronize_session=False))
             _record(m, "unit_return", user, after, reason=reason)
             audit.record("material.unit_return", m, f"{m.number} 退回个人：{reason}", actor=user)
         return materials
