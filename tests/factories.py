@@ -187,3 +187,24 @@ def passed_first_review(org, project: Project, name: str, seq: int) -> Material:
     db.session.commit()
     db.session.expire_all()
     return db.session.get(Material, m.id)
+
+
+def join(person_user: User, unit_user: User):
+    """The person asks to join the unit of `unit_user`, which confirms him."""
+    from zhicheng.persons import membership
+    row = membership.request_join(person_user, unit_user.unit_id)
+    membership.confirm(unit_user, row.id)
+    db.session.commit()
+    return row
+
+
+def person_material(person_user: User, project: Project, *, submit: bool = False) -> Material:
+    """A 个人申报 of a confirmed person, filled from his 档案; `submit`: 提交 to his unit."""
+    from zhicheng.persons import applications
+    m = applications.start(person_user, project.id)
+    db.session.commit()
+    if submit:
+        applications.submit_to_unit(person_user, m)
+        db.session.commit()
+    db.session.expire_all()
+    return db.session.get(Material, m.id)

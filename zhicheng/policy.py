@@ -42,7 +42,7 @@ class Permission(StrEnum):
     UNIT = "unit"  # the unit account itself: 工作账号管理, 修改归口部门
     APPLY = "apply"  # the unit side (unit account or 工作账号): 项目 notices and buttons
     UNIT_INFO = "unit_info"  # 基本信息管理: the unit, or a 工作账号 with 修改基本信息
-    PRINT_FORMS = "print_forms"  # 初定表/认定表 as PDF: staff, or the unit side with 打印表格
+    PRINT_FORMS = "print_forms"  # 初定表/认定表 as PDF: staff, the unit side with 打印表格, a person his own
     PRINT_LIST = "print_list"  # 进入打印: the unit side with 打印表格
     EXPORT_SUMMARY = "export_summary"  # 导出汇总表: staff, or the unit side with 导出汇总表
     MANAGE_ACCOUNTS = "manage_accounts"  # 开通/禁用/密码重置/删除 of the accounts one administers
@@ -50,7 +50,10 @@ class Permission(StrEnum):
     ROOT_DICT = "root_dict"  # 字典维护, 单位名录, 评委会 and 学科组: 字典维护 of the root office
     BOARD_MANAGE = "board_manage"  # 专家库 and 评审会议 of the 评委会 formed in one's subtree: a 管理员
     EXPERT = "expert"  # an expert's own assignment: 回避, ballots
-    PERSON = "person"  # 个人用户: his own 个人档案
+    PERSON = "person"  # 个人用户: his own 个人档案, 所属单位, 个人申报, 申报进度, 删除账号
+    UNIT_PEOPLE = "unit_people"  # 工作人员 (people asking to join) and 职能部门审核设置: the unit account
+    PERSON_REVIEW = "person_review"  # 个人申报审核: 单位意见, 退回个人, 上报: the unit account
+    SIGNOFF = "signoff"  # 职能部门审核: a 工作账号 the unit named reviewer of a sign-off step
 
 
 P = Permission
@@ -85,7 +88,7 @@ RULES: dict[Permission, Callable] = {
     P.UNIT: lambda u: u.is_unit,
     P.APPLY: lambda u: u.is_unit or u.is_sub,
     P.UNIT_INFO: lambda u: _unit_side(u, P.EDIT_INFO),
-    P.PRINT_FORMS: lambda u: u.is_staff or _unit_side(u, P.PRINT),
+    P.PRINT_FORMS: lambda u: u.is_staff or _unit_side(u, P.PRINT) or u.is_person,
     P.PRINT_LIST: lambda u: _unit_side(u, P.PRINT),
     P.EXPORT_SUMMARY: lambda u: u.is_staff or _unit_side(u, P.EXPORT),
     P.MANAGE_ACCOUNTS: lambda u: u.is_unit or _staff_role(u, P.ADMIN),
@@ -94,7 +97,17 @@ RULES: dict[Permission, Callable] = {
     P.BOARD_MANAGE: lambda u: _staff_role(u, P.ADMIN),
     P.EXPERT: lambda u: u.is_expert,
     P.PERSON: lambda u: u.is_person,
+    P.UNIT_PEOPLE: lambda u: u.is_unit,
+    P.PERSON_REVIEW: lambda u: u.is_unit,
+    P.SIGNOFF: lambda u: u.is_sub and _has_signoff_step(u),
 }
+
+
+def _has_signoff_step(user) -> bool:
+    from zhicheng.extensions import db
+    from zhicheng.persons.models import SignoffStep
+    return db.session.scalar(select(SignoffStep.id).where(SignoffStep.reviewer_id == user.id,
+                                                          SignoffStep.enabled).limit(1)) is not None
 assert set(RULES) == set(Permission), "every permission has a rule"
 
 
@@ -116,6 +129,9 @@ def _reach(permission: Permission) -> Callable | None:
         P.BOARD_MANAGE: scope.managed_boards,
         P.EXPERT: scope.meetings,
         P.PERSON: scope.persons,
+        P.UNIT_PEOPLE: scope.memberships,
+        P.PERSON_REVIEW: scope.person_applications,
+        P.SIGNOFF: scope.signoff_materials,
     }.get(permission)
 
 
@@ -159,6 +175,9 @@ MESSAGES = {
     P.BOARD_MANAGE: "没有管理评委会的权限",
     P.EXPERT: "只有评审专家可以进行此操作",
     P.PERSON: "只有个人用户可以进行此操作",
+    P.UNIT_PEOPLE: "只有单位用户可以进行此操作",
+    P.PERSON_REVIEW: "只有单位用户可以审核个人申报",
+    P.SIGNOFF: "您不是本单位职能部门审核的审核人",
 }
 
 

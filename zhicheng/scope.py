@@ -22,6 +22,7 @@ from zhicheng.models import (
     MaterialState,
     Meeting,
     MeetingMaterial,
+    Membership,
     MeetingMember,
     MeetingResult,
     MemberOpinion,
@@ -34,6 +35,7 @@ from zhicheng.models import (
     Project,
     ReviewBoard,
     ReviewRecord,
+    SignoffStep,
     SubjectGroup,
     Unit,
     User,
@@ -119,6 +121,11 @@ def projects(user) -> ColumnElement[bool]:
                 | Project.issuer_id.in_(subtree_ids(user.department)))
     if user.unit is not None:
         return Project.issuer_id.in_(user.unit.department.ancestor_ids())
+    if user.is_person:  # those his confirmed unit may apply to
+        from zhicheng.persons.membership import confirmed_unit
+        unit = confirmed_unit(user)
+        if unit is not None:
+            return Project.issuer_id.in_(unit.department.ancestor_ids())
     return false()
 
 
@@ -129,17 +136,25 @@ def managed_projects(user) -> ColumnElement[bool]:
     return Project.issuer_id == user.department_id
 
 
+#: States of a material no department sees: the unit's drafts and a 个人申报 before its 上报.
+UNSUBMITTED = (MaterialState.DRAFT, MaterialState.PERSON_DRAFT, MaterialState.UNIT_REVIEW,
+               MaterialState.PERSON_RETURNED)
+
+
 def materials(user) -> ColumnElement[bool]:
-    """A unit sees all its materials; a sub-account those it created (and only with a
-    material permission); staff see submitted materials of units in their subtree."""
+    """A unit sees all its materials but a person's drafts (a 个人申报 from its 提交 on); a
+    sub-account those it created (and only with a material permission); a person his own;
+    staff see submitted materials of units in their subtree."""
     if not user.is_authenticated:
         return false()
     if user.is_unit:
-        return Material.unit_id == user.unit_id
+        return (Material.unit_id == user.unit_id) & (Material.state != MaterialState.PERSON_DRAFT)
     if user.is_sub:
         return (Material.unit_id == user.unit_id) & (Material.creator_id == user.id)
+    if user.is_person:
+        return Material.creator_id == user.id
     if user.is_staff and user.department is not None:
-        submitted = Material.state != MaterialState.DRAFT
+        submitted = Material.state.not_in(UNSUBMITTED)
         if user.department.is_root:
             return submitted
         return submitted & Material.unit_id.in_(
@@ -158,11 +173,18 @@ def attachments(user) -> ColumnElement[bool]:
     """A material's attachments: with the material; an expert those of the materials before him."""
     if user.is_authenticated and user.is_expert:
         return Attachment.material_id.in_(select(MeetingMaterial.material_id).where(meeting_materials(user)))
-    return Attachment.material_id.in_(select(Material.id).where(materials(user)))
+    return Attachment.material_id.in_(select(Material.id).where(_readable_materials(user)))
+
+
+def _readable_materials(user) -> ColumnElement[bool]:
+    """materials(), and for a 职能部门 reviewer also the 个人申报 waiting for his sign-off."""
+    if user.is_authenticated and user.is_sub:
+        return materials(user) | signoff_materials(user)
+    return materials(user)
 
 
 def review_records(user) -> ColumnElement[bool]:
-    return ReviewRecord.material_id.in_(select(Material.id).where(materials(user)))
+    return ReviewRecord.material_id.in_(select(Material.id).where(_readable_materials(user)))
 
 
 def export_jobs(user) -> ColumnElement[bool]:
@@ -336,10 +358,51 @@ def board_transfer(user) -> ColumnElement[bool]:
 # --- 个人端 -------------------------------------------------------------------------------
 
 def persons(user) -> ColumnElement[bool]:
-    """A 个人用户 sees his own profile; nobody else sees any (a unit will, once it confirms him)."""
-    if not user.is_authenticated or not user.is_person:
+    """A 个人用户 sees his own profile; a unit those of the people it has confirmed."""
+    if not user.is_authenticated:
+        return false()
+    if user.is_unit:
+        return Person.user_id.in_(select(Membership.user_id).where(
+            Membership.unit_id == user.unit_id, Membership.state == "confirmed"))
+    if not user.is_person:
         return false()
     return Person.user_id == user.id
+
+
+def memberships(user) -> ColumnElement[bool]:
+    """所属单位 requests: a person his own (his history of units); a unit those addressed to it."""
+    if not user.is_authenticated:
+        return false()
+    if user.is_person:
+        return Membership.user_id == user.id
+    if user.is_unit:
+        return Membership.unit_id == user.unit_id
+    return false()
+
+
+def person_applications(user) -> ColumnElement[bool]:
+    """个人申报 a unit reviews: those its confirmed people 提交 to it (never a person's draft)."""
+    from zhicheng.accounts.models import KIND_PERSON
+    if not user.is_authenticated or not user.is_unit:
+        return false()
+    return (Material.unit_id == user.unit_id) & (Material.state != MaterialState.PERSON_DRAFT) & (
+        Material.creator_id.in_(select(User.id).where(User.kind == KIND_PERSON)))
+
+
+def signoff_steps(user) -> ColumnElement[bool]:
+    """职能部门审核 steps: the unit's own."""
+    if not user.is_authenticated or not user.is_unit:
+        return false()
+    return SignoffStep.unit_id == user.unit_id
+
+
+def signoff_materials(user) -> ColumnElement[bool]:
+    """职能部门审核: a 工作账号 named reviewer of a step sees the unit's 个人申报 while at the unit."""
+    if not user.is_authenticated or not user.is_sub:
+        return false()
+    has_step = select(SignoffStep.unit_id).where(SignoffStep.reviewer_id == user.id, SignoffStep.enabled)
+    return ((Material.unit_id == user.unit_id) & Material.unit_id.in_(has_step)
+            & (Material.state == MaterialState.UNIT_REVIEW))
 
 
 def _own_archive(model):

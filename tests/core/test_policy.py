@@ -33,9 +33,13 @@ TABLE = [
     ("xihu_admin", {P.ADMIN, P.MANAGE_ACCOUNTS}, {P.ROOT_ADMIN, P.ROOT_DICT, P.REVIEW_DESK}),
     ("root", {P.ADMIN, P.DICT, P.ROOT_ADMIN, P.ROOT_DICT, P.REVIEW_DESK, P.PUBLISH},
      {P.FILL, P.UNIT, P.APPLY, P.PERSON}),
-    # A 个人用户: his own 档案 and password, nothing of the units' or departments' pages.
-    ("person_a", {P.PERSON, P.CHANGE_PASSWORD, P.SIGNED_IN},
-     set(Permission) - {P.PERSON, P.CHANGE_PASSWORD, P.SIGNED_IN}),
+    # A 个人用户: his own 档案, 个人申报 (and its printed form) and password, nothing of the units' or
+    # departments' pages.
+    ("person_a", {P.PERSON, P.CHANGE_PASSWORD, P.SIGNED_IN, P.PRINT_FORMS},
+     set(Permission) - {P.PERSON, P.CHANGE_PASSWORD, P.SIGNED_IN, P.PRINT_FORMS}),
+    # 工作人员 and 个人申报审核 are the unit account's; 职能部门审核 only a named reviewer's.
+    ("unit_a", {P.UNIT_PEOPLE, P.PERSON_REVIEW}, {P.SIGNOFF, P.PERSON}),
+    ("sub_a_full", set(), {P.UNIT_PEOPLE, P.PERSON_REVIEW, P.SIGNOFF}),
 ]
 
 

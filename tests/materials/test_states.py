@@ -31,19 +31,27 @@ def one_of_each(org) -> dict[str, object]:
     workflow.transfer_to_board(org["xihu_review"], [in_board.id, board_passed.id, board_failed.id])
     workflow.record_board_result(fresh(board_passed), True, "同意17票，不同意6票，弃权2票")
     workflow.record_board_result(fresh(board_failed), False, "同意12票，不同意11票，弃权2票")
+    # 个人申报: 待提交, 单位审核中, 退回个人
+    factories.join(org["person_a"], org["unit_a"])
+    factories.join(org["person_b"], org["unit_a"])
+    p_draft = factories.person_material(org["person_a"], org.projects["xihu_junior"])
+    unit_review = factories.person_material(org["person_a"], org.projects["middle"], submit=True)
+    p_returned = factories.person_material(org["person_b"], org.projects["middle"], submit=True)
+    workflow.unit_return(org["unit_a"], [p_returned.id], "请补充论文")
     found = {m.state: m for m in map(fresh, (draft, in_review, returned, approved, in_board, board_passed,
-                                             board_failed))}
+                                             board_failed, p_draft, unit_review, p_returned))}
     assert set(found) == set(MaterialState)
     return found
 
 
 def test_the_stored_values_are_unchanged_and_every_state_has_its_facts():
     assert [s.value for s in MaterialState] == ["draft", "in_review", "returned", "approved", "in_board",
-                                                "board_passed", "board_failed"]
+                                                "board_passed", "board_failed", "p_draft", "unit_review",
+                                                "p_returned"]
     assert MaterialState("returned") is S.RETURNED and S.RETURNED == "returned"
     assert set(STATES) == set(MaterialState)
     assert [STATES[s].label for s in MaterialState] == ["待上报", "审核中", "被退回", "审核通过", "评审中", "评审通过",
-                                                        "评审未通过"]
+                                                        "评审未通过", "待提交", "单位审核中", "退回个人"]
 
 
 def test_a_transition_from_a_state_the_table_does_not_allow_is_refused(org):
@@ -88,7 +96,8 @@ def test_editability_watermark_and_opinions_follow_the_table(org):
         if not facts.opinions:
             assert opinions(material) == (None, None)
     assert states_where("editable") == (S.DRAFT, S.RETURNED)
-    assert states_where("watermarked") == (S.DRAFT, S.RETURNED)
+    assert states_where("watermarked") == (S.DRAFT, S.RETURNED, S.PERSON_DRAFT, S.UNIT_REVIEW, S.PERSON_RETURNED)
+    assert states_where("person_editable") == (S.PERSON_DRAFT, S.PERSON_RETURNED)
     assert states_where("opinions") == (S.IN_REVIEW, S.APPROVED, S.IN_BOARD, S.BOARD_PASSED, S.BOARD_FAILED)
 
 

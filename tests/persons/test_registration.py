@@ -192,3 +192,12 @@ def test_hmt_permit_and_passport(app, org, reg):
     permit = permit[:-1] + ric.calc_check_digit(permit)
     assert reg.register("13700005678", id_type="hmt_permit", id_number=permit).status_code == 302
     assert db.session.scalar(select(Person.gender).where(Person.phone == "13700005678")) == "女"
+
+
+def test_after_getting_a_code_the_form_still_posts_to_register(app, org, reg):
+    """获取验证码 answers at /person/register/code; the page it shows must send 注册 to
+    /person/register (a form without an action would post to the code URL again)."""
+    page = reg.send_code("13700009999").get_data(as_text=True)
+    assert 'action="/person/register"' in page
+    forgot = reg.client.get("/person/forgot").get_data(as_text=True)
+    assert 'action="/person/forgot"' in forgot

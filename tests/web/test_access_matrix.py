@@ -13,6 +13,7 @@ from sqlalchemy import inspect, select
 
 from zhicheng.admin.base import GuardedView, ScopedModelView
 from zhicheng.extensions import db
+from zhicheng.models import Material
 from zhicheng.review.workflow import pass_materials, return_materials, submit_materials
 
 from .. import factories
@@ -39,6 +40,11 @@ def _populate(org):
     populate_boards(org)
     for key in ("person_a", "person_b"):
         factories.archive(org[key])
+    # 个人申报: person A's application at unit A (submitted), person B's draft for unit B.
+    factories.join(org["person_a"], org["unit_a"])
+    factories.join(org["person_b"], org["unit_b"])
+    factories.person_material(org["person_a"], p, submit=True)
+    factories.person_material(org["person_b"], org.projects["edu_rd"])
     return [a_draft, a_sent, a_back, b_draft, b_sent]
 
 
@@ -130,6 +136,14 @@ EXPECTED = {
     "/admin/person_training/": PERSONS,                                      # 培训经历
     "/admin/person_research/": PERSONS,                                      # 研究成果
     "/admin/person_assessment/": PERSONS,                                    # 年度考核
+    "/admin/person_unit/": PERSONS,                                          # 所属单位
+    "/admin/person_apply/": PERSONS,                                         # 个人申报 (申报进度)
+    "/admin/person_account/": PERSONS,                                       # 删除账号
+    "/admin/unit_people/": UNITS,                                            # 工作人员
+    "/admin/unit_applications/": UNITS,                                      # 个人申报审核
+    "/admin/signoff_steps/": UNITS,                                          # 职能部门审核设置
+    "/admin/signoffs/": set(),                                               # 职能部门审核 (reviewers only:
+                                                                             # test_person_application_urls)
 }
 
 
@@ -248,3 +262,91 @@ def csrf_token_any(c) -> str:
         except AssertionError:
             continue
     raise AssertionError("no page with a csrf token")
+
+
+# --- 个人申报: every URL that names a row, for every role ---------------------------------------
+
+def _person_world(org):
+    """Person A's application at unit A, submitted, with a 师德 sign-off by sub_a_none, a file of
+    his and a 单位意见附件; and a join request of person B to unit A."""
+    from zhicheng import transaction
+    from zhicheng.persons import applications, membership
+    from werkzeug.datastructures import FileStorage
+    import io
+    populate_boards(org)
+    factories.join(org["person_a"], org["unit_a"])
+    m = factories.person_material(org["person_a"], org.projects["middle"])
+    pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    own = applications.add_file(org["person_a"], m, "paper", "论文", "", FileStorage(io.BytesIO(pdf), filename="a.pdf"))
+    applications.submit_to_unit(org["person_a"], m)
+    step = applications.add_step(org["unit_a"], "师德", "党委办", org["sub_a_none"].id)
+    applications.save_unit_opinion(org["unit_a"], m, "同意", FileStorage(io.BytesIO(pdf), filename="b.pdf"))
+    request = membership.request_join(org["person_b"], org.unit_a.id)
+    transaction.commit()
+    return m, own, step, request
+
+
+PERSON_A, UNIT_A, REVIEWER_A = {"person_a"}, {"unit_a"}, {"sub_a_none"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_person_application_urls(org, auth, csrf, role):
+    """Each 个人申报 URL naming a row opens for its owner alone: the person (his own), the unit
+    that confirmed him, the unit's sign-off reviewer; the other person, the other unit,
+    departments and experts are refused, and their POSTs change nothing."""
+    from zhicheng.persons.models import Membership, Signoff
+    m, own, step, request = _person_world(org)
+    opinion_file = next(a for a in m.attachments if a.kind == "unit_opinion")
+    gets = {
+        f"/admin/person_apply/edit?id={m.id}": PERSON_A,
+        f"/admin/person_apply/file/{own.id}": PERSON_A,
+        f"/admin/print-file/material/{m.id}.pdf": PERSON_A | UNIT_A | {"sub_a_full", "sub_a_perm_print"} | {
+            "root"},  # the unit's PDF right covers its materials; root sees none unsubmitted: checked below
+        f"/admin/unit_applications/view?id={m.id}": UNIT_A,
+        f"/admin/unit_applications/file/{opinion_file.id}": UNIT_A,
+        f"/admin/signoffs/view?id={m.id}": REVIEWER_A,
+        f"/admin/signoffs/file/{own.id}": REVIEWER_A,
+    }
+    # Not yet 上报: no department sees it, nor a 工作账号 that did not create it.
+    gets[f"/admin/print-file/material/{m.id}.pdf"] = PERSON_A | UNIT_A
+    user = org[role]
+    c = auth.client(user.username)
+    for url, allowed in gets.items():
+        code = c.get(url).status_code
+        if role in allowed:
+            assert code == 200, (role, url, code)
+        else:
+            assert code in (403, 404), (role, url, code)
+    if role in ("sub_a_none",) or (user.is_sub and not user.perm_change_password):
+        token = None
+    else:
+        token = csrf(c, "/password")
+    if token is None:
+        return
+    state, version = m.state, m.version
+    posts = {
+        f"/admin/person_apply/submit?id={m.id}": {},
+        f"/admin/person_apply/upload?id={m.id}": {"kind": "paper", "title": "x"},
+        f"/admin/person_apply/remove-file?id={m.id}": {"attachment": own.id},
+        f"/admin/unit_applications/return?id={m.id}": {"reason": "退回"},
+        f"/admin/unit_applications/opinion?id={m.id}": {"opinion": "改了"},
+        f"/admin/unit_applications/report?id={m.id}": {"operator_name": "王", "operator_phone": "13812345678"},
+        f"/admin/signoffs/view?id={m.id}": {"step": step.id, "result": "agree"},
+        "/admin/unit_people/decide": {"id": request.id, "answer": "confirm"},
+        "/admin/person_unit/withdraw": {"id": request.id},
+        "/admin/signoff_steps/": {"toggle": step.id, "enabled": "0"},
+    }
+    for url, data in posts.items():
+        if role in PERSON_A | UNIT_A | REVIEWER_A or (role == "person_b" and "withdraw" in url):
+            continue  # their own actions are tested in tests/persons/test_apply.py
+        r = c.post(url, data={**data, "csrf_token": token})
+        assert r.status_code in (302, 403, 404), (role, url, r.status_code)
+    db.session.expire_all()
+    after = db.session.get(Material, m.id)
+    if role not in PERSON_A | UNIT_A | REVIEWER_A:
+        assert (after.state, after.version, after.unit_opinion) == (state, version, "同意"), role
+        assert len(after.attachments) == 2
+        assert db.session.get(Membership, request.id).state == "pending"
+        assert db.session.scalar(select(Signoff.id)) is None
+        from zhicheng.persons.models import SignoffStep
+        assert db.session.get(SignoffStep, step.id).enabled

@@ -27,6 +27,7 @@ def init_admin(app) -> Admin:
     from zhicheng.materials import admin as materials
     from zhicheng.org import admin as org
     from zhicheng.persons import admin as persons
+    from zhicheng.persons import apply_admin as persons_apply
     from zhicheng.printing import admin as printing
     from zhicheng.system import admin as system
     materials.register(admin)
@@ -37,6 +38,7 @@ def init_admin(app) -> Admin:
     boards.register(admin)
     system.register(admin)
     persons.register(admin)
+    persons_apply.register(admin)
     check_frame_features(admin)
     return admin
 

@@ -112,4 +112,6 @@ def load_demo(today: date | None = None) -> list[tuple[str, str, str]]:
     db.session.flush()
     from zhicheng.demodata.boards import load_demo_boards
     logins += load_demo_boards(root_admin, root, staff["xhsz"], staff["xihu_review"], DEMO_PASSWORD, today)
+    from zhicheng.demodata.persons import load_demo_persons
+    logins += load_demo_persons(DEMO_PASSWORD, today)
     return logins

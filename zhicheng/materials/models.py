@@ -52,6 +52,9 @@ class Material(db.Model):
     submitter_name: Mapped[str] = mapped_column(String(50), default="")
     submitter_phone: Mapped[str] = mapped_column(String(20), default="")
     approved_at: Mapped[datetime | None]
+    # 个人申报: the unit's 单位意见 (its 附件 are attachments of kind "unit_opinion").
+    unit_opinion: Mapped[str] = mapped_column(Text, default="", server_default="")
+    unit_opinion_at: Mapped[datetime | None]
     created_at: Mapped[datetime] = mapped_column(server_default=func.now(), index=True)
     updated_at: Mapped[datetime] = mapped_column(server_default=func.now(), onupdate=func.now())
 
@@ -126,6 +129,12 @@ class WorkHistory(_PeriodRow, db.Model):
 
 
 ATTACHMENT_KINDS = {"review_form": "评审表", "scan": "其他扫描件"}
+# 个人申报's categories (the 前台 manual's 上传附件) and the unit's 单位意见附件.
+PERSON_ATTACHMENT_KINDS = {"study": "学习经历", "work": "工作经历", "achievement": "工作业绩", "project": "项目情况",
+                           "patent": "专利课题", "paper": "论文专著", "opinion": "单位意见", "other": "附件资料",
+                           "forms": "相关表格"}
+UNIT_OPINION_KIND = "unit_opinion"
+ALL_ATTACHMENT_KINDS = {**ATTACHMENT_KINDS, **PERSON_ATTACHMENT_KINDS, UNIT_OPINION_KIND: "单位意见附件"}
 
 
 class Attachment(db.Model):
@@ -140,13 +149,16 @@ class Attachment(db.Model):
     stored_name: Mapped[str] = mapped_column(String(80), unique=True)
     mime: Mapped[str] = mapped_column(String(50))
     size: Mapped[int]
+    # 个人申报: each file's 名称 and 说明.
+    title: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    description: Mapped[str] = mapped_column(String(500), default="", server_default="")
     uploaded_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     material: Mapped[Material] = relationship(back_populates="attachments")
 
     @property
     def kind_label(self) -> str:
-        return ATTACHMENT_KINDS.get(self.kind, self.kind)
+        return ALL_ATTACHMENT_KINDS.get(self.kind, self.kind)
 
 
 REVIEW_ACTIONS = {action: t.label for action, t in TRANSITIONS.items()}

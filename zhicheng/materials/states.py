@@ -20,6 +20,10 @@ class MaterialState(StrEnum):
     IN_BOARD = "in_board"
     BOARD_PASSED = "board_passed"
     BOARD_FAILED = "board_failed"
+    # 个人申报: a person's own application, filled by him and reviewed by his unit before 上报.
+    PERSON_DRAFT = "p_draft"
+    UNIT_REVIEW = "unit_review"
+    PERSON_RETURNED = "p_returned"
 
 
 @dataclass(frozen=True)
@@ -29,6 +33,7 @@ class StateFacts:
     watermarked: bool  # printed with the "未上报" watermark: not (or no longer) with a department
     submitted: bool  # has left the unit: listed in 上报材料跟踪 and 进入打印, seen by departments
     opinions: bool  # the print shows the departments' opinions of the current submission
+    person_editable: bool = False  # a person's own application he may change and 提交 to his unit
 
 
 S = MaterialState
@@ -40,6 +45,12 @@ STATES: dict[MaterialState, StateFacts] = {
     S.IN_BOARD: StateFacts("评审中", editable=False, watermarked=False, submitted=True, opinions=True),
     S.BOARD_PASSED: StateFacts("评审通过", editable=False, watermarked=False, submitted=True, opinions=True),
     S.BOARD_FAILED: StateFacts("评审未通过", editable=False, watermarked=False, submitted=True, opinions=True),
+    # 个人申报 before it reaches a department: the unit never edits it; it sees it from 提交 on.
+    S.PERSON_DRAFT: StateFacts("待提交", editable=False, watermarked=True, submitted=False, opinions=False,
+                               person_editable=True),
+    S.UNIT_REVIEW: StateFacts("单位审核中", editable=False, watermarked=True, submitted=False, opinions=False),
+    S.PERSON_RETURNED: StateFacts("退回个人", editable=False, watermarked=True, submitted=False, opinions=False,
+                                  person_editable=True),
 }
 
 
@@ -52,7 +63,7 @@ class Transition:
 
 # Keyed by the action written to the 审核记录 (ReviewRecord.action).
 TRANSITIONS: dict[str, Transition] = {
-    "submit": Transition("上报", frozenset({S.DRAFT, S.RETURNED}), S.IN_REVIEW),
+    "submit": Transition("上报", frozenset({S.DRAFT, S.RETURNED, S.UNIT_REVIEW}), S.IN_REVIEW),
     "pass": Transition("审核通过并上报", frozenset({S.IN_REVIEW}), S.IN_REVIEW),
     "approve": Transition("审核通过", frozenset({S.IN_REVIEW}), S.APPROVED),
     "return": Transition("退回", frozenset({S.IN_REVIEW}), S.RETURNED),
@@ -62,6 +73,11 @@ TRANSITIONS: dict[str, Transition] = {
     "to_board": Transition("转评委会", frozenset({S.APPROVED}), S.IN_BOARD),
     "board_pass": Transition("评审通过", frozenset({S.IN_BOARD}), S.BOARD_PASSED),
     "board_fail": Transition("评审未通过", frozenset({S.IN_BOARD}), S.BOARD_FAILED),
+    # 个人申报: the person 提交 to his unit; the unit's 职能部门 sign off (the state stays), the unit
+    # returns it to him with a reason (also one a department returned), or 上报 it ("submit" above).
+    "person_submit": Transition("提交单位", frozenset({S.PERSON_DRAFT, S.PERSON_RETURNED}), S.UNIT_REVIEW),
+    "signoff": Transition("职能部门审核", frozenset({S.UNIT_REVIEW}), S.UNIT_REVIEW),
+    "unit_return": Transition("单位退回", frozenset({S.UNIT_REVIEW, S.RETURNED}), S.PERSON_RETURNED),
 }
 
 STATE_LABELS: dict[MaterialState, str] = {s: f.label for s, f in STATES.items()}

@@ -28,12 +28,15 @@ from zhicheng.materials.models import (
 )
 from zhicheng.org.models import APPROVAL_LABELS, Approval, Department, Unit, UnitNameChange, UnitRegistry
 from zhicheng.persons.models import (
+    Membership,
     Person,
     PersonAssessment,
     PersonEducation,
     PersonResearch,
     PersonTraining,
     PersonWork,
+    Signoff,
+    SignoffStep,
     SmsCode,
 )
 from zhicheng.projects.models import PROJECT_KINDS, CommitmentRecord, ExamScore, Project, ProjectAttachment
@@ -49,4 +52,5 @@ __all__ = [
     "MemberOpinion", "GroupOpinion",
     "ProjectAttachment", "CommitmentRecord", "ExamScore",
     "Person", "SmsCode", "PersonEducation", "PersonWork", "PersonTraining", "PersonResearch", "PersonAssessment",
+    "Membership", "SignoffStep", "Signoff",
 ]

@@ -1,0 +1,1 @@
+"""Departments, units and their registration."""

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, redirect, request
+from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import expose
+from flask_admin.model.template import BaseListRowAction, DeleteRowAction
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 from flask_login import current_user
 from sqlalchemy import select
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
@@ -101,6 +104,27 @@ def _optional(label: str, max_len: int | None = None) -> dict:
     return {"label": label, "validators": validators}
 
 
+class _DeleteRow(BaseListRowAction):
+    """删除 of one 档案 row: the same POST form as Flask-Admin's, written as one string per row.
+    Flask-Admin renders its delete form's fields through WTForms for every row, which took three
+    quarters of the time of a page of 100 rows (bench/bench_persons.py)."""
+
+    def __init__(self):
+        super().__init__(title="删除")
+
+    def render(self, context, row_id, row):
+        fixed = g.get("zc_archive_delete_row")
+        if fixed is None:
+            fixed = g.zc_archive_delete_row = (
+                escape(url_for(".delete_view")), escape(generate_csrf()), escape(context.resolve("return_url")))
+        url, token, back = fixed
+        return Markup(
+            f'<form class="icon" method="POST" action="{url}"><input type="hidden" name="id" value="{escape(row_id)}">'
+            f'<input type="hidden" name="url" value="{back}"><input type="hidden" name="csrf_token" value="{token}">'
+            '<button onclick="return faHelpers.safeConfirm(\'确定删除这条记录？\');" title="删除">'
+            '<span class="fa fa-trash glyphicon glyphicon-trash"></span></button></form>')
+
+
 def _date(view, context, model, name):
     value = getattr(model, name)
     return value.strftime("%Y-%m-%d") if value else ""
@@ -115,6 +139,9 @@ class ArchiveView(NoDetailsPage, ScopedModelView):
     column_display_actions = True
     column_formatters = {"start_date": _date, "end_date": _date, "published_on": _date}
     column_default_sort = ("id", False)
+
+    def get_list_row_actions(self):
+        return [_DeleteRow() if isinstance(a, DeleteRowAction) else a for a in super().get_list_row_actions()]
 
     def on_model_change(self, form, model, is_created):
         if is_created:

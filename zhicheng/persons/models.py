@@ -184,3 +184,104 @@ class PersonAssessment(db.Model):
     user_id: Mapped[int] = _owner()
     year: Mapped[int]
     result: Mapped[str] = mapped_column(String(16))
+
+
+# --- 所属单位 --------------------------------------------------------------------------------
+
+class MembershipState(StrEnum):
+    PENDING = "pending"  # 待单位确认
+    CONFIRMED = "confirmed"  # 已确认
+    DECLINED = "declined"  # 单位未同意 (with its reason)
+    WITHDRAWN = "withdrawn"  # 本人撤回申请
+    LEFT = "left"  # 已离开 (the person joined another unit)
+
+
+MEMBERSHIP_LABELS = {MembershipState.PENDING: "待单位确认", MembershipState.CONFIRMED: "已确认",
+                     MembershipState.DECLINED: "单位未同意", MembershipState.WITHDRAWN: "已撤回",
+                     MembershipState.LEFT: "已离开"}
+
+
+class Membership(db.Model):
+    """One request of a person to belong to a unit, and what became of it: the rows of a person
+    are his history of units. The unit sees the person (in its 工作人员, by 证件号码) once it has
+    confirmed him; at most one membership of a person is pending or confirmed at a time."""
+
+    __tablename__ = "person_membership"
+    __table_args__ = (
+        CheckConstraint(check_sql("state", MembershipState), name="state"),
+        Index("ix_person_membership_unit_state", "unit_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _owner()
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    state: Mapped[str] = mapped_column(String(12), default=MembershipState.PENDING, index=True)
+    # The person's name and 证件号码 when he asked (what the unit checks against its staff).
+    name: Mapped[str] = mapped_column(String(50))
+    id_number: Mapped[str] = mapped_column(String(32), index=True)
+    requested_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(String(300), default="")
+    ended_at: Mapped[datetime | None]
+
+    unit = relationship("Unit")
+
+    @property
+    def state_label(self) -> str:
+        return MEMBERSHIP_LABELS.get(self.state, self.state)
+
+
+# --- 职能部门 sign-offs ------------------------------------------------------------------------
+
+class SignoffStep(db.Model):
+    """A 职能部门审核 the unit asks of every 个人申报 before its 上报 (e.g. 师德 by 党委办), done
+    by one 工作账号 of the unit; the steps run in parallel."""
+
+    __tablename__ = "unit_signoff_step"
+    __table_args__ = (UniqueConstraint("unit_id", "name", name="uq_unit_signoff_step_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    name: Mapped[str] = mapped_column(String(50))  # 审核事项: 师德, 教学, 论文
+    office: Mapped[str] = mapped_column(String(50))  # 职能部门: 党委办, 教务处, 科研处
+    reviewer_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    enabled: Mapped[bool] = mapped_column(default=True)
+
+    reviewer = relationship("User", foreign_keys=[reviewer_id])
+
+    def __str__(self) -> str:
+        return f"{self.office}·{self.name}"
+
+
+class SignoffResult(StrEnum):
+    AGREE = "agree"
+    DISAGREE = "disagree"
+
+
+SIGNOFF_LABELS = {SignoffResult.AGREE: "同意", SignoffResult.DISAGREE: "不同意"}
+
+
+class Signoff(db.Model):
+    """A step's answer for one material in its current round at the unit (the 审核记录 keeps every
+    answer; these rows are cleared when the unit returns the material to the person)."""
+
+    __tablename__ = "material_signoff"
+    __table_args__ = (
+        UniqueConstraint("material_id", "step_id", name="uq_material_signoff_step"),
+        CheckConstraint(check_sql("result", SignoffResult), name="result"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    material_id: Mapped[int] = mapped_column(ForeignKey("material.id", ondelete="CASCADE"), index=True)
+    step_id: Mapped[int] = mapped_column(ForeignKey("unit_signoff_step.id"), index=True)
+    result: Mapped[str] = mapped_column(String(12))
+    opinion: Mapped[str] = mapped_column(String(500), default="")
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    at: Mapped[datetime]
+
+    step = relationship("SignoffStep")
+
+    @property
+    def result_label(self) -> str:
+        return SIGNOFF_LABELS.get(self.result, self.result)

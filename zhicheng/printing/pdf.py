@@ -176,6 +176,14 @@ def _paragraphs(text: str | None) -> list[str]:
     return [line.strip() for line in lines if line.strip()]
 
 
+def unit_opinion(material: Material) -> Opinion | None:
+    """The 单位意见 a unit wrote on a 个人申报 (the unit's own materials have none: blank lines)."""
+    if not material.unit_opinion:
+        return None
+    return Opinion(department=material.unit.name if material.unit else "", actor="", text=material.unit_opinion,
+                   day=_day(material.unit_opinion_at))
+
+
 def watermarked(material: Material) -> bool:
     return material.state in WATERMARKED_STATES
 
@@ -199,14 +207,17 @@ def render_material_html(material: Material, watermark_path: Path | None = None)
     # The unit's name as it was when the material was submitted (更名记录); a draft prints today's.
     unit_name = name_at(material.unit, material.submitted_at) if material.unit else ""
     # The unit's electronic seal on its 单位意见 once the unit has put the material forward (not on
-    # a draft or a returned one, which print with the watermark).
-    seal = seal_for(material.unit) if material.unit and not watermarked(material) else None
+    # a draft or a returned one, which print with the watermark), or has written its 单位意见 on a
+    # 个人申报.
+    sealed = not watermarked(material) or bool(material.unit_opinion)
+    seal = seal_for(material.unit) if material.unit and sealed else None
     return render_template(
         TEMPLATE,
         m=material,
         project=project,
         title=f"专业技术资格{project.form_name if project else '初定表'}",
         unit_name=unit_name,
+        unit_opinion=unit_opinion(material),
         seal=seal,
         educations=educations[:cap],
         educations_omitted=max(0, len(educations) - cap),

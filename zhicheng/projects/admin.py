@@ -20,7 +20,7 @@ from zhicheng.forms import AdminForm, Form
 from zhicheng.materials.admin_common import RequestFilterOptions
 from zhicheng.materials.forms import ChineseDateField, _strip
 from zhicheng.materials.services import project_kinds_for, visible_project
-from zhicheng.models import Department, Material, MaterialState, Project
+from zhicheng.models import Department, Material, Project
 from zhicheng.policy import P, can
 from zhicheng.projects.models import PROJECT_KINDS
 from zhicheng.system.home import link_for
@@ -124,7 +124,7 @@ class ProjectAdminView(ScopedModelView):
             return g.zc_project_counts
         rows = db.session.execute(
             select(Material.project_id, func.count()).join(Project, Project.id == Material.project_id)
-            .where(scope.managed_projects(current_user), Material.state != MaterialState.DRAFT)
+            .where(scope.managed_projects(current_user), Material.state.not_in(scope.UNSUBMITTED))
             .group_by(Material.project_id)).all()
         g.zc_project_counts = dict(rows)
         return g.zc_project_counts

@@ -11,7 +11,7 @@ from werkzeug.datastructures import FileStorage
 from zhicheng import scope, storage, transaction
 from zhicheng.domain import DomainError
 from zhicheng.extensions import db
-from zhicheng.policy import P, require
+from zhicheng.policy import P, can, require
 from zhicheng.projects.models import (
     DEFAULT_COMMITMENT,
     PROJECT_KINDS,
@@ -87,8 +87,10 @@ def has_agreed(user, project: Project) -> bool:
 
 
 def agree(user, project: Project) -> CommitmentRecord:
-    """同意 the project's 真实性承诺: recorded once, with the time, the address and the very text."""
-    require(user, P.FILL)
+    """同意 the project's 真实性承诺: recorded once, with the time, the address and the very text
+    (by the unit side filling a material, or a person applying himself)."""
+    if not can(user, P.PERSON):
+        require(user, P.FILL)
     if db.session.scalar(select(Project.id).where(Project.id == project.id, scope.projects(user))) is None:
         raise ProjectError("项目不存在或无权申报")
     found = db.session.scalar(select(CommitmentRecord).where(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from zhicheng import scope, transaction
 from zhicheng.domain import DomainError
@@ -54,6 +54,14 @@ def _record(material: Material, action: str, actor, state_after: str, department
         material_id=material.id, action=action, department_id=department_id,
         to_department_id=to_department_id, actor_id=actor.id,
         actor_name=actor.display_name, reason=reason, state_after=state_after, at=_now()))
+    _tell_person(material, action, reason, department_id, to_department_id)
+
+
+def _tell_person(material: Material, action: str, reason: str = "", department_id=None,
+                 to_department_id=None) -> None:
+    """A 个人申报's applicant hears (SMS, mail) when it is returned or passes a stage."""
+    from zhicheng.persons import notify
+    notify.material_moved(material, action, reason, department_id, to_department_id)
 
 
 def _load_visible(user, ids, extra=None) -> list[Material]:
@@ -98,10 +106,16 @@ def submit_materials(user, ids, operator_name: str, operator_phone: str, today: 
         for m in materials:
             if not states.may("submit", m.state):
                 raise WorkflowError(f"材料{m.number}（{m.name}）状态为“{m.state_label}”，不能上报")
+            if m.state == S.UNIT_REVIEW:  # a 个人申报: 单位意见 and every 职能部门 sign-off first
+                from zhicheng.persons.applications import ApplicationError, check_ready
+                try:
+                    check_ready(m)
+                except ApplicationError as e:
+                    raise WorkflowError(str(e)) from None
             if m.project.issuer_id not in dept.ancestor_ids():
                 raise WorkflowError(f"材料{m.number}所属项目不由本单位归口部门或其上级发布，不能上报")
             # A returned material may go back even after the window: the department asked for it.
-            if m.state == S.DRAFT and not m.project.is_open(today):
+            if m.state in (S.DRAFT, S.UNIT_REVIEW) and not m.project.is_open(today):
                 raise WorkflowError(
                     f"项目“{m.project.name}”申报时间为{m.project.start_date}至{m.project.end_date}，当前不在申报时间内，不能上报")
             now = _now()
@@ -160,6 +174,82 @@ def change_department(user, new_department_id: int) -> int:
         unit.department_id = new.id
         audit.record("unit.change_department", unit, f"{reason}；退回材料{len(moved)}份", actor=user)
         return len(moved)
+
+
+# --- 个人申报: the person and his unit --------------------------------------------------------
+
+def person_submit(user, material: Material) -> None:
+    """提交单位: the person's application goes to his unit (the caller checked the membership)."""
+    require(user, P.PERSON, error=WorkflowError)
+    with transaction.atomic():
+        if material.creator_id != user.id:
+            raise WorkflowError("所选材料不存在或无权操作")
+        if not states.may("person_submit", material.state):
+            raise WorkflowError(f"材料{material.number}状态为“{material.state_label}”，不能提交")
+        after = states.target("person_submit")
+        unit_name = material.unit.name
+        _move(material, state=after, current_department_id=None, unit_opinion="", unit_opinion_at=None)
+        _record(material, "person_submit", user, after, reason=f"提交至{unit_name}")
+        audit.record("material.person_submit", material, f"{material.number} 提交至 {unit_name}", actor=user)
+
+
+def unit_return(user, ids, reason: str) -> list[Material]:
+    """退回个人: the unit sends a 个人申报 back to the person with a required reason; the 职能部门
+    answers of this round are cleared (the 审核记录 keeps them)."""
+    from zhicheng.persons.models import Signoff
+    require(user, P.PERSON_REVIEW, error=WorkflowError)
+    reason = (reason or "").strip()
+    if not reason:
+        raise WorkflowError("请填写退回原因")
+    if not ids:
+        raise WorkflowError("请先勾选要退回的材料")
+    with transaction.atomic():
+        try:
+            wanted = [int(i) for i in ids]
+        except (TypeError, ValueError):
+            raise WorkflowError("所选材料不存在或无权操作") from None
+        materials = list(db.session.scalars(select(Material).where(
+            Material.id.in_(wanted), scope.person_applications(user)).order_by(Material.id)))
+        if len(materials) != len(set(wanted)):
+            raise WorkflowError("所选材料不存在或无权操作")
+        for m in materials:
+            if not states.may("unit_return", m.state):
+                raise WorkflowError(f"材料{m.number}（{m.name}）状态为“{m.state_label}”，{ALREADY_HANDLED}")
+            after = states.target("unit_return")
+            _move(m, state=after, current_department_id=None)
+            db.session.execute(delete(Signoff).where(Signoff.material_id == m.id).execution_options(
+                synchronize_session=False))
+            _record(m, "unit_return", user, after, reason=reason)
+            audit.record("material.unit_return", m, f"{m.number} 退回个人：{reason}", actor=user)
+        return materials
+
+
+def sign_off(user, material: Material, step, result: str, opinion: str) -> None:
+    """职能部门审核: the step's reviewer answers (同意 / 不同意 with an opinion); a 审核记录 row."""
+    from zhicheng.persons.models import SIGNOFF_LABELS, Signoff, SignoffResult
+    require(user, P.SIGNOFF, material, error=WorkflowError)
+    opinion = (opinion or "").strip()
+    if result not in SignoffResult.__members__.values():
+        raise WorkflowError("请选择审核结果")
+    if result == SignoffResult.DISAGREE and not opinion:
+        raise WorkflowError("不同意时请填写审核意见")
+    if len(opinion) > 500:
+        raise WorkflowError("审核意见不能超过500字")
+    with transaction.atomic():
+        if step.reviewer_id != user.id or step.unit_id != material.unit_id or not step.enabled:
+            raise WorkflowError("该审核事项不由您负责")
+        if not states.may("signoff", material.state):
+            raise WorkflowError(f"材料{material.number}状态为“{material.state_label}”，{ALREADY_HANDLED}")
+        if db.session.scalar(select(Signoff.id).where(Signoff.material_id == material.id,
+                                                       Signoff.step_id == step.id)) is not None:
+            raise WorkflowError(f"材料{material.number}的{step.office}{step.name}审核已完成")
+        _move(material)  # the same state; the version tells a concurrent 退回 or second answer
+        db.session.add(Signoff(material_id=material.id, step_id=step.id, result=result, opinion=opinion,
+                               actor_id=user.id, at=_now()))
+        text = f"{step.office}·{step.name}：{SIGNOFF_LABELS[result]}" + (f"。{opinion}" if opinion else "")
+        _record(material, "signoff", user, states.target("signoff"), reason=text)
+        audit.record("material.signoff", material, f"{material.number} {text}", actor=user)
+        db.session.flush()
 
 
 # --- department side -------------------------------------------------------------------
@@ -257,3 +347,4 @@ def record_board_result(material: Material, passed: bool, counts: str, actor=Non
         material_id=material.id, action=action, department_id=None, to_department_id=None,
         actor_id=getattr(actor, "id", None), actor_name=getattr(actor, "display_name", "评委会"),
         reason=counts, state_after=after, at=_now()))
+    _tell_person(material, action, counts)

@@ -1,0 +1,183 @@
+"""个人端 timings, server side (the app in this process, through Flask's test client):
+
+- 个人注册 with an SMS code: 获取验证码 then 注册 (the real Argon2 cost of chosen passwords),
+  budget 100 ms for the 注册 request (the one that checks the code and writes the account);
+- a 个人档案 of 200 items: each section page (学历学位, 工作经历, 培训经历, 研究成果, 年度考核, 40 rows
+  each) and the 研究成果 page of a 档案 holding 200 研究成果, budget p95 50 ms.
+
+    .venv/bin/python bench/bench_persons.py [--runs 30] [--database-url postgresql+psycopg://…/empty_db]
+
+With --database-url the database must be empty: the tables are created and dropped again.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from stdnum.cn import ric  # noqa: E402
+
+from zhicheng import create_app  # noqa: E402
+from zhicheng.config import TestConfig  # noqa: E402
+from zhicheng.extensions import db  # noqa: E402
+from zhicheng.models import (  # noqa: E402
+    PersonAssessment,
+    PersonEducation,
+    PersonResearch,
+    PersonTraining,
+    PersonWork,
+)
+
+REGISTER_BUDGET_MS, ARCHIVE_BUDGET_MS = 100.0, 50.0
+PASSWORD = "Geren2026ok"
+_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+
+
+def id_card(seq: int) -> str:
+    body = f"330106{date(1980, 1, 1) + timedelta(days=seq):%Y%m%d}{seq % 1000:03d}"
+    return body + ric.calc_check_digit(body + "0")
+
+
+def token(client, url: str) -> str:
+    return _CSRF.search(client.get(url).get_data(as_text=True)).group(1)
+
+
+def last_code(app, phone: str) -> str:
+    folder = Path(app.config["SMS_OUTBOX_DIR"])
+    for path in sorted(folder.glob("*.txt"), reverse=True):
+        text = path.read_text(encoding="utf-8")
+        if text.startswith(f"To: {phone}\n"):
+            return re.search(r"验证码为(\d{6})", text).group(1)
+    raise RuntimeError("no code")
+
+
+CPU: dict[str, list[float]] = {}
+
+
+def timed(fn, label: str = "") -> tuple[float, object]:
+    """Wall time of fn in ms; its CPU time (this thread's: the request runs in it) is kept under
+    `label`, the part of the server's time the machine's load does not inflate."""
+    started, cpu = time.perf_counter(), time.thread_time()
+    result = fn()
+    CPU.setdefault(label, []).append((time.thread_time() - cpu) * 1000)
+    return (time.perf_counter() - started) * 1000, result
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) >= 2 else values[0]
+
+
+def bench_registration(app, runs: int) -> tuple[list[float], list[float]]:
+    codes, registers = [], []
+    for i in range(runs):
+        client = app.test_client()
+        phone = f"137{i:08d}"
+        t = token(client, "/person/register")
+        ms, r = timed(lambda: client.post("/person/register/code", data={"phone": phone, "csrf_token": t}), "code")
+        assert r.status_code == 200, re.findall(r"invalid-feedback[^>]*>([^<]+)", r.get_data(as_text=True))
+        codes.append(ms)
+        data = {"name": "李个人", "id_type": "resident", "id_number": id_card(i), "phone": phone,
+                "sms_code": last_code(app, phone), "password": PASSWORD, "confirm": PASSWORD, "agree_terms": "y",
+                "agree_privacy": "y", "csrf_token": t}
+        ms, r = timed(lambda: client.post("/person/register", data=data), "register")
+        assert r.status_code == 302, r.get_data(as_text=True)[:500]
+        registers.append(ms)
+    return codes, registers
+
+
+def fill_archive(user_id: int, per_section: int, research: int) -> None:
+    start = date(2000, 1, 1)
+    rows = []
+    for i in range(per_section):
+        day = start + timedelta(days=30 * i)
+        rows += [PersonEducation(user_id=user_id, start_date=day, school=f"学校{i}", major="计算机", education="大学本科"),
+                 PersonWork(user_id=user_id, start_date=day, employer=f"单位{i}", position="工程师"),
+                 PersonTraining(user_id=user_id, start_date=day, subject=f"培训{i}", organiser="人才服务局", hours=8),
+                 PersonAssessment(user_id=user_id, year=1900 + i, result="competent")]
+    for i in range(research):
+        rows.append(PersonResearch(user_id=user_id, kind="paper", title=f"论文题目{i}", source="计算机工程",
+                                   number="CN 31-1289/TP", published_on=start + timedelta(days=i),
+                                   url="https://kns.cnki.net/x"))
+    db.session.add_all(rows)
+    db.session.commit()
+
+
+def login(app, username: str):
+    client = app.test_client()
+    r = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token(client, "/login")})
+    assert r.status_code == 302, r.status_code
+    return client
+
+
+def bench_archive(app, runs: int) -> dict[str, list[float]]:
+    from zhicheng.models import User
+    with app.app_context():
+        users = [(u.id, u.username) for u in db.session.scalars(
+            db.select(User).where(User.kind == "person").order_by(User.id).limit(2))]
+        fill_archive(users[0][0], 40, 40)  # 200 items over the five sections
+        fill_archive(users[1][0], 0, 200)  # 200 研究成果
+        db.session.remove()
+    result: dict[str, list[float]] = {}
+    c1, c2 = login(app, users[0][1]), login(app, users[1][1])
+    pages = [(c1, f"/admin/{s}/", f"{s} (40 of 200)") for s in
+             ("person_education", "person_work", "person_training", "person_research", "person_assessment")]
+    pages.append((c2, "/admin/person_research/", "person_research (200 研究成果)"))
+    for client, url, label in pages:
+        client.get(url)  # warm
+        times = []
+        for _ in range(runs):
+            ms, r = timed(lambda: client.get(url), label)
+            assert r.status_code == 200
+            times.append(ms)
+        result[label] = times
+    return result
+
+
+def line(label: str, wall: list[float], cpu: list[float], budget: float | None) -> None:
+    verdict = ""
+    if budget is not None:
+        verdict = f"  budget p95 {budget:.0f} ms: wall {'ok' if p95(wall) <= budget else 'OVER'}, " \
+                  f"cpu {'ok' if p95(cpu) <= budget else 'OVER'}"
+    print(f"{label} wall median {statistics.median(wall):6.1f} p95 {p95(wall):6.1f} | "
+          f"cpu median {statistics.median(cpu):6.1f} p95 {p95(cpu):6.1f} ms{verdict}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--database-url")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        config = TestConfig(Path(tmp), args.database_url)
+        del config.ARGON2_TEST_COST  # the real cost of a chosen password
+        config.RATELIMIT_ENABLED = False
+        config.SMS_ADDRESS_LIMIT = "100000 per hour"
+        app = create_app(config)
+        with app.app_context():
+            db.create_all()
+            db.session.remove()
+        # Requests run outside any app context of ours, as a server's would.
+        try:
+            if True:
+                codes, registers = bench_registration(app, args.runs)
+                print("wall = elapsed time of the request; cpu = CPU time it used (load-independent)")
+                line(f"{'获取验证码':38s}", codes, CPU["code"], None)
+                line(f"{'注册 (checks the code, Argon2, writes)':38s}", registers, CPU["register"],
+                     REGISTER_BUDGET_MS)
+                for label, times in bench_archive(app, args.runs).items():
+                    line(f"档案 {label:35s}", times, CPU[label], ARCHIVE_BUDGET_MS)
+        finally:
+            if args.database_url:
+                with app.app_context():
+                    db.drop_all()
+
+
+if __name__ == "__main__":
+    main()
