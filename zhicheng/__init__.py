@@ -44,6 +44,8 @@ def create_app(config: object | None = None) -> Flask:
     app.register_blueprint(info_bp)
     from zhicheng.persons.routes import bp as persons_bp
     app.register_blueprint(persons_bp)
+    from zhicheng.certificates.public import bp as public_cert_bp
+    app.register_blueprint(public_cert_bp)
     from zhicheng.accounts.auth import sessions
     sessions.init_app(app)
     init_admin(app)

@@ -51,6 +51,9 @@ class Permission(StrEnum):
     BOARD_MANAGE = "board_manage"  # 专家库 and 评审会议 of the 评委会 formed in one's subtree: a 管理员
     EXPERT = "expert"  # an expert's own assignment: 回避, ballots
     PERSON = "person"  # 个人用户: his own 个人档案
+    # 评后管理 of the root office (职改部门).
+    POST_REVIEW = "post_review"  # 公示, 异议 and 评定: 审核经办 of the root office
+    CERTIFICATES = "certificates"  # 发文, 证书编号规则, 证书, 撤销, 诚信档案, 导入历史证书: 项目发布 of the root office
 
 
 P = Permission
@@ -94,6 +97,8 @@ RULES: dict[Permission, Callable] = {
     P.BOARD_MANAGE: lambda u: _staff_role(u, P.ADMIN),
     P.EXPERT: lambda u: u.is_expert,
     P.PERSON: lambda u: u.is_person,
+    P.POST_REVIEW: lambda u: _root(u, P.REVIEW),
+    P.CERTIFICATES: lambda u: _root(u, P.PUBLISH),
 }
 assert set(RULES) == set(Permission), "every permission has a rule"
 
@@ -152,6 +157,8 @@ MESSAGES = {
     P.BOARD_MANAGE: "没有管理评委会的权限",
     P.EXPERT: "只有评审专家可以进行此操作",
     P.PERSON: "只有个人用户可以进行此操作",
+    P.POST_REVIEW: "只有市人社局（职改办）的审核经办人员可以进行评后管理",
+    P.CERTIFICATES: "只有市人社局（职改办）的项目发布人员可以发文、管理证书",
 }
 
 

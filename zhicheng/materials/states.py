@@ -20,6 +20,11 @@ class MaterialState(StrEnum):
     IN_BOARD = "in_board"
     BOARD_PASSED = "board_passed"
     BOARD_FAILED = "board_failed"
+    # 评后管理: a passed result (评审通过, or 审核通过 of an 初定/认定 project) on a public 公示, then
+    # 评定 (final, certificates are issued from it), or revoked after an upheld 异议.
+    PUBLICIZED = "publicized"
+    CERTIFIED = "certified"
+    RESULT_REVOKED = "revoked"
 
 
 @dataclass(frozen=True)
@@ -40,6 +45,9 @@ STATES: dict[MaterialState, StateFacts] = {
     S.IN_BOARD: StateFacts("评审中", editable=False, watermarked=False, submitted=True, opinions=True),
     S.BOARD_PASSED: StateFacts("评审通过", editable=False, watermarked=False, submitted=True, opinions=True),
     S.BOARD_FAILED: StateFacts("评审未通过", editable=False, watermarked=False, submitted=True, opinions=True),
+    S.PUBLICIZED: StateFacts("公示中", editable=False, watermarked=False, submitted=True, opinions=True),
+    S.CERTIFIED: StateFacts("已评定", editable=False, watermarked=False, submitted=True, opinions=True),
+    S.RESULT_REVOKED: StateFacts("结果已撤销", editable=False, watermarked=False, submitted=True, opinions=True),
 }
 
 
@@ -62,6 +70,12 @@ TRANSITIONS: dict[str, Transition] = {
     "to_board": Transition("转评委会", frozenset({S.APPROVED}), S.IN_BOARD),
     "board_pass": Transition("评审通过", frozenset({S.IN_BOARD}), S.BOARD_PASSED),
     "board_fail": Transition("评审未通过", frozenset({S.IN_BOARD}), S.BOARD_FAILED),
+    # 评后管理 (zhicheng.certificates): the 职改部门 publishes passed results for 公示 (评审 projects
+    # after 评审通过, 初定/认定 projects after 审核通过); an upheld 异议 revokes the result; after a clean
+    # period the batch is confirmed (评定, final).
+    "publicize": Transition("公示", frozenset({S.APPROVED, S.BOARD_PASSED}), S.PUBLICIZED),
+    "revoke_result": Transition("异议成立，撤销结果", frozenset({S.PUBLICIZED}), S.RESULT_REVOKED),
+    "certify": Transition("评定", frozenset({S.PUBLICIZED}), S.CERTIFIED),
 }
 
 STATE_LABELS: dict[MaterialState, str] = {s: f.label for s, f in STATES.items()}

@@ -14,6 +14,15 @@ from zhicheng.boards.models import (
     SubjectGroup,
     SubjectGroupMajor,
 )
+from zhicheng.certificates.models import (
+    Certificate,
+    IntegrityRecord,
+    NumberCounter,
+    NumberRule,
+    Objection,
+    PublicityBatch,
+    PublicityEntry,
+)
 from zhicheng.exporting.models import ExportJob
 from zhicheng.materials.models import (
     STATE_LABELS,
@@ -45,5 +54,6 @@ __all__ = [
     "ReviewBoard", "SubjectGroup", "SubjectGroupMajor", "Expert", "Meeting", "MeetingMember",
     "MeetingMaterial", "DrawRecord", "ConflictDeclaration", "Ballot", "BallotReceipt", "MeetingResult",
     "ProjectAttachment", "CommitmentRecord", "ExamScore",
+    "PublicityBatch", "PublicityEntry", "Objection", "NumberRule", "NumberCounter", "Certificate", "IntegrityRecord",
     "Person", "SmsCode", "PersonEducation", "PersonWork", "PersonTraining", "PersonResearch", "PersonAssessment",
 ]
