@@ -52,3 +52,15 @@ def confirmed(org, materials, title: str = "2026年度职称评审结果公示�
 
 def entry_of(batch, material):
     return next(e for e in batch.entries if e.material_id == material.id)
+
+
+def populate_certificates(org):
+    """A 发文 of two results and a batch on 公示 with an open 异议: rows for every 评后管理 page."""
+    from zhicheng.certificates import issuing
+    issued = confirmed(org, [approved(org, "发证一", 901), approved(org, "发证二", 902)], "已发文批次")
+    certs = issuing.issue_batch(org["root"], issued.id, "杭人社发〔2026〕1号", "杭州市人社局", date.today())
+    on_list = approved(org, "公示中", 903)
+    batch = publish(org, [on_list], "公示中批次")
+    objection = publicity.file_objection(batch.id, entry_of(batch, on_list).id, "李群众", "139", "有异议", "127.0.0.1")
+    transaction.commit()
+    return {"issued": issued, "certificates": certs, "batch": batch, "objection": objection}

@@ -17,6 +17,7 @@ from zhicheng.review.workflow import pass_materials, return_materials, submit_ma
 
 from .. import factories
 from ..boards.world import EXPERT_ROLES, populate_boards
+from ..certificates.world import populate_certificates
 
 ROLES = ["root", "xihu_admin", "xihu_review", "xihu_return", "xihu_publish", "edu_admin", "edu_review",
          "edusub_admin", "unit_a", "unit_b", "sub_a_full", "sub_a_none", "sub_a_perm_fill", "sub_a_perm_submit",
@@ -39,6 +40,7 @@ def _populate(org):
     populate_boards(org)
     for key in ("person_a", "person_b"):
         factories.archive(org[key])
+    populate_certificates(org)
     return [a_draft, a_sent, a_back, b_draft, b_sent]
 
 
@@ -129,6 +131,14 @@ EXPECTED = {
     "/admin/person_training/": PERSONS,                                      # 培训经历
     "/admin/person_research/": PERSONS,                                      # 研究成果
     "/admin/person_assessment/": PERSONS,                                    # 年度考核
+    # 高中级评后管理: the root office (公示管理 for its 审核经办, the rest for its 项目发布; both
+    # tried apart in tests/certificates/test_access.py).
+    "/admin/publicity/": {"root"},                                           # 公示管理
+    "/admin/issue/": {"root"},                                               # 发文与证书编号
+    "/admin/certificates/": {"root"},                                        # 证书管理
+    "/admin/cert_rules/": {"root"},                                          # 证书编号规则
+    "/admin/integrity/": {"root"},                                           # 诚信档案
+    "/admin/cert_import/": {"root"},                                         # 导入历史证书
 }
 
 

@@ -110,4 +110,6 @@ def load_demo(today: date | None = None) -> list[tuple[str, str, str]]:
     db.session.flush()
     from zhicheng.demodata.boards import load_demo_boards
     logins += load_demo_boards(root_admin, root, staff["xhsz"], staff["xihu_review"], DEMO_PASSWORD, today)
+    from zhicheng.demodata.certificates import load_demo_certificates
+    logins += load_demo_certificates(root_admin, staff["xihu_review"], staff["xhsz"], middle, today)
     return logins
