@@ -11,10 +11,10 @@ from __future__ import annotations
 import secrets
 import string
 from collections import defaultdict
+from types import SimpleNamespace
 from datetime import date, datetime
 
 from sqlalchemy import func, insert, select
-from sqlalchemy.orm import joinedload
 
 from zhicheng import transaction
 from zhicheng.accounts.auth.captcha_code import ALPHABET
@@ -29,7 +29,7 @@ from zhicheng.certificates.models import (
 )
 from zhicheng.certificates.publicity import PublicityError, check_period_over, load_batch, parse_int
 from zhicheng.extensions import db
-from zhicheng.models import Material
+from zhicheng.models import Material, Project
 from zhicheng.policy import P, require
 from zhicheng.system import audit
 
@@ -47,9 +47,9 @@ def _now() -> datetime:
     return datetime.now().replace(microsecond=0)
 
 
-def level_of(material: Material) -> str:
+def level_of(kind: str) -> str:
     """初级/中级/高级 from the project's kind (cd_middle, ps_senior …)."""
-    level = (material.project.kind or "").rsplit("_", 1)[-1]
+    level = (kind or "").rsplit("_", 1)[-1]
     return level if level in LEVELS else "middle"
 
 
@@ -110,7 +110,12 @@ def reserve(key: str, count: int) -> int:
 
 
 def new_query_code() -> str:
-    return "".join(secrets.choice(ALPHABET) for _ in range(QUERY_CODE_LENGTH))
+    """QUERY_CODE_LENGTH characters of the captcha's alphabet (no 0/O, 1/I/L), uniformly at random."""
+    value, out = secrets.randbelow(len(ALPHABET) ** QUERY_CODE_LENGTH), []
+    for _ in range(QUERY_CODE_LENGTH):
+        value, digit = divmod(value, len(ALPHABET))
+        out.append(ALPHABET[digit])
+    return "".join(out)
 
 
 def issue_batch(user, batch_id, doc_number: str, issuing_body: str, issued_on: date | None,
@@ -139,57 +144,70 @@ def issue_batch(user, batch_id, doc_number: str, issuing_body: str, issued_on: d
         db.session.refresh(batch)
         if batch.state != "confirmed":
             raise CertificateError(f"“{batch.title}”已发文，不能重复发文")
-        entries = list(db.session.scalars(
-            select(PublicityEntry).where(PublicityEntry.batch_id == batch.id, PublicityEntry.state == "certified")
-            .options(joinedload(PublicityEntry.material).joinedload(Material.project))
-            .order_by(PublicityEntry.id)))
-        materials = [e.material for e in entries]
-        _refuse_second_issue(materials)
+        # Plain rows, not ORM objects: a batch may hold ten thousand people.
+        people = db.session.execute(
+            select(Material.id, Material.number, Material.name, Material.id_card, Material.qualification,
+                   Material.series, Material.major, Project.kind)
+            .join(PublicityEntry, PublicityEntry.material_id == Material.id)
+            .join(Project, Project.id == Material.project_id)
+            .where(PublicityEntry.batch_id == batch.id, PublicityEntry.state == "certified")
+            .order_by(PublicityEntry.id)).all()
+        _refuse_second_issue(people)
         rules = list(db.session.scalars(select(NumberRule)))
         groups: dict[str, list] = defaultdict(list)
         formatters = {}
-        for m in materials:
-            level = level_of(m)
-            pattern, level_code, series_code = rule_for(m.series, level, rules)
+        for p in people:
+            level = level_of(p.kind)
+            pattern, level_code, series_code = rule_for(p.series, level, rules)
             key, fmt = _prefix(pattern, issued_on.year, level_code, series_code)
-            groups[key].append((m, level))
+            groups[key].append((p, level))
             formatters[key] = fmt
         obtained = batch.confirmed_at.date() if batch.confirmed_at else issued_on
         rows, now = [], _now()
         for key in sorted(groups):  # one lock order for every batch: no deadlock between two
-            people, fmt = groups[key], formatters[key]
-            seq = reserve(key, len(people))
-            numbers = []
-            while len(numbers) < len(people):
-                wanted = [fmt(s) for s in range(seq, seq + len(people) - len(numbers))]
-                taken = set(db.session.scalars(select(Certificate.number).where(Certificate.number.in_(wanted))))
+            members, fmt = groups[key], formatters[key]
+            seq = reserve(key, len(members))
+            numbers: list[str] = []
+            while len(numbers) < len(members):
+                wanted = [fmt(s) for s in range(seq, seq + len(members) - len(numbers))]
+                taken = set()
+                for chunk in range(0, len(wanted), 1000):
+                    taken.update(db.session.scalars(select(Certificate.number).where(
+                        Certificate.number.in_(wanted[chunk:chunk + 1000]))))
                 numbers += [n for n in wanted if n not in taken]
                 seq += len(wanted)
                 if taken:  # numbers held by imported certificates are passed over: take more
                     reserve(key, len(taken))
-            for (m, level), number in zip(people, numbers, strict=True):
-                rows.append(dict(number=number, name=m.name, id_card=m.id_card, qualification=m.qualification,
-                                 series=m.series, level=level, major=m.major, obtained_on=obtained,
+            for (p, level), number in zip(members, numbers, strict=True):
+                rows.append(dict(number=number, name=p.name, id_card=p.id_card, qualification=p.qualification,
+                                 series=p.series, level=level, major=p.major, obtained_on=obtained,
                                  issuing_body=issuing_body, issued_on=issued_on, doc_number=doc_number,
-                                 query_code=new_query_code(), batch_id=batch.id, material_id=m.id,
+                                 query_code=new_query_code(), batch_id=batch.id, material_id=p.id,
                                  source="issued", state="valid", revoked_reason="", created_at=now))
         for chunk in range(0, len(rows), 2000):
             db.session.execute(insert(Certificate), rows[chunk:chunk + 2000])
+        ids = dict(db.session.execute(select(Certificate.number, Certificate.id).where(
+            Certificate.batch_id == batch.id)).all())
+        # What was issued, as plain records (id and columns), in the batch's order.
+        issued = [SimpleNamespace(id=ids[row["number"]], **row) for row in rows]
         batch.state, batch.doc_number, batch.issuing_body, batch.issued_on = "issued", doc_number, issuing_body, issued_on
         if seal_file:
             batch.seal_file = seal_file
         batch.version += 1
         audit.record("certificate.issue", batch, f"发文{doc_number}：{len(rows)}人，发证单位{issuing_body}", actor=user)
         db.session.flush()
-    return list(db.session.scalars(select(Certificate).where(Certificate.batch_id == batch.id).order_by(Certificate.id)))
+    return issued
 
 
-def _refuse_second_issue(materials: list[Material]) -> None:
+def _refuse_second_issue(materials) -> None:
     """A person gets one certificate per result, and one valid certificate per 资格名称."""
     if not materials:
         raise CertificateError("该批次没有可发证的人员")
     ids = [m.id for m in materials]
-    done = db.session.scalar(select(Certificate.material_id).where(Certificate.material_id.in_(ids)).limit(1))
+    done = None
+    for chunk in range(0, len(ids), 1000):
+        done = done or db.session.scalar(select(Certificate.material_id).where(
+            Certificate.material_id.in_(ids[chunk:chunk + 1000])).limit(1))
     if done is not None:
         m = next(m for m in materials if m.id == done)
         raise CertificateError(f"{m.name}（材料{m.number}）已发文发证，不能重复发文")
