@@ -107,21 +107,26 @@ def bench_verify(app, org, rng) -> bool:
         db.session.execute(insert(Certificate), rows[chunk:chunk + 10_000])
     transaction.commit()
     print(f"verify: 200,000 certificates inserted in {time.perf_counter() - t0:.1f} s")
-    app.config.update(WTF_CSRF_ENABLED=False, RATELIMIT_ENABLED=False, VERIFY_CAPTCHA_FAILURES=10 ** 9)
+    # No CSRF token to fetch, and neither the per-address limit nor the captcha for this one address.
+    app.config.update(WTF_CSRF_ENABLED=False, VERIFY_RATE_LIMIT="1000000 per minute", VERIFY_CAPTCHA_FAILURES=10 ** 9)
     client = app.test_client()
-    times, hits = [], 0
+    times, cpu, hits = [], [], 0
     for q in range(1000):
         number, name, code = people[q % len(people)]
         if q % 5 == 4:
             name = name + "某"
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         page = client.post("/verify", data={"no": number, "name": name, "code": code}).get_data(as_text=True)
         times.append((time.perf_counter() - t0) * 1000)
+        cpu.append((time.process_time() - c0) * 1000)
         hits += 'id="verify-result"' in page
     times.sort()
+    cpu.sort()
     p50, p95 = statistics.median(times), times[int(len(times) * 0.95) - 1]
+    # On a loaded machine the wall time is mostly waiting for a core: the CPU time is the app's own.
     print(f"verify: POST /verify × 1000 among 200,000: median {p50:.1f} ms, p95 {p95:.1f} ms "
-          f"(budget {VERIFY_P95_BUDGET_MS} ms), {hits} found (800 expected)")
+          f"(budget {VERIFY_P95_BUDGET_MS} ms); CPU time median {statistics.median(cpu):.1f} ms, "
+          f"p95 {cpu[949]:.1f} ms; {hits} found (800 expected)")
     # The 公示 page of a 300-person batch in its period.
     batch = confirmed_batch(org, 300, rng, "公示页面批次")
     today = date.today()
@@ -151,18 +156,19 @@ def bench_pdf(app, org, rng) -> bool:
     issuing.issue_batch(root, batch.id, "杭人社发〔2026〕13号", "杭州市人力资源和社会保障局", date.today())
     transaction.commit()
     app.config["JOBS_REDIS_URL"] = ""
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     with app.test_request_context("/"):
         job = start_certificate_print(root, db.session.get(PublicityBatch, batch.id))
         job_id = job.id
         transaction.commit()  # the job runs in-process after the commit
-    took = time.perf_counter() - t0
+    took, cpu = time.perf_counter() - t0, time.process_time() - c0
     job = db.session.get(ExportJob, job_id)
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     size = 0
     if job.stored_name:
         size = os.path.getsize(Path(app.config["EXPORT_DIR"]) / job.stored_name) / 1e6
-    print(f"pdf: 500 certificates merged by the job: {took:.1f} s (budget {PDF_BUDGET} s), status {job.status}, "
+    print(f"pdf: 500 certificates merged by the job: {took:.1f} s (budget {PDF_BUDGET} s; CPU time {cpu:.1f} s), "
+          f"status {job.status}, "
           f"{job.done} done, file {size:.1f} MB, peak RSS {rss:.0f} MB (budget {PDF_RSS_BUDGET_MB} MB)")
     return job.status == "done" and took <= PDF_BUDGET and rss <= PDF_RSS_BUDGET_MB
 
