@@ -139,3 +139,15 @@ def test_two_batches_issued_at_once_get_distinct_consecutive_numbers(app, org):
     for bid in ids:
         seqs = sorted(int(n[-5:]) for n in db.session.scalars(select(Certificate.number).where(Certificate.batch_id == bid)))
         assert seqs == list(range(seqs[0], seqs[0] + 40))
+
+
+def test_a_number_rule_with_a_bad_pattern_is_refused_on_its_page(org, auth, csrf):
+    c = auth.client("rootadmin")
+    url = "/admin/cert_rules/new/"
+    r = c.post(url, data={"series": "工程", "level": "middle", "level_code": "2", "series_code": "01",
+                          "pattern": "{year}{level}", "csrf_token": csrf(c, url)}, follow_redirects=True)
+    assert "序号{seq}" in r.get_data(as_text=True)
+    assert db.session.scalar(select(NumberRule.id)) is None
+    r = c.post(url, data={"series": "工程", "level": "middle", "level_code": "2", "series_code": "01",
+                          "pattern": "ZC{year}{level}{series}{seq:05d}", "csrf_token": csrf(c, url)})
+    assert db.session.scalar(select(NumberRule.pattern)) == "ZC{year}{level}{series}{seq:05d}"

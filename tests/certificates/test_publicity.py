@@ -143,3 +143,25 @@ def test_an_objection_after_the_period_is_refused(org, client, csrf):
     batch = world.publish(org, [m])
     with pytest.raises(publicity.PublicityError, match="不在公示期内"):
         publicity.file_objection(batch.id, world.entry_of(batch, m).id, "李", "139", "x", "", today=world.after(batch))
+
+
+def test_the_office_publishes_from_its_page_and_the_login_page_links_the_public_pages(org, auth, csrf, client):
+    chosen, other = world.approved(org, "王公示", 1), world.approved(org, "赵未选", 2)
+    c = auth.client("rootadmin")
+    page = c.get("/admin/publicity/new").get_data(as_text=True)
+    assert "王公示" in page and "赵未选" in page
+    start = date.today()
+    r = c.post("/admin/publicity/new", data={"title": "第一批公示", "start_date": start.isoformat(),
+                                             "end_date": start.isoformat(), "material": [chosen.id],
+                                             "csrf_token": csrf(c, "/admin/publicity/new")}, follow_redirects=True)
+    assert "不少于5个工作日" in r.get_data(as_text=True)
+    assert db.session.scalar(select(PublicityBatch.id)) is None
+    end = publicity.earliest_end(start)
+    r = c.post("/admin/publicity/new", data={"title": "第一批公示", "start_date": start.isoformat(),
+                                             "end_date": end.isoformat(), "material": [chosen.id],
+                                             "csrf_token": csrf(c, "/admin/publicity/new")})
+    assert r.status_code == 302
+    assert "王公示" in client.get("/publicity/").get_data(as_text=True)
+    assert db.session.get(Material, other.id).state == MaterialState.APPROVED
+    login = client.get("/login").get_data(as_text=True)
+    assert 'href="/publicity/"' in login and 'href="/verify"' in login
