@@ -75,6 +75,7 @@ def _file(client, csrf, batch, entry_id, **fields):
 def test_an_upheld_objection_revokes_the_result_and_the_unit_reads_the_reason(org, auth, client, csrf):
     m, other = world.approved(org, "王公示", 1), world.approved(org, "赵公示", 2)
     batch = world.publish(org, [m, other])
+    assert "王公示" in client.get(f"/publicity/{batch.id}").get_data(as_text=True)  # now in the page cache
     r = _file(client, csrf, batch, world.entry_of(batch, m).id)
     assert r.status_code == 302
     objection = db.session.scalar(select(Objection))
@@ -91,7 +92,7 @@ def test_an_upheld_objection_revokes_the_result_and_the_unit_reads_the_reason(or
     # The unit (and the applicant's 工作账号) read it in 上报材料跟踪's 审核记录.
     details = auth.client("unita").get(f"/admin/tracking/details/?id={m.id}").get_data(as_text=True)
     assert "经核实论文系抄袭" in details and "结果已撤销" in details
-    # The public page no longer lists him.
+    # The public page (rendered afresh once the revocation was committed) no longer lists him.
     public = client.get(f"/publicity/{batch.id}").get_data(as_text=True)
     assert "王公示" not in public and "赵公示" in public
 

@@ -24,17 +24,18 @@ VERIFY_SCOPE = "certificate-verify"
 
 def _cached(key, render):
     """A rendered public page kept by this process for PUBLICITY_CACHE_SECONDS; a change to a batch
-    (publicity._invalidate after its commit) empties the cache."""
+    empties the cache once committed (publicity._invalidate)."""
     ttl = current_app.config["PUBLICITY_CACHE_SECONDS"]
     key = (key, date.today())
-    hit = publicity._cache.get(key)
+    cache = publicity.page_cache()
+    hit = cache.get(key)
     now = time.monotonic()
     if hit is not None and hit[0] > now:
         return hit[1]
     page = render()
-    if len(publicity._cache) > 500:
-        publicity._cache.clear()
-    publicity._cache[key] = (now + ttl, page)
+    if len(cache) > 500:
+        cache.clear()
+    cache[key] = (now + ttl, page)
     return page
 
 

@@ -271,8 +271,13 @@ def confirm_batch(user, batch_id, today: date | None = None) -> PublicityBatch:
 
 # --- the public page's cache ----------------------------------------------------------------
 
-_cache: dict = {}
+def page_cache() -> dict:
+    """The rendered public pages this process keeps (zhicheng.certificates.public), per app."""
+    from flask import current_app
+    return current_app.extensions.setdefault("zhicheng.publicity_pages", {})
 
 
 def _invalidate() -> None:
-    transaction.after_commit(_cache.clear)
+    """Once the change is committed, this process renders the public pages afresh (others within
+    PUBLICITY_CACHE_SECONDS)."""
+    transaction.after_commit(page_cache().clear)
