@@ -120,3 +120,10 @@ def test_a_revoked_certificate_shows_as_revoked_and_enters_the_integrity_record(
     r = office.post(url, data={"kind": "弄虚作假", "reason": "再撤", "csrf_token": csrf(office, url)})
     assert db.session.scalar(select(Certificate.revoked_reason)) == "弄虚作假：伪造业绩材料"
     assert len(list(db.session.scalars(select(IntegrityRecord)))) == 1
+
+
+def test_the_qr_codes_address_opens_the_form_with_number_and_code_filled_in(org, client):
+    _, (cert,) = _issued(org)
+    page = client.get(f"/verify?no={cert.number}&code={cert.query_code}").get_data(as_text=True)
+    assert f'value="{cert.number}"' in page and f'value="{cert.query_code}"' in page
+    assert 'id="verify-result"' not in page  # the 姓名 is still to be typed
