@@ -13,7 +13,7 @@ from .. import factories
 from .world import populate_certificates
 
 REVIEW_PAGES = ("/admin/publicity/",)
-PUBLISH_PAGES = ("/admin/issue/", "/admin/certificates/", "/admin/cert_rules/", "/admin/integrity/",
+PUBLISH_PAGES = ("/admin/issue/", "/admin/certificates/", "/admin/cert_rules/", "/admin/credit_records/",
                  "/admin/cert_import/")
 
 

@@ -115,7 +115,7 @@ def test_a_revoked_certificate_shows_as_revoked_and_enters_the_integrity_record(
     assert "已撤销" in page and 'id="verify-result"' in page
     record = db.session.scalar(select(IntegrityRecord))
     assert record.id_card == cert.id_card and "伪造业绩材料" in record.reason and record.kind == "弄虚作假"
-    assert "伪造业绩材料" in office.get("/admin/integrity/").get_data(as_text=True)
+    assert "伪造业绩材料" in office.get("/admin/credit_records/").get_data(as_text=True)
     # Twice: refused, nothing more recorded.
     r = office.post(url, data={"kind": "弄虚作假", "reason": "再撤", "csrf_token": csrf(office, url)})
     assert db.session.scalar(select(Certificate.revoked_reason)) == "弄虚作假：伪造业绩材料"

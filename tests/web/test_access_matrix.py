@@ -137,7 +137,7 @@ EXPECTED = {
     "/admin/issue/": {"root"},                                               # 发文与证书编号
     "/admin/certificates/": {"root"},                                        # 证书管理
     "/admin/cert_rules/": {"root"},                                          # 证书编号规则
-    "/admin/integrity/": {"root"},                                           # 诚信档案
+    "/admin/credit_records/": {"root"},                                           # 诚信档案
     "/admin/cert_import/": {"root"},                                         # 导入历史证书
 }
 

@@ -295,7 +295,7 @@ def register(admin) -> None:
                                    category=CATEGORY))
     admin.add_view(NumberRuleView(NumberRule, name="证书编号规则", endpoint="cert_rules", url="/admin/cert_rules",
                                   category=CATEGORY))
-    admin.add_view(IntegrityRecordView(IntegrityRecord, name="诚信档案", endpoint="integrity", url="/admin/integrity",
+    admin.add_view(IntegrityRecordView(IntegrityRecord, name="诚信档案", endpoint="credit_records", url="/admin/credit_records",
                                        category=CATEGORY))
     admin.add_view(CertificateImportView(name="导入历史证书", endpoint="cert_import", url="/admin/cert_import",
                                          category=CATEGORY))
