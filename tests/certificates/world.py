@@ -57,6 +57,13 @@ def entry_of(batch, material):
 def populate_certificates(org):
     """A 发文 of two results and a batch on 公示 with an open 异议: rows for every 评后管理 page."""
     from zhicheng.certificates import issuing
+    from datetime import datetime
+
+    from zhicheng.certificates.models import IntegrityRecord, NumberRule
+    db.session.add(NumberRule(series="工程", level="junior", level_code="3", series_code="01"))
+    db.session.add(IntegrityRecord(id_card="330106198001010011", name="旧记录", kind="其他", reason="原系统记录",
+                                   at=datetime(2020, 1, 1)))
+    transaction.commit()
     issued = confirmed(org, [approved(org, "发证一", 901), approved(org, "发证二", 902)], "已发文批次")
     certs = issuing.issue_batch(org["root"], issued.id, "杭人社发〔2026〕1号", "杭州市人社局", date.today())
     on_list = approved(org, "公示中", 903)
