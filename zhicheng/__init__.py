@@ -48,6 +48,8 @@ def create_app(config: object | None = None) -> Flask:
     app.register_blueprint(org_bp)
     from zhicheng.system.help import bp as help_bp
     app.register_blueprint(help_bp)
+    from zhicheng.certificates.public import bp as public_cert_bp
+    app.register_blueprint(public_cert_bp)
     from zhicheng.accounts.auth import sessions
     sessions.init_app(app)
     init_admin(app)

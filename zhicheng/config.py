@@ -103,6 +103,13 @@ class Config:
         self.S3_DOWNLOAD = os.environ.get("S3_DOWNLOAD", "redirect").strip().lower()
         self.S3_PRESIGN_SECONDS = int(os.environ.get("S3_PRESIGN_SECONDS", "60"))
         self.CAPTCHA_ENABLED = _env_bool("CAPTCHA_ENABLED", True)
+        # 证书查询 (public): the captcha appears after this many answers of "not found" from one
+        # address (within LOGIN_FAILURE_MINUTES); every address at most VERIFY_RATE_LIMIT.
+        self.VERIFY_CAPTCHA_FAILURES = int(os.environ.get("VERIFY_CAPTCHA_FAILURES", "3"))
+        self.VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "60 per minute")
+        self.OBJECTION_RATE_LIMIT = os.environ.get("OBJECTION_RATE_LIMIT", "5 per hour")
+        # How long the public 公示 page is served from the process's cache (seconds).
+        self.PUBLICITY_CACHE_SECONDS = int(os.environ.get("PUBLICITY_CACHE_SECONDS", "30"))
         # Failed logins never lock an account: they make the captcha compulsory and slow one
         # (account, address) pair down; a solved captcha always gets the right password in.
         self.LOGIN_FAILURE_MINUTES = int(os.environ.get("LOGIN_FAILURE_MINUTES", "15"))

@@ -54,6 +54,9 @@ class Permission(StrEnum):
     UNIT_PEOPLE = "unit_people"  # 工作人员 (people asking to join) and 职能部门审核设置: the unit account
     PERSON_REVIEW = "person_review"  # 个人申报审核: 单位意见, 退回个人, 上报: the unit account
     SIGNOFF = "signoff"  # 职能部门审核: a 工作账号 the unit named reviewer of a sign-off step
+    # 评后管理 of the root office (职改部门).
+    POST_REVIEW = "post_review"  # 公示, 异议 and 评定: 审核经办 of the root office
+    CERTIFICATES = "certificates"  # 发文, 证书编号规则, 证书, 撤销, 诚信档案, 导入历史证书: 项目发布 of the root office
 
 
 P = Permission
@@ -100,6 +103,8 @@ RULES: dict[Permission, Callable] = {
     P.UNIT_PEOPLE: lambda u: u.is_unit,
     P.PERSON_REVIEW: lambda u: u.is_unit,
     P.SIGNOFF: lambda u: u.is_sub and _has_signoff_step(u),
+    P.POST_REVIEW: lambda u: _root(u, P.REVIEW),
+    P.CERTIFICATES: lambda u: _root(u, P.PUBLISH),
 }
 
 
@@ -178,6 +183,8 @@ MESSAGES = {
     P.UNIT_PEOPLE: "只有单位用户可以进行此操作",
     P.PERSON_REVIEW: "只有单位用户可以审核个人申报",
     P.SIGNOFF: "您不是本单位职能部门审核的审核人",
+    P.POST_REVIEW: "只有市人社局（职改办）的审核经办人员可以进行评后管理",
+    P.CERTIFICATES: "只有市人社局（职改办）的项目发布人员可以发文、管理证书",
 }
 
 

@@ -12,8 +12,9 @@ from .. import factories
 def test_city_loader_small_is_deterministic_and_consistent(app):
     counts = load_city(units=30, subs_per_unit=3, materials=600, echo=lambda *_: None, boards=2, groups_per_board=2,
                        experts=150, review_materials=100, big_group=40)
-    # and the demo's five before its two meetings, and its person's 个人申报
-    assert counts["units"] == 32 and counts["materials"] == 600 + 5 + 1
+    # and the demo's five before its two meetings, its person's 个人申报, and its three of 评后管理
+    # (two certified, one on 公示)
+    assert counts["units"] == 32 and counts["materials"] == 600 + 5 + 1 + 3
     # 评审: the demo's 评委会 and the city's, experts, materials before meetings, one meeting in 评议
     assert (counts["boards"], counts["groups"], counts["experts"], counts["review_materials"]) == (2, 4, 150, 100)
     assert db.session.scalar(select(func.count()).select_from(ReviewBoard)) == 2 + 1
@@ -24,7 +25,8 @@ def test_city_loader_small_is_deterministic_and_consistent(app):
     assert db.session.scalar(select(func.count(MeetingMaterial.material_id.distinct()))) == 100 + 5
     assert counts["review_records"] > 600
     states = dict(db.session.execute(select(Material.state, func.count()).group_by(Material.state)).all())
-    assert set(states) == {"draft", "in_review", "returned", "approved", "in_board", "unit_review"}
+    assert set(states) == {"draft", "in_review", "returned", "approved", "in_board", "unit_review", "publicized",
+                           "certified"}
     assert check_consistency() == []
     # generated 工作账号 keep their permissions (unit and sub-account rows are inserted together)
     sub = db.session.scalar(select(User).where(User.username == "u00000001"))

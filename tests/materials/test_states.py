@@ -38,8 +38,22 @@ def one_of_each(org) -> dict[str, object]:
     unit_review = factories.person_material(org["person_a"], org.projects["middle"], submit=True)
     p_returned = factories.person_material(org["person_b"], org.projects["middle"], submit=True)
     workflow.unit_return(org["unit_a"], [p_returned.id], "请补充论文")
+    # 评后管理: one on 公示, one confirmed (评定), one revoked after an upheld 异议.
+    from ..certificates import world
+    from zhicheng import transaction
+    from zhicheng.certificates import publicity
+    on_list, final, revoked = (world.approved(org, name, seq) for name, seq in (("公示中的", 8), ("已评定的", 9),
+                                                                                  ("被撤销的", 10)))
+    batch = world.publish(org, [final, revoked])
+    objection = publicity.file_objection(batch.id, world.entry_of(batch, revoked).id, "李某", "13900000000",
+                                         "学历造假", "127.0.0.1")
+    publicity.handle_objection(org["root"], objection.id, True, "经核实学历证书系伪造")
+    publicity.confirm_batch(org["root"], batch.id, today=world.after(batch))
+    world.publish(org, [on_list], "第二批")
+    transaction.commit()
     found = {m.state: m for m in map(fresh, (draft, in_review, returned, approved, in_board, board_passed,
-                                             board_failed, p_draft, unit_review, p_returned))}
+                                             board_failed, p_draft, unit_review, p_returned, on_list, final,
+                                             revoked))}
     assert set(found) == set(MaterialState)
     return found
 
@@ -47,11 +61,12 @@ def one_of_each(org) -> dict[str, object]:
 def test_the_stored_values_are_unchanged_and_every_state_has_its_facts():
     assert [s.value for s in MaterialState] == ["draft", "in_review", "returned", "approved", "in_board",
                                                 "board_passed", "board_failed", "p_draft", "unit_review",
-                                                "p_returned"]
+                                                "p_returned", "publicized", "certified", "revoked"]
     assert MaterialState("returned") is S.RETURNED and S.RETURNED == "returned"
     assert set(STATES) == set(MaterialState)
     assert [STATES[s].label for s in MaterialState] == ["待上报", "审核中", "被退回", "审核通过", "评审中", "评审通过",
-                                                        "评审未通过", "待提交", "单位审核中", "退回个人"]
+                                                        "评审未通过", "待提交", "单位审核中", "退回个人", "公示中",
+                                                        "已评定", "结果已撤销"]
 
 
 def test_a_transition_from_a_state_the_table_does_not_allow_is_refused(org):
@@ -98,7 +113,8 @@ def test_editability_watermark_and_opinions_follow_the_table(org):
     assert states_where("editable") == (S.DRAFT, S.RETURNED)
     assert states_where("watermarked") == (S.DRAFT, S.RETURNED, S.PERSON_DRAFT, S.UNIT_REVIEW, S.PERSON_RETURNED)
     assert states_where("person_editable") == (S.PERSON_DRAFT, S.PERSON_RETURNED)
-    assert states_where("opinions") == (S.IN_REVIEW, S.APPROVED, S.IN_BOARD, S.BOARD_PASSED, S.BOARD_FAILED)
+    assert states_where("opinions") == (S.IN_REVIEW, S.APPROVED, S.IN_BOARD, S.BOARD_PASSED, S.BOARD_FAILED,
+                                        S.PUBLICIZED, S.CERTIFIED, S.RESULT_REVOKED)
 
 
 @pytest.mark.parametrize("url, listed", [

@@ -18,6 +18,7 @@ from zhicheng.review.workflow import pass_materials, return_materials, submit_ma
 
 from .. import factories
 from ..boards.world import EXPERT_ROLES, populate_boards
+from ..certificates.world import populate_certificates
 
 ROLES = ["root", "xihu_admin", "xihu_review", "xihu_return", "xihu_publish", "edu_admin", "edu_review",
          "edusub_admin", "unit_a", "unit_b", "sub_a_full", "sub_a_none", "sub_a_perm_fill", "sub_a_perm_submit",
@@ -45,6 +46,7 @@ def _populate(org):
     factories.join(org["person_b"], org["unit_b"])
     factories.person_material(org["person_a"], p, submit=True)
     factories.person_material(org["person_b"], org.projects["edu_rd"])
+    populate_certificates(org)
     return [a_draft, a_sent, a_back, b_draft, b_sent]
 
 
@@ -144,6 +146,14 @@ EXPECTED = {
     "/admin/signoff_steps/": UNITS,                                          # 职能部门审核设置
     "/admin/signoffs/": set(),                                               # 职能部门审核 (reviewers only:
                                                                              # test_person_application_urls)
+    # 高中级评后管理: the root office (公示管理 for its 审核经办, the rest for its 项目发布; both
+    # tried apart in tests/certificates/test_access.py).
+    "/admin/publicity/": {"root"},                                           # 公示管理
+    "/admin/issue/": {"root"},                                               # 发文与证书编号
+    "/admin/certificates/": {"root"},                                        # 证书管理
+    "/admin/cert_rules/": {"root"},                                          # 证书编号规则
+    "/admin/credit_records/": {"root"},                                      # 诚信档案
+    "/admin/cert_import/": {"root"},                                         # 导入历史证书
 }
 
 

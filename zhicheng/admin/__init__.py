@@ -23,6 +23,7 @@ def init_admin(app) -> Admin:
     # The menu follows this order: each feature adds its pages.
     from zhicheng.accounts import admin as accounts
     from zhicheng.boards import admin as boards
+    from zhicheng.certificates import admin as certificates
     from zhicheng.exporting import admin as exporting
     from zhicheng.materials import admin as materials
     from zhicheng.org import admin as org
@@ -36,6 +37,7 @@ def init_admin(app) -> Admin:
     accounts.register(admin)
     org.register(admin)
     boards.register(admin)
+    certificates.register(admin)
     system.register(admin)
     persons.register(admin)
     persons_apply.register(admin)

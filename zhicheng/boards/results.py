@@ -37,7 +37,8 @@ class BoardResult:
 # A material in these states has never been before a 评委会 (转评委会 follows 审核通过): no result
 # to look for, and no statement spent on its page.
 NEVER_REVIEWED = frozenset({MaterialState.DRAFT, MaterialState.IN_REVIEW, MaterialState.RETURNED,
-                            MaterialState.APPROVED})
+                            MaterialState.APPROVED, MaterialState.PERSON_DRAFT, MaterialState.UNIT_REVIEW,
+                            MaterialState.PERSON_RETURNED})
 
 
 def results_for(user, material) -> list[BoardResult]:

@@ -114,4 +114,6 @@ def load_demo(today: date | None = None) -> list[tuple[str, str, str]]:
     logins += load_demo_boards(root_admin, root, staff["xhsz"], staff["xihu_review"], DEMO_PASSWORD, today)
     from zhicheng.demodata.persons import load_demo_persons
     logins += load_demo_persons(DEMO_PASSWORD, today)
+    from zhicheng.demodata.certificates import load_demo_certificates
+    logins += load_demo_certificates(root_admin, staff["xihu_review"], staff["xhsz"], middle, today)
     return logins

@@ -24,6 +24,11 @@ class MaterialState(StrEnum):
     PERSON_DRAFT = "p_draft"
     UNIT_REVIEW = "unit_review"
     PERSON_RETURNED = "p_returned"
+    # 评后管理: a passed result (评审通过, or 审核通过 of an 初定/认定 project) on a public 公示, then
+    # 评定 (final, certificates are issued from it), or revoked after an upheld 异议.
+    PUBLICIZED = "publicized"
+    CERTIFIED = "certified"
+    RESULT_REVOKED = "revoked"
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,9 @@ STATES: dict[MaterialState, StateFacts] = {
     S.UNIT_REVIEW: StateFacts("单位审核中", editable=False, watermarked=True, submitted=False, opinions=False),
     S.PERSON_RETURNED: StateFacts("退回个人", editable=False, watermarked=True, submitted=False, opinions=False,
                                   person_editable=True),
+    S.PUBLICIZED: StateFacts("公示中", editable=False, watermarked=False, submitted=True, opinions=True),
+    S.CERTIFIED: StateFacts("已评定", editable=False, watermarked=False, submitted=True, opinions=True),
+    S.RESULT_REVOKED: StateFacts("结果已撤销", editable=False, watermarked=False, submitted=True, opinions=True),
 }
 
 
@@ -78,6 +86,12 @@ TRANSITIONS: dict[str, Transition] = {
     "person_submit": Transition("提交单位", frozenset({S.PERSON_DRAFT, S.PERSON_RETURNED}), S.UNIT_REVIEW),
     "signoff": Transition("职能部门审核", frozenset({S.UNIT_REVIEW}), S.UNIT_REVIEW),
     "unit_return": Transition("单位退回", frozenset({S.UNIT_REVIEW, S.RETURNED}), S.PERSON_RETURNED),
+    # 评后管理 (zhicheng.certificates): the 职改部门 publishes passed results for 公示 (评审 projects
+    # after 评审通过, 初定/认定 projects after 审核通过); an upheld 异议 revokes the result; after a clean
+    # period the batch is confirmed (评定, final).
+    "publicize": Transition("公示", frozenset({S.APPROVED, S.BOARD_PASSED}), S.PUBLICIZED),
+    "revoke_result": Transition("异议成立，撤销结果", frozenset({S.PUBLICIZED}), S.RESULT_REVOKED),
+    "certify": Transition("评定", frozenset({S.PUBLICIZED}), S.CERTIFIED),
 }
 
 STATE_LABELS: dict[MaterialState, str] = {s: f.label for s, f in STATES.items()}

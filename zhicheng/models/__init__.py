@@ -16,6 +16,15 @@ from zhicheng.boards.models import (
     SubjectGroup,
     SubjectGroupMajor,
 )
+from zhicheng.certificates.models import (
+    Certificate,
+    IntegrityRecord,
+    NumberCounter,
+    NumberRule,
+    Objection,
+    PublicityBatch,
+    PublicityEntry,
+)
 from zhicheng.exporting.models import ExportJob
 from zhicheng.materials.models import (
     STATE_LABELS,
@@ -51,6 +60,7 @@ __all__ = [
     "MeetingMaterial", "DrawRecord", "ConflictDeclaration", "Ballot", "BallotReceipt", "MeetingResult",
     "MemberOpinion", "GroupOpinion",
     "ProjectAttachment", "CommitmentRecord", "ExamScore",
+    "PublicityBatch", "PublicityEntry", "Objection", "NumberRule", "NumberCounter", "Certificate", "IntegrityRecord",
     "Person", "SmsCode", "PersonEducation", "PersonWork", "PersonTraining", "PersonResearch", "PersonAssessment",
     "Membership", "SignoffStep", "Signoff",
 ]

@@ -48,27 +48,41 @@ def run_print_job(job_id: int) -> None:
     """The job: each material read again through the owner's scope (one that is no longer his is
     left out and counted), rendered, and appended to one PDF."""
     from zhicheng.printing.pdf import render_material_pdf
+
+    def render(owner, mid: int) -> bytes | None:
+        material = db.session.scalar(
+            select(Material).where(Material.id == mid, scope.materials(owner))
+            .options(selectinload(Material.educations), selectinload(Material.work_histories),
+                     selectinload(Material.review_records)))
+        if material is None:
+            return None
+        audit.record("material.print", material, f"批量打印{material.project.form_name} {material.number}",
+                     actor=owner)
+        return render_material_pdf(material)
+
+    run_merged_pdf(job_id, P.PRINT_FORMS, "materials", render)
+
+
+def run_merged_pdf(job_id: int, permission, key: str, render) -> None:
+    """A merging job: for each id of the job's params[`key`], `render(owner, id)` gives a PDF (None:
+    left out, e.g. no longer in the owner's scope), appended to one file the owner downloads; the
+    permission is asked again when the job runs."""
     job = db.session.get(ExportJob, job_id)
     if job is None or job.status != "pending":
         return
     owner = db.session.get(User, job.user_id)
-    ids = json.loads(job.params)["materials"]
+    ids = json.loads(job.params)[key]
     job.status, job.started_at, job.heartbeat_at = "running", datetime.now(), datetime.now()
     transaction.commit()
     stored = f"{secrets.token_hex(16)}.pdf"
     spool = storage.spool_file(".pdf")
     try:
-        require(owner, P.PRINT_FORMS)
+        require(owner, permission)
         writer, done = PdfWriter(), 0
-        for mid in ids:
-            material = db.session.scalar(
-                select(Material).where(Material.id == mid, scope.materials(owner))
-                .options(selectinload(Material.educations), selectinload(Material.work_histories),
-                         selectinload(Material.review_records)))
-            if material is not None:
-                writer.append(BytesIO(render_material_pdf(material)))
-                audit.record("material.print", material, f"批量打印{material.project.form_name} {material.number}",
-                             actor=owner)
+        for item in ids:
+            pdf = render(owner, item)
+            if pdf is not None:
+                writer.append(BytesIO(pdf))
             done += 1
             job.done, job.heartbeat_at = done, datetime.now()
             transaction.commit()  # the owner's page shows the progress

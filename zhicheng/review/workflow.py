@@ -348,3 +348,38 @@ def record_board_result(material: Material, passed: bool, counts: str, actor=Non
         actor_id=getattr(actor, "id", None), actor_name=getattr(actor, "display_name", "评委会"),
         reason=counts, state_after=after, at=_now()))
     _tell_person(material, action, counts)
+
+
+# --- 评后管理: 公示, 异议成立, 评定 (zhicheng.certificates runs the batches) -------------------------
+
+def publicize(user, material: Material, batch_title: str) -> None:
+    """A passed result joins a 公示 batch: 评审通过 of a 评审 project, 审核通过 of an 初定/认定 one."""
+    require(user, P.POST_REVIEW, error=WorkflowError)
+    passed = S.BOARD_PASSED if material.project.is_review else S.APPROVED
+    if material.state != passed or not states.may("publicize", material.state):
+        raise WorkflowError(f"材料{material.number}（{material.name}）状态为“{material.state_label}”，"
+                            f"只有{states.STATE_LABELS[passed]}的结果可以公示")
+    after = states.target("publicize")
+    _move(material, state=after)
+    _record(material, "publicize", user, after, department_id=user.department_id, reason=f"列入公示：{batch_title}")
+
+
+def revoke_result(user, material: Material, reason: str) -> None:
+    """异议成立: the result on 公示 is revoked; the reason is in the 审核记录 the unit reads."""
+    require(user, P.POST_REVIEW, error=WorkflowError)
+    if not states.may("revoke_result", material.state):
+        raise WorkflowError(f"材料{material.number}（{material.name}）状态为“{material.state_label}”，{ALREADY_HANDLED}")
+    after = states.target("revoke_result")
+    _move(material, state=after)
+    _record(material, "revoke_result", user, after, department_id=user.department_id, reason=reason)
+    audit.record("material.revoke_result", material, f"{material.number} 异议成立，撤销结果：{reason}", actor=user)
+
+
+def certify(user, material: Material, batch_title: str) -> None:
+    """评定: after a clean 公示 the result is final."""
+    require(user, P.POST_REVIEW, error=WorkflowError)
+    if not states.may("certify", material.state):
+        raise WorkflowError(f"材料{material.number}（{material.name}）状态为“{material.state_label}”，{ALREADY_HANDLED}")
+    after = states.target("certify")
+    _move(material, state=after)
+    _record(material, "certify", user, after, department_id=user.department_id, reason=f"公示期满无异议，评定：{batch_title}")

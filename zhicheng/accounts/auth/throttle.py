@@ -116,3 +116,33 @@ def record_success(username: str) -> None:
         storage.clear(_keys(username)[2])
     except _storage_errors(storage):
         current_app.logger.exception("login throttle storage unavailable")
+
+
+# --- the same counters for other public forms (证书查询) ---------------------------------------
+
+def _address_key(scope: str) -> str:
+    prefix = current_app.config.get("RATELIMIT_KEY_PREFIX") or ""
+    return f"{prefix}/{scope}/address:{request.remote_addr or 'unknown'}"
+
+
+def address_failures(scope: str) -> int:
+    """Failures of `scope` from the current address within LOGIN_FAILURE_MINUTES (a large number
+    when the storage cannot be reached: ask for the captcha)."""
+    if not _active():
+        return 0
+    storage = limiter.storage
+    try:
+        return int(storage.get(_address_key(scope)))
+    except _storage_errors(storage):
+        current_app.logger.exception("throttle storage unavailable; captcha required")
+        return 1 << 30
+
+
+def record_address_failure(scope: str) -> None:
+    if not _active():
+        return
+    storage = limiter.storage
+    try:
+        storage.incr(_address_key(scope), _config("LOGIN_FAILURE_MINUTES") * 60)
+    except _storage_errors(storage):
+        current_app.logger.exception("throttle storage unavailable; failure not counted")
