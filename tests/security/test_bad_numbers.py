@@ -18,7 +18,7 @@ ROLES = ["root", "xihu_review", "unit_a", "sub_a_full"]
 VALUES_FOR = {"root": BAD_VALUES, "unit_a": BAD_VALUES, "xihu_review": [HUGE, "abc"], "sub_a_full": [HUGE, "abc"]}
 # Python's and the drivers' own words, which users must never see.
 RAW_ERROR = re.compile(r"invalid literal|too large|Traceback|OverflowError|ValueError|DataError|"
-                       r"psycopg|sqlite3|out of range for type|Failed to|Integrity", re.I)
+                       r"psycopg|sqlite3|out of range for type|Failed to|IntegrityError|integrity constraint", re.I)
 
 
 def _views(app):
