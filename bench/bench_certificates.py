@@ -28,7 +28,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import insert, select  # noqa: E402
+from sqlalchemy import insert, inspect, select  # noqa: E402
 
 from tests import factories  # noqa: E402
 from zhicheng import create_app, transaction  # noqa: E402
@@ -36,7 +36,7 @@ from zhicheng.certificates import issuing  # noqa: E402
 from zhicheng.certificates.models import Certificate, PublicityBatch, PublicityEntry  # noqa: E402
 from zhicheng.config import TestConfig  # noqa: E402
 from zhicheng.extensions import db  # noqa: E402
-from zhicheng.models import Material, MaterialState, User  # noqa: E402
+from zhicheng.models import Material, MaterialState, Project, User  # noqa: E402
 
 NUMBERS_BUDGET, VERIFY_P95_BUDGET_MS, PDF_BUDGET, PDF_RSS_BUDGET_MB = 5.0, 20.0, 60.0, 300
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
@@ -50,7 +50,10 @@ def _name(rng: random.Random) -> str:
 def confirmed_batch(org, people: int, rng: random.Random, title: str) -> PublicityBatch:
     """`people` results of unit A's 初级 project, confirmed (评定) on a batch whose period ended,
     inserted in bulk (the workflow's own cost is not what is measured)."""
-    project, creator = org.projects["xihu_junior"], org["unit_a"]
+    # By primary key: requests served in-process in between may have let the org's rows go.
+    project = db.session.get(Project, inspect(org.projects["xihu_junior"]).identity[0])
+    creator = db.session.get(User, inspect(org["unit_a"]).identity[0])
+    root_id = inspect(org.root).identity[0]
     now = datetime.now().replace(microsecond=0)
     base = db.session.scalar(select(Material.id).order_by(Material.id.desc()).limit(1)) or 0
     rows = [dict(number=f"B{base + i:09d}", project_id=project.id, unit_id=creator.unit_id, creator_id=creator.id,
@@ -60,7 +63,7 @@ def confirmed_batch(org, people: int, rng: random.Random, title: str) -> Publici
     for chunk in range(0, len(rows), 5000):
         db.session.execute(insert(Material), rows[chunk:chunk + 5000])
     start = date.today() - timedelta(days=20)
-    batch = PublicityBatch(title=title, department_id=org.root.id, start_date=start, end_date=start + timedelta(days=8),
+    batch = PublicityBatch(title=title, department_id=root_id, start_date=start, end_date=start + timedelta(days=8),
                            state="confirmed", created_at=now, confirmed_at=now)
     db.session.add(batch)
     db.session.flush()

@@ -101,8 +101,18 @@ def test_a_person_registers_joins_applies_and_the_unit_confirms_and_reports(app,
     expect(page.locator("#material-state")).to_have_text("单位审核中")
     log_out(page)
 
-    # The unit writes its 单位意见 and 上报.
+    # The unit makes its electronic seal from a scan (单位证照与签章), then writes its 单位意见 and 上报.
     log_in(page, "unita", factories.PASSWORD)
+    from ..org.seal_scans import scan_bytes
+    page.goto("/admin/unit_files/")
+    page.wait_for_load_state("load")
+    page.get_by_label("单位公章扫描件").set_input_files(
+        files=[{"name": "公章扫描件.jpg", "mimeType": "image/jpeg", "buffer": scan_bytes()}])
+    page.get_by_role("button", name="上传并生成电子签章").click()
+    expect(page.get_by_text("电子签章已生成")).to_be_visible()
+    seal = page.locator("#seal-preview")
+    expect(seal).to_be_visible()
+    assert page.evaluate("(img) => img.naturalWidth", seal.element_handle()) > 0  # the PNG is served
     open_menu(page, "个人申报管理", "个人申报审核")
     page.locator("#person-applications").get_by_role("link", name="审核").click()
     page.wait_for_load_state("load")
