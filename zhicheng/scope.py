@@ -139,6 +139,9 @@ def managed_projects(user) -> ColumnElement[bool]:
 #: States of a material no department sees: the unit's drafts and a 个人申报 before its 上报.
 UNSUBMITTED = (MaterialState.DRAFT, MaterialState.PERSON_DRAFT, MaterialState.UNIT_REVIEW,
                MaterialState.PERSON_RETURNED)
+#: The others, named one by one: `state IN (…)` reads the state index for the list's count, where
+#: `NOT IN` scans it (city data, SQLite: 10.5 against 43 ms for the root office's 200,000 rows).
+SUBMITTED_STATES = tuple(s for s in MaterialState if s not in UNSUBMITTED)
 
 
 def materials(user) -> ColumnElement[bool]:
@@ -154,7 +157,7 @@ def materials(user) -> ColumnElement[bool]:
     if user.is_person:
         return Material.creator_id == user.id
     if user.is_staff and user.department is not None:
-        submitted = Material.state.not_in(UNSUBMITTED)
+        submitted = Material.state.in_(SUBMITTED_STATES)
         if user.department.is_root:
             return submitted
         return submitted & Material.unit_id.in_(
