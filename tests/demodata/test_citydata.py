@@ -11,7 +11,7 @@ from .. import factories
 
 def test_city_loader_small_is_deterministic_and_consistent(app):
     counts = load_city(units=30, subs_per_unit=3, materials=600, echo=lambda *_: None, boards=2, groups_per_board=2,
-                       experts=150, review_materials=100, big_group=40)
+                       experts=150, review_materials=100, big_group=40, certificates=500)
     # and the demo's five before its two meetings, its person's 个人申报, and its three of 评后管理
     # (two certified, one on 公示)
     assert counts["units"] == 32 and counts["materials"] == 600 + 5 + 1 + 3
@@ -24,6 +24,13 @@ def test_city_loader_small_is_deterministic_and_consistent(app):
     # no material is before two meetings (the demo's two meetings hold their own five)
     assert db.session.scalar(select(func.count(MeetingMaterial.material_id.distinct()))) == 100 + 5
     assert counts["review_records"] > 600
+    # the demo's two issued certificates and the historical ones, each verifiable by its 查询码
+    assert counts["certificates"] == 2 + 500
+    from zhicheng.certificates import issuing
+    from zhicheng.certificates.models import Certificate
+    old = db.session.scalars(select(Certificate).where(Certificate.source == "imported").limit(3)).all()
+    assert all(issuing.verify(c.number, c.name, c.query_code).id == c.id for c in old)
+    assert len({c.number for c in db.session.scalars(select(Certificate))}) == 502
     states = dict(db.session.execute(select(Material.state, func.count()).group_by(Material.state)).all())
     assert set(states) == {"draft", "in_review", "returned", "approved", "in_board", "unit_review", "publicized",
                            "certified"}

@@ -15,6 +15,7 @@ from sqlalchemy import func, select, text
 from zhicheng import transaction
 from zhicheng.accounts import passwords
 from zhicheng.accounts.models import KIND_STAFF, KIND_SUB, KIND_UNIT
+from zhicheng.certificates.models import Certificate
 from zhicheng.demodata.demo import DEMO_PASSWORD, DICTS, load_demo
 from zhicheng.extensions import db
 from zhicheng.models import Attachment, Department, Education, Material, Project, ReviewRecord, Unit, User, WorkHistory
@@ -71,10 +72,13 @@ def _insert(model, rows):
 
 def load_city(units: int = 5000, subs_per_unit: int = 10, materials: int = 200_000, seed: int = 2026,
               years=(2022, 2023, 2024, 2025, 2026), echo=click.echo, boards: int = 30, groups_per_board: int = 5,
-              experts: int = 1500, review_materials: int = 20_000, big_group: int = 2000) -> dict:
+              experts: int = 1500, review_materials: int = 20_000, big_group: int = 2000,
+              certificates: int = 200_000) -> dict:
     """The city: `units` units with `subs_per_unit` 工作账号 each, `materials` materials, and for 评审
     `boards` 评委会 × `groups_per_board` 学科组, `experts` experts and `review_materials` 审核通过
-    materials assigned to meetings (one 学科组 of `big_group`; zhicheng.demodata.boards)."""
+    materials assigned to meetings (one 学科组 of `big_group`; zhicheng.demodata.boards); and
+    `certificates` certificates of people certified before the system (接收原系统数据), so that
+    证书查询 searches a city's worth of them."""
     started = time.perf_counter()
     rng = random.Random(seed)
     is_pg = db.engine.dialect.name == "postgresql"
@@ -254,8 +258,11 @@ def load_city(units: int = 5000, subs_per_unit: int = 10, materials: int = 200_0
                               review_materials=review_materials, big_group=big_group, insert=_insert)
     echo(f"  评审：{review['boards']} 个评委会，{review['groups']} 个学科组，{review['experts']} 名专家，"
          f"{review['review_materials']} 份评审材料")
+    if certificates:
+        _load_certificates(rng, certificates, years[0])
+        echo(f"  历史证书：{certificates} 本")
     if is_pg:
-        for table in ("unit", "user_account", "material", "expert"):
+        for table in ("unit", "user_account", "material", "expert", "certificate"):
             db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                                     f"(SELECT MAX(id) FROM {table}))"))
         # The load is committed here rather than by the command: VACUUM runs on a connection of
@@ -270,11 +277,43 @@ def load_city(units: int = 5000, subs_per_unit: int = 10, materials: int = 200_0
     db.session.flush()
     counts = {name: db.session.scalar(select(func.count()).select_from(model)) for name, model in
               [("units", Unit), ("accounts", User), ("materials", Material), ("review_records", ReviewRecord),
-               ("attachments", Attachment)]}
+               ("attachments", Attachment), ("certificates", Certificate)]}
     counts.update({k: review[k] for k in ("boards", "groups", "experts", "review_materials", "reviewing_meeting", "big_group")})
     counts["seconds"] = round(time.perf_counter() - started, 1)
     echo("  " + "，".join(f"{k}={v}" for k, v in counts.items()))
     return counts
+
+
+HISTORY_QUALIFICATIONS = (("工程", "中级", "工程师", "02", "11"), ("工程", "初级", "助理工程师", "03", "11"),
+                          ("工程", "副高", "高级工程师", "01", "11"), ("卫生", "中级", "主治医师", "02", "21"),
+                          ("卫生", "初级", "医师", "03", "21"), ("教师", "中级", "一级教师", "02", "31"),
+                          ("会计", "中级", "会计师", "02", "41"), ("经济", "中级", "经济师", "02", "51"))
+
+
+def _load_certificates(rng: random.Random, count: int, first_year: int) -> None:
+    """`count` certificates imported from the former system (source 'imported'), issued over the
+    ten years before `first_year`; numbers year + level code + series code + a 6-digit sequence
+    per year, each with its own 查询码."""
+    from zhicheng.certificates.issuing import new_query_code
+    now = datetime.now().replace(microsecond=0)
+    sequence: dict[str, int] = {}
+    rows = []
+    for _ in range(count):
+        series, level, qualification, level_code, series_code = rng.choice(HISTORY_QUALIFICATIONS)
+        issued = date(rng.randrange(first_year - 10, first_year), rng.randrange(1, 13), rng.randrange(1, 29))
+        prefix = f"{issued.year}{level_code}{series_code}"
+        sequence[prefix] = sequence.get(prefix, 0) + 1
+        birth = date(rng.randrange(1960, 1995), rng.randrange(1, 13), rng.randrange(1, 29))
+        rows.append(dict(number=f"{prefix}{sequence[prefix]:06d}", name=rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2)))),
+                         id_card=_id_card(rng, birth), qualification=qualification, series=series, level=level, major="",
+                         obtained_on=issued, issuing_body="杭州市人力资源和社会保障局", issued_on=issued,
+                         doc_number="", query_code=new_query_code(), source="imported", state="valid",
+                         revoked_reason="", created_at=now))
+        if len(rows) >= CHUNK:
+            _insert(Certificate, rows)
+            rows.clear()
+    _insert(Certificate, rows)
+    db.session.flush()
 
 
 def _flush(mat_rows, rec_rows, att_rows, edu_rows, work_rows):
