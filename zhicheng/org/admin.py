@@ -306,8 +306,10 @@ class UnitListView(NoDetailsPage, NoEditPage, AccountListMixin, ScopedModelView)
         count, rows = super().get_list(*args, **kwargs)
         ids = [u.id for u in rows]
         # Kept in the request's g, not on the view: one view object serves every thread.
-        g.zc_unit_accounts = {a.unit_id: a for a in db.session.scalars(
-            select(User).where(scope.unit_accounts(current_user), User.unit_id.in_(ids)))} if ids else {}
+        # Plain rows: the column shows only the login name and whether it is enabled.
+        g.zc_unit_accounts = {a.unit_id: a for a in db.session.execute(
+            select(User.unit_id, User.username, User.enabled)
+            .where(scope.unit_accounts(current_user), User.unit_id.in_(ids)))} if ids else {}
         return count, rows
 
     def _accounts_by_unit(self) -> dict:
