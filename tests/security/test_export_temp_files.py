@@ -2,11 +2,11 @@
 streamed (a client that goes away), not when writing fails, not after a failed background job."""
 import io
 import tempfile
+import zipfile
 from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
-from xlsxwriter.packager import Packager
 
 from zhicheng.accounts.admin import otp_workbook
 from zhicheng.exporting import services as exporting
@@ -49,13 +49,13 @@ def _fail_after_first_row(monkeypatch):
 
 def _fail_while_saving(monkeypatch):
     """The disk fills up once the workbook's parts (the rows among them) are on disk."""
-    real = Packager._create_package
+    real = zipfile.ZipFile.close
 
-    def create_package(self):
+    def close(self):
         real(self)
         raise OSError("磁盘已满")
 
-    monkeypatch.setattr(Packager, "_create_package", create_package)
+    monkeypatch.setattr(zipfile.ZipFile, "close", close)
 
 
 FAILURES = {"while rows are written": _fail_after_first_row, "while the file is saved": _fail_while_saving}

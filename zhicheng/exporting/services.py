@@ -1,6 +1,6 @@
 """导出汇总表: the current query as an .xlsx with typed cells, a frozen header and sensible
-widths. Rows come from the database in batches and go straight into XlsxWriter's
-constant-memory workbook (which spools to disk), so a large export never holds all rows in memory. Exports
+widths. Rows come from the database in batches and go straight into the workbook's spool file
+(zhicheng.exporting.xlsx), so a large export never holds all rows in memory. Exports
 above EXPORT_BACKGROUND_THRESHOLD rows run as a background job with visible progress."""
 from __future__ import annotations
 
@@ -39,9 +39,6 @@ class Column:
     kind: str = "text"  # text | date | datetime | int
 
 
-#: Characters XML 1.0 does not allow (control characters other than tab, LF and CR, surrogates,
-#: U+FFFE/U+FFFF): openpyxl refuses a cell holding one, which would fail the whole export.
-_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 #: Text starting with one of these is taken as a formula by spreadsheet programs (OWASP's CSV
 #: injection list, plus the full-width forms a Chinese input method types).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "＝", "＋", "－", "＠")
@@ -57,77 +54,23 @@ def write_xlsx(fileobj, title: str, columns: list[Column], rows: Iterable[Iterab
                progress: Callable[[int], None] | None = None, every: int = 2000) -> int:
     """Write rows to an .xlsx; cells typed by their values (text, numbers, dates). Returns the row count.
 
-    XlsxWriter in constant-memory mode writes each row to a spool file as it comes (a large
-    export never holds its rows in memory), about twice as fast as openpyxl's write-only
-    workbook; openpyxl still reads workbooks (imports). Everything it spools, and the archive
+    zhicheng.exporting.xlsx writes each row to a spool file as it comes (a large export never
+    holds its rows in memory); openpyxl reads workbooks (imports). Everything it spools, and the archive
     itself until it is complete, lives in a temporary directory of its own that is removed
     whatever happens, so no file with personal data is left behind by a failed export.
 
     Every workbook the system offers is written here, so text from users is made safe here:
     characters a workbook cannot hold are dropped, and text that a spreadsheet would read as a
     formula is written as a text cell."""
-    # XlsxWriter is imported when a workbook is written, not with this module.
-    import xlsxwriter
-    from xlsxwriter.exceptions import FileCreateError
+    from zhicheng.exporting.xlsx import write_workbook
+
+    def quoted(text: str) -> bool:
+        return text.startswith(_FORMULA_START) or text in _ERROR_CODES
 
     with tempfile.TemporaryDirectory(prefix="zc-xlsx-") as tmp:
         book_path = Path(tmp) / "book.xlsx"
-        wb = xlsxwriter.Workbook(str(book_path), {
-            "constant_memory": True, "tmpdir": tmp, "allow_zip64": True,
-            # Text stays text: nothing is turned into a formula, a link or a number.
-            "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
-        try:
-            ws = wb.add_worksheet(title[:31])
-            header = wb.add_format({"bold": True, "pattern": 1, "bg_color": "#DDEBF7", "align": "center"})
-            date_cell = wb.add_format({"num_format": DATE_FORMAT})
-            datetime_cell = wb.add_format({"num_format": DATETIME_FORMAT})
-            # Text that starts like a formula (or is an error code) is a plain string cell with
-            # Excel's quotePrefix (its leading apostrophe kept as a style, not in the value): the
-            # cell text stays when someone edits it in Excel, and names, phone numbers such as
-            # +86… and anything read back from the file are unchanged.
-            quoted = wb.add_format({"quote_prefix": True})
-            for i, col in enumerate(columns):
-                ws.set_column(i, i, col.width)
-            ws.freeze_panes(1, 0)
-            for i, col in enumerate(columns):
-                ws.write_string(0, i, col.header, header)
-
-            write_string, write_number = ws.write_string, ws.write_number
-            write_datetime, write_boolean = ws.write_datetime, ws.write_boolean
-            not_xml, formula_start = _NOT_XML, _FORMULA_START
-            n = 0
-            for n, row in enumerate(rows, 1):
-                for c, v in enumerate(row):
-                    if v is None:
-                        continue
-                    if isinstance(v, str):
-                        if not_xml.search(v):
-                            v = not_xml.sub("", v)
-                        if v.startswith(formula_start) or v in _ERROR_CODES:
-                            write_string(n, c, v, quoted)
-                        elif v:
-                            write_string(n, c, v)
-                    elif isinstance(v, bool):
-                        write_boolean(n, c, v)
-                    elif isinstance(v, (int, float, Decimal)):
-                        write_number(n, c, v)
-                    elif isinstance(v, datetime):
-                        write_datetime(n, c, v, datetime_cell)
-                    elif isinstance(v, date):
-                        write_datetime(n, c, v, date_cell)
-                    else:
-                        raise TypeError(f"cannot write {type(v).__name__} to a workbook")
-                if progress and n % every == 0:
-                    progress(n)
-            try:
-                wb.close()
-            except FileCreateError as e:  # the OSError underneath (a full disk…), as it was
-                raise e.args[0] from None
-        finally:
-            # A workbook that failed stays unclosed and its spool file open; the directory goes anyway.
-            for sheet in wb.worksheets():
-                if getattr(sheet, "row_data_fh", None) is not None and not sheet.row_data_fh.closed:
-                    sheet.row_data_fh.close()
+        n = write_workbook(book_path, Path(tmp), title, [c.header for c in columns], [c.width for c in columns],
+                           rows, quoted, DATE_FORMAT, DATETIME_FORMAT, progress=progress, every=every)
         with open(book_path, "rb") as book:
             shutil.copyfileobj(book, fileobj, 1 << 20)
     return n
