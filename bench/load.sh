@@ -56,16 +56,7 @@ wait $LPID || true
 tail -40 "$OUT/locust.txt"
 kill $GPID; wait $GPID 2>/dev/null || true
 trap - EXIT
-RPS=$(.venv/bin/python - "$OUT/load_stats.csv" <<'PY'
-import csv, sys
-rows = {r["Name"]: r for r in csv.DictReader(open(sys.argv[1], encoding="utf-8"))}
-agg = rows["Aggregated"]
-print(f"\nrequests {agg['Request Count']}, failures {agg['Failure Count']}, "
-      f"{float(agg['Requests/s']):.1f} req/s, median {agg['50%']} ms, p95 {agg['95%']} ms, p99 {agg['99%']} ms",
-      file=sys.stderr)
-print(agg["Requests/s"])
-PY
-)
+RPS=$(.venv/bin/python bench/locust_summary.py "$OUT/load_stats.csv")
 echo "CPU during the last $((DURATION - 3)) s:"
 .venv/bin/python bench/cpu_share.py diff "$OUT/cpu_start.json" "$OUT/cpu_end.json" "$((DURATION - 3))" "$RPS"
 echo "consistency check after the run:"

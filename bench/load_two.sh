@@ -152,13 +152,7 @@ echo "exports started: jobs $JOB_IDS"
 wait $LPID || true
 echo "load at the end: $(uptime)"
 tail -40 "$OUT/locust.txt"
-"$PY" - "$OUT/load_stats.csv" <<'PY'
-import csv, sys
-rows = {r["Name"]: r for r in csv.DictReader(open(sys.argv[1], encoding="utf-8"))}
-agg = rows["Aggregated"]
-print(f"\nrequests {agg['Request Count']}, failures {agg['Failure Count']}, "
-      f"{float(agg['Requests/s']):.1f} req/s, median {agg['50%']} ms, p95 {agg['95%']} ms, p99 {agg['99%']} ms")
-PY
+"$PY" bench/locust_summary.py "$OUT/load_stats.csv" 2>&1 >/dev/null
 "$PY" - "$JOB_IDS" <<'PY'
 import sys, time
 from zhicheng import create_app
