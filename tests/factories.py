@@ -58,30 +58,47 @@ def sub(unit_obj, username, **perms) -> User:
     return u
 
 
-def person(name: str, username: str, phone: str, seq: int) -> User:
-    """A 个人用户 with his profile (居民身份证, consent recorded)."""
+def person(name: str, username: str, phone: str, seq: int, series: str = "") -> User:
+    """A 个人用户 with his profile (居民身份证, consent recorded) and his 系列."""
     birth = date(1985, 3, 9)
     acct = User(kind=KIND_PERSON, username=username, password_hash=pw_hash(), real_name=name, phone=phone)
     db.session.add(acct)
     db.session.flush()
     db.session.add(Person(user_id=acct.id, name=name, id_type="resident", id_number=make_id_card(birth, seq),
                           phone=phone, gender="男", birth_date=birth, agreed_at=datetime(2026, 1, 5, 9, 30),
-                          agreed_address="127.0.0.1", agreement_version="2026-12"))
+                          agreed_address="127.0.0.1", agreement_version="2026-12", series=series))
     return acct
 
 
 def archive(owner: User) -> None:
-    """One row in each section of a person's 档案."""
-    from zhicheng.models import PersonAssessment, PersonEducation, PersonResearch, PersonTraining, PersonWork
+    """One row in each section of a person's 档案 (the teachers' 公开课 and 教育教学 included: they
+    count only when his 系列 is a teacher's)."""
+    from zhicheng.models import (
+        PersonAchievement,
+        PersonAssessment,
+        PersonEducation,
+        PersonOpenLesson,
+        PersonResearch,
+        PersonTeaching,
+        PersonTraining,
+        PersonWork,
+    )
     db.session.add_all([
         PersonEducation(user_id=owner.id, start_date=date(2003, 9, 1), end_date=date(2007, 7, 1), school="浙江大学",
                         major="计算机科学与技术", education="大学本科", degree="工学学士"),
         PersonWork(user_id=owner.id, start_date=date(2007, 8, 1), employer="杭州某某科技有限公司", position="工程师"),
         PersonTraining(user_id=owner.id, start_date=date(2020, 5, 1), end_date=date(2020, 5, 3),
                        subject="继续教育公需科目", organiser="杭州市人才服务局", hours=24),
+        PersonAchievement(user_id=owner.id, start_date=date(2019, 3, 1), end_date=date(2021, 6, 30),
+                          title="智慧园区管理平台建设", role="项目负责人", content="主持平台架构设计与核心模块开发",
+                          outcome="获区科技进步二等奖"),
         PersonResearch(user_id=owner.id, kind="paper", title="一种分布式存储方法", source="计算机工程",
                        number="CN 31-1289/TP", published_on=date(2021, 3, 1), url="https://kns.cnki.net/x"),
         PersonAssessment(user_id=owner.id, year=2023, result="excellent"),
+        PersonOpenLesson(user_id=owner.id, taught_on=date(2022, 4, 12), subject="数学", title="一次函数的图像",
+                         audience="初二（3）班", level="county", organiser="西湖区教研室"),
+        PersonTeaching(user_id=owner.id, start_date=date(2021, 9, 1), end_date=date(2022, 7, 15), kind="head_teacher",
+                       content="初二（3）班班主任，任教数学两个班", weekly_hours=12, evaluation="学生满意度98"),
     ])
     db.session.commit()
 
@@ -128,7 +145,7 @@ def build_org(today: date | None = None) -> Org:
         users[f"sub_a_{perm}"] = sub(unit_a, f"unitaonly{perm.replace('perm_', '').replace('_', '')}", **{perm: True})
     users["sub_b_full"] = sub(unit_b, "unitb001", **ALL_PERMS)
     users["person_a"] = person("钱个人", "gerena", "13900000001", 501)
-    users["person_b"] = person("孙个人", "gerenb", "13900000002", 502)
+    users["person_b"] = person("孙个人", "gerenb", "13900000002", 502, series="中小学教师")  # a teacher
     db.session.add(UnitRegistry(uscc=make_uscc(900), legal_rep="赵名录", name="名录内的杭州某某有限公司"))
     start, end = today - timedelta(days=10), today + timedelta(days=20)
     projects = {

@@ -51,6 +51,7 @@ class Permission(StrEnum):
     BOARD_MANAGE = "board_manage"  # 专家库 and 评审会议 of the 评委会 formed in one's subtree: a 管理员
     EXPERT = "expert"  # an expert's own assignment: 回避, ballots
     PERSON = "person"  # 个人用户: his own 个人档案, 所属单位, 个人申报, 申报进度, 删除账号
+    TEACHER = "teacher"  # 个人用户 of a teachers' 系列: 公开课 and 教育教学 in his 档案
     UNIT_PEOPLE = "unit_people"  # 工作人员 (people asking to join) and 职能部门审核设置: the unit account
     PERSON_REVIEW = "person_review"  # 个人申报审核: 单位意见, 退回个人, 上报: the unit account
     SIGNOFF = "signoff"  # 职能部门审核: a 工作账号 the unit named reviewer of a sign-off step
@@ -100,6 +101,7 @@ RULES: dict[Permission, Callable] = {
     P.BOARD_MANAGE: lambda u: _staff_role(u, P.ADMIN),
     P.EXPERT: lambda u: u.is_expert,
     P.PERSON: lambda u: u.is_person,
+    P.TEACHER: lambda u: u.is_person and _is_teacher(u),
     P.UNIT_PEOPLE: lambda u: u.is_unit,
     P.PERSON_REVIEW: lambda u: u.is_unit,
     P.SIGNOFF: lambda u: u.is_sub and _has_signoff_step(u),
@@ -113,6 +115,14 @@ def _has_signoff_step(user) -> bool:
     from zhicheng.persons.models import SignoffStep
     return db.session.scalar(select(SignoffStep.id).where(SignoffStep.reviewer_id == user.id,
                                                           SignoffStep.enabled).limit(1)) is not None
+
+
+def _is_teacher(user) -> bool:
+    from zhicheng.extensions import db
+    from zhicheng.persons.models import Person, is_teacher_series
+    return is_teacher_series(db.session.scalar(select(Person.series).where(Person.user_id == user.id)))
+
+
 assert set(RULES) == set(Permission), "every permission has a rule"
 
 
@@ -180,6 +190,7 @@ MESSAGES = {
     P.BOARD_MANAGE: "没有管理评委会的权限",
     P.EXPERT: "只有评审专家可以进行此操作",
     P.PERSON: "只有个人用户可以进行此操作",
+    P.TEACHER: "公开课、教育教学由教师系列的个人用户填写，请先在基础信息中选择所属系列",
     P.UNIT_PEOPLE: "只有单位用户可以进行此操作",
     P.PERSON_REVIEW: "只有单位用户可以审核个人申报",
     P.SIGNOFF: "您不是本单位职能部门审核的审核人",

@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, false, select, true, tuple_
 
 from zhicheng.accounts.models import KIND_STAFF, KIND_SUB, KIND_UNIT
 from zhicheng.boards.states import MeetingState, MemberRole
+from zhicheng.materials.models import ID_PHOTO_KIND
 from zhicheng.models import (
     Attachment,
     BallotReceipt,
@@ -27,9 +28,12 @@ from zhicheng.models import (
     MeetingResult,
     MemberOpinion,
     Person,
+    PersonAchievement,
     PersonAssessment,
     PersonEducation,
+    PersonOpenLesson,
     PersonResearch,
+    PersonTeaching,
     PersonTraining,
     PersonWork,
     Project,
@@ -173,9 +177,11 @@ def review_queue(user) -> ColumnElement[bool]:
 
 
 def attachments(user) -> ColumnElement[bool]:
-    """A material's attachments: with the material; an expert those of the materials before him."""
+    """A material's attachments: with the material; an expert those of the materials before him,
+    but not an applicant's 身份证照片."""
     if user.is_authenticated and user.is_expert:
-        return Attachment.material_id.in_(select(MeetingMaterial.material_id).where(meeting_materials(user)))
+        return (Attachment.material_id.in_(select(MeetingMaterial.material_id).where(meeting_materials(user)))
+                & (Attachment.kind != ID_PHOTO_KIND))
     return Attachment.material_id.in_(select(Material.id).where(_readable_materials(user)))
 
 
@@ -424,6 +430,9 @@ person_works = _own_archive(PersonWork)
 person_trainings = _own_archive(PersonTraining)
 person_research = _own_archive(PersonResearch)
 person_assessments = _own_archive(PersonAssessment)
+person_achievements = _own_archive(PersonAchievement)
+person_open_lessons = _own_archive(PersonOpenLesson)
+person_teachings = _own_archive(PersonTeaching)
 
 
 # --- 评后管理 -------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """个人端 end to end in Chromium: a person registers with an SMS code, asks to join unit A, the unit
-confirms him; he applies from his 档案, uploads a file, prints and 提交 to the unit; the unit
-writes its 单位意见 and 上报 into the chain."""
+confirms him; he adds a 工作业绩 row and his 身份证照片 to his 档案, applies from it, uploads a file,
+prints and 提交 to the unit; the unit writes its 单位意见 and 上报 into the chain."""
+import io
 import re
 from pathlib import Path
 
@@ -24,6 +25,13 @@ def sms_code(app, phone: str) -> str:
         if text.startswith(f"To: {phone}\n"):
             return re.search(r"验证码为(\d{6})", text).group(1)
     raise AssertionError("no SMS")
+
+
+def _png(color) -> bytes:
+    from PIL import Image
+    out = io.BytesIO()
+    Image.new("RGB", (86, 54), color).save(out, "PNG")
+    return out.getvalue()
 
 
 def log_in(page, username: str, password: str) -> None:
@@ -81,13 +89,36 @@ def test_a_person_registers_joins_applies_and_the_unit_confirms_and_reports(app,
     expect(page.locator("#confirmed-people")).to_contain_text(id_number)
     log_out(page)
 
-    # He applies: the material comes from his 档案; a file; 打印申报表; 提交单位.
+    # His 档案: one 工作业绩 row, and both sides of his 身份证 on 基础信息.
     log_in(page, phone, PASSWORD)
+    open_menu(page, "个人档案", "工作业绩")
+    page.get_by_role("link", name="新建").click()
+    page.wait_for_load_state("load")
+    page.get_by_label("开始时间").fill("2019-03-01")
+    page.get_by_label("业绩名称（项目、任务）").fill("智慧园区管理平台")
+    page.get_by_label("本人角色").fill("项目负责人")
+    page.get_by_label("主要内容").fill("主持平台架构设计")
+    page.get_by_role("button", name="保存", exact=True).click()
+    expect(page.locator("table.model-list")).to_contain_text("智慧园区管理平台")
+    open_menu(page, "个人档案", "基础信息")
+    page.get_by_label("身份证正面（人像面）").set_input_files(
+        files=[{"name": "身份证正面.png", "mimeType": "image/png", "buffer": _png((20, 90, 160))}])
+    page.get_by_label("身份证反面（国徽面）").set_input_files(
+        files=[{"name": "身份证反面.png", "mimeType": "image/png", "buffer": _png((160, 90, 20))}])
+    page.get_by_role("button", name="保存").click()
+    expect(page.get_by_text("基础信息已保存")).to_be_visible()
+    front = page.locator("#id-photo-front")
+    expect(front).to_be_visible()
+    assert page.evaluate("(img) => img.naturalWidth", front.element_handle()) > 0  # served to himself
+
+    # He applies: the material comes from his 档案 (工作业绩, 身份证照片); a file; 打印申报表; 提交单位.
     open_menu(page, "个人申报", "我的申报")
     page.get_by_role("link", name="新建申报").click()
     page.wait_for_load_state("load")
     page.locator("#plain-projects tr", has_text="中级初定项目").get_by_role("button", name="申报").click()
     expect(page.locator("#material-state")).to_have_text("待提交")
+    expect(page.locator("#f-achievements")).to_contain_text("【工作业绩】2019-03—至今 智慧园区管理平台")
+    expect(page.locator("#file-table")).to_contain_text("身份证反面（国徽面）")
     page.get_by_label("附件类别").select_option(label="论文专著")
     page.get_by_label("附件名称").fill("代表作论文")
     page.get_by_label("附件说明").fill("第一作者")
@@ -117,6 +148,7 @@ def test_a_person_registers_joins_applies_and_the_unit_confirms_and_reports(app,
     page.locator("#person-applications").get_by_role("link", name="审核").click()
     page.wait_for_load_state("load")
     expect(page.get_by_role("heading", name=re.compile("个人申报审核 · "))).to_be_visible()
+    expect(page.locator("#file-table")).to_contain_text("身份证正面（人像面）")
     page.locator("#unit-opinion").fill("情况属实，同意推荐")
     page.get_by_role("button", name="保存单位意见").click()
     expect(page.get_by_text("单位意见已保存")).to_be_visible()

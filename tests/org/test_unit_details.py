@@ -396,5 +396,39 @@ def test_unit_password_recovery_by_a_staff_members_phone(app, org, client, csrf)
     assert actions("password.reset_by_unit_sms")
 
 
+def test_a_person_the_unit_confirmed_as_its_staff_can_recover_its_password(app, org, client, csrf):
+    """所属单位: a 个人用户 the unit confirmed is one of its 工作人员 (no 工作账号 needed): the code goes to
+    his registered 手机号. Asking to join is not enough, nor is having left the unit."""
+    from zhicheng.persons import membership
+    from zhicheng.persons.models import Person
+    person = db.session.scalar(select(Person).where(Person.user_id == org["person_a"].id))
+    ident = {"department_id": str(org.xihu.id), "uscc": org.unit_a.uscc, "id_card": person.id_number}
+    row = membership.request_join(org["person_a"], org.unit_a.id)
+    db.session.commit()
+    # Only asked, not confirmed: the same answer as for a stranger, nothing sent.
+    r = _forgot(client, csrf, "/unit/forgot/code", **ident)
+    assert r.status_code == 200 and "如果单位和工作人员信息与系统一致" in r.get_data(as_text=True) and not outbox(app)
+    membership.confirm(org["unit_a"], row.id)
+    db.session.commit()
+    # Unit B did not confirm him: nothing for unit B.
+    other = {**ident, "department_id": str(org.edu_sub.id), "uscc": org.unit_b.uscc}
+    assert _forgot(client, csrf, "/unit/forgot/code", **other).status_code == 200 and not outbox(app)
+    r = _forgot(client, csrf, "/unit/forgot/code", **ident)
+    assert r.status_code == 200 and len(outbox(app)) == 1
+    code = last_code(app, person.phone)
+    r = _forgot(client, csrf, sms_code=code, new_password="Newpass2026", confirm="Newpass2026", **ident)
+    assert r.status_code == 302
+    _, r = _login(app, "unita", "Newpass2026")
+    assert r.status_code == 302
+    log = actions("password.reset_by_unit_sms")[-1]
+    assert log.target_id == org["unit_a"].id and "钱个人" in log.detail
+    # Once he has left for unit B, unit A's password is no longer his to recover.
+    second = membership.request_join(org["person_a"], org.unit_b.id)
+    membership.confirm(org["unit_b"], second.id)
+    db.session.commit()
+    _forgot(client, csrf, "/unit/forgot/code", **ident)
+    assert len(outbox(app)) == 1
+
+
 def test_the_login_page_offers_the_staff_phone_recovery(client):
     assert 'href="/unit/forgot"' in client.get("/login").get_data(as_text=True)

@@ -14,7 +14,7 @@ from zhicheng.extensions import db
 from zhicheng.models import Attachment, AuditLog, CommitmentRecord, Material, ReviewRecord, User
 from zhicheng.models import MaterialState as S
 from zhicheng.persons import applications, membership
-from zhicheng.persons.models import Membership, Person, PersonWork
+from zhicheng.persons.models import Membership, Person, PersonAchievement, PersonWork
 from zhicheng.review import workflow
 
 from .. import factories
@@ -104,10 +104,46 @@ def test_the_application_is_a_copy_of_the_archive_that_later_edits_leave_alone(o
     assert [e.school for e in m.educations] == ["浙江大学"]
     assert [w.employer for w in m.work_histories] == ["杭州某某科技有限公司"]
     assert "一种分布式存储方法" in m.achievements and "2023年度：优秀" in m.achievements
+    assert ("【工作业绩】2019-03—2021-06 智慧园区管理平台建设，本人角色：项目负责人，主持平台架构设计与核心模块开发，"
+            "成效：获区科技进步二等奖") in m.achievements.splitlines()
+    # Not a teacher (系列 empty): his 公开课 and 教育教学 rows stay out.
+    assert "公开课" not in m.achievements and "教育教学" not in m.achievements
     work = db.session.scalar(select(PersonWork).where(PersonWork.user_id == org["person_a"].id))
     work.employer = "改了名字的单位"
+    item = db.session.scalar(select(PersonAchievement).where(PersonAchievement.user_id == org["person_a"].id))
+    item.title = "改了名字的业绩"
     db.session.commit()
     assert [w.employer for w in fresh(m).work_histories] == ["杭州某某科技有限公司"]
+    assert "智慧园区管理平台建设" in fresh(m).achievements and "改了名字的业绩" not in fresh(m).achievements
+
+
+def test_a_teachers_application_carries_his_open_lessons_and_teaching(org, auth):
+    factories.archive(org["person_b"])  # 系列 中小学教师
+    factories.join(org["person_b"], org["unit_b"])
+    m = factories.person_material(org["person_b"], org.projects["edu_rd"])
+    lines = m.achievements.splitlines()
+    assert "【公开课】2022-04-12 数学《一次函数的图像》，县（区）级，初二（3）班，主办：西湖区教研室" in lines
+    assert "【教育教学】2021-09—2022-07 班主任工作：初二（3）班班主任，任教数学两个班，周课时12，考核评价：学生满意度98" in lines
+    assert [x[:6] for x in lines] == ["【工作业绩】", "【论文】一种", "【公开课】2", "【教育教学】", "【培训】20", "【年度考核】"]
+    # The printed 申报表 carries them in its 专业技术工作业绩.
+    pdf = auth.client("gerenb").get(f"/admin/print-file/material/{m.id}.pdf")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages).replace("\n", "")
+    for words in ("智慧园区管理平台建设", "一次函数的图像", "班主任工作"):
+        assert words in text, words
+
+
+def test_an_archive_beyond_the_text_limit_is_cut_with_a_note(org):
+    from zhicheng.materials.services import ACHIEVEMENTS_MAX
+    owner = org["person_a"]
+    db.session.add_all([PersonAchievement(user_id=owner.id, start_date=date(2010, 1, 1), title=f"业绩{i}",
+                                          content="内容" * 240) for i in range(50)])
+    db.session.commit()
+    factories.join(owner, org["unit_a"])
+    m = factories.person_material(owner, org.projects["middle"])
+    assert len(m.achievements) <= ACHIEVEMENTS_MAX
+    kept = m.achievements.splitlines()
+    assert kept[-1] == f"（另有{50 - (len(kept) - 1)}项超出专业技术工作业绩的字数上限，未带入，请以附件上传）"
+    assert kept[0].startswith("【工作业绩】2010-01—至今 业绩0，")
 
 
 def test_a_review_project_is_chosen_by_board_and_group_and_asks_for_the_commitment(org, auth, csrf):

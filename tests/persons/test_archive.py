@@ -9,7 +9,17 @@ import pytest
 from sqlalchemy import func, select
 
 from zhicheng.extensions import db
-from zhicheng.models import Person, PersonAssessment, PersonEducation, PersonResearch, PersonTraining, PersonWork
+from zhicheng.models import (
+    Person,
+    PersonAchievement,
+    PersonAssessment,
+    PersonEducation,
+    PersonOpenLesson,
+    PersonResearch,
+    PersonTeaching,
+    PersonTraining,
+    PersonWork,
+)
 
 from .. import factories
 
@@ -23,18 +33,29 @@ SECTIONS = {
     "person_research": (PersonResearch, {"kind": "paper", "title": "分布式存储", "source": "计算机工程",
                                          "number": "CN 31-1289/TP", "published_on": "2021-03-01", "role": "第一作者",
                                          "url": "https://kns.cnki.net/kcms/detail"}),
+    "person_achievement": (PersonAchievement, {"start_date": "2019-03-01", "end_date": "2021-06-30",
+                                               "title": "智慧园区平台", "role": "项目负责人",
+                                               "content": "主持架构设计", "outcome": "获区科技进步奖"}),
     "person_assessment": (PersonAssessment, {"year": "2022", "result": "competent"}),
 }
+# A teacher's sections (person B's 系列 is 中小学教师).
+TEACHER_SECTIONS = {
+    "person_open_lesson": (PersonOpenLesson, {"taught_on": "2022-04-12", "subject": "数学", "title": "一次函数的图像",
+                                              "audience": "初二（3）班", "level": "county", "organiser": "西湖区教研室"}),
+    "person_teaching": (PersonTeaching, {"start_date": "2021-09-01", "end_date": "2022-07-15", "kind": "classes",
+                                         "content": "初二数学两个班", "weekly_hours": "12", "evaluation": "98"}),
+}
+ALL_SECTIONS = {**SECTIONS, **TEACHER_SECTIONS}
 
 
 def _count(model, owner):
     return db.session.scalar(select(func.count()).select_from(model).where(model.user_id == owner.id))
 
 
-@pytest.mark.parametrize("endpoint", SECTIONS)
+@pytest.mark.parametrize("endpoint", ALL_SECTIONS)
 def test_add_edit_delete_in_each_section(org, auth, csrf, endpoint):
-    model, data = SECTIONS[endpoint]
-    owner = org["person_a"]
+    model, data = ALL_SECTIONS[endpoint]
+    owner = org["person_b" if endpoint in TEACHER_SECTIONS else "person_a"]
     c = auth.client(owner.username)
     url = f"/admin/{endpoint}"
     form = c.get(f"{url}/new/").get_data(as_text=True)
@@ -44,10 +65,10 @@ def test_add_edit_delete_in_each_section(org, auth, csrf, endpoint):
     row = db.session.scalar(select(model).where(model.user_id == owner.id))
     assert row is not None
     listing = c.get(f"{url}/").get_data(as_text=True)
-    shown = next(v for k, v in data.items() if k in ("school", "employer", "subject", "title", "year"))
+    shown = next(v for k, v in data.items() if k in ("school", "employer", "subject", "title", "year", "content"))
     assert shown in listing
     key, value = ("result", "excellent") if "year" in data else (
-        next(k for k in ("school", "employer", "subject", "title") if k in data), "修改后的内容")
+        next(k for k in ("school", "employer", "subject", "title", "content") if k in data), "修改后的内容")
     edit = f"{url}/edit/?id={row.id}"
     r = c.post(edit, data={**data, key: value, "csrf_token": csrf(c, edit)})
     assert r.status_code == 302
@@ -68,10 +89,20 @@ def test_add_edit_delete_in_each_section(org, auth, csrf, endpoint):
     ("person_assessment", {"year": str(date.today().year + 1)}, "年度不能晚于今年"),
     ("person_assessment", {"year": "99"}, "年度应为四位数的年份"),
     ("person_assessment", {"result": ""}, "请选择考核结果"),
+    ("person_achievement", {"title": ""}, "请填写业绩名称（项目、任务）"),
+    ("person_achievement", {"content": ""}, "请填写主要内容"),
+    ("person_achievement", {"content": "长" * 1001}, "主要内容不能超过1000字"),
+    ("person_achievement", {"end_date": "2018-01-01"}, "结束时间不能早于开始时间"),
+    ("person_open_lesson", {"taught_on": "2999-01-01"}, "时间不能晚于今天"),
+    ("person_open_lesson", {"level": ""}, "请选择级别"),
+    ("person_open_lesson", {"title": ""}, "请填写课题"),
+    ("person_teaching", {"kind": ""}, "请选择类别"),
+    ("person_teaching", {"weekly_hours": "80"}, "周课时应为1至60的整数"),
+    ("person_teaching", {"content": ""}, "请填写工作内容（任教学科、年级、课程）"),
 ])
 def test_bad_rows_are_refused_in_chinese(org, auth, csrf, endpoint, fields, message):
-    model, data = SECTIONS[endpoint]
-    owner = org["person_a"]
+    model, data = ALL_SECTIONS[endpoint]
+    owner = org["person_b" if endpoint in TEACHER_SECTIONS else "person_a"]
     c = auth.client(owner.username)
     url = f"/admin/{endpoint}/new/"
     r = c.post(url, data={**data, **fields, "csrf_token": csrf(c, url)})
@@ -95,7 +126,7 @@ def test_a_person_never_reaches_another_persons_rows(org, auth, csrf):
     factories.archive(org["person_b"])
     c = auth.client(org["person_b"].username)
     token = csrf(c, "/admin/person_education/")
-    for endpoint, (model, data) in SECTIONS.items():
+    for endpoint, (model, data) in ALL_SECTIONS.items():
         theirs = db.session.scalar(select(model).where(model.user_id == org["person_a"].id))
         listing = c.get(f"/admin/{endpoint}/").get_data(as_text=True)
         assert f'value="{theirs.id}"' not in listing
@@ -111,10 +142,11 @@ def test_other_accounts_cannot_open_the_person_pages(org, auth, role):
     factories.archive(org["person_a"])
     c = auth.client(org[role].username)
     row = db.session.scalar(select(PersonEducation))
-    for endpoint in ("person_basic", *SECTIONS):
+    for endpoint in ("person_basic", *ALL_SECTIONS):
         assert c.get(f"/admin/{endpoint}/").status_code == 403, endpoint
     assert c.get(f"/admin/person_education/edit/?id={row.id}").status_code == 403
     assert c.get("/admin/person_basic/photo").status_code == 403
+    assert c.get("/admin/person_basic/id-photo/front").status_code == 403
 
 
 def test_an_expert_cannot_open_the_person_pages(org, auth):
@@ -123,7 +155,7 @@ def test_an_expert_cannot_open_the_person_pages(org, auth):
     db.session.add(User(kind=KIND_EXPERT, username="zhuanjia", password_hash=factories.pw_hash(), real_name="专家"))
     db.session.commit()
     c = auth.client("zhuanjia")
-    for endpoint in ("person_basic", *SECTIONS):
+    for endpoint in ("person_basic", *ALL_SECTIONS):
         assert c.get(f"/admin/{endpoint}/").status_code == 403, endpoint
 
 
@@ -158,3 +190,30 @@ def test_basic_info_and_photo(app, org, auth, csrf):
     # The other person has no photo and never gets this one.
     other = auth.client(org["person_b"].username)
     assert other.get("/admin/person_basic/photo").status_code == 404
+
+
+def test_the_teachers_sections_follow_the_series_chosen_in_basic_info(org, auth, csrf):
+    c = auth.client(org["person_a"].username)
+    for endpoint in TEACHER_SECTIONS:
+        assert c.get(f"/admin/{endpoint}/").status_code == 403
+    home = c.get("/admin/").get_data(as_text=True)
+    assert 'href="/admin/person_achievement/"' in home and 'href="/admin/person_open_lesson/"' not in home
+    url = "/admin/person_basic/"
+    page = c.get(url).get_data(as_text=True)
+    assert '<option value="高等学校教师">' in page  # offered with the dictionary's 系列
+    r = c.post(url, data={"series": "高等学校教师", "csrf_token": csrf(c, url)})
+    assert r.status_code == 302
+    assert db.session.scalar(select(Person.series).where(Person.user_id == org["person_a"].id)) == "高等学校教师"
+    home = c.get("/admin/").get_data(as_text=True)
+    assert 'href="/admin/person_open_lesson/"' in home and 'href="/admin/person_teaching/"' in home
+    page = c.get("/admin/person_open_lesson/").get_data(as_text=True)
+    assert "精品课、评优课、与基本功竞赛有关的课" in page  # the manual's note on 公开课
+    c.post(url, data={"series": "工程", "csrf_token": csrf(c, url)})
+    assert c.get("/admin/person_teaching/").status_code == 403
+
+
+def test_the_list_shows_the_labels_of_the_choices(org, auth):
+    factories.archive(org["person_b"])
+    c = auth.client(org["person_b"].username)
+    assert "县（区）级" in c.get("/admin/person_open_lesson/").get_data(as_text=True)
+    assert "班主任工作" in c.get("/admin/person_teaching/").get_data(as_text=True)

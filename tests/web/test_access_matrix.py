@@ -136,8 +136,11 @@ EXPECTED = {
     "/admin/person_education/": PERSONS,                                     # 学历学位
     "/admin/person_work/": PERSONS,                                          # 工作经历
     "/admin/person_training/": PERSONS,                                      # 培训经历
+    "/admin/person_achievement/": PERSONS,                                   # 工作业绩
     "/admin/person_research/": PERSONS,                                      # 研究成果
     "/admin/person_assessment/": PERSONS,                                    # 年度考核
+    "/admin/person_open_lesson/": {"person_b"},                              # 公开课 (a teacher's 系列 only)
+    "/admin/person_teaching/": {"person_b"},                                 # 教育教学 (a teacher's 系列 only)
     "/admin/person_unit/": PERSONS,                                          # 所属单位
     "/admin/person_apply/": PERSONS,                                         # 个人申报 (申报进度)
     "/admin/person_account/": PERSONS,                                       # 删除账号

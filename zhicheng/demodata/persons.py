@@ -14,6 +14,7 @@ from zhicheng.models import Project, Unit, User
 from zhicheng.persons import applications, membership
 from zhicheng.persons.models import (
     Person,
+    PersonAchievement,
     PersonAssessment,
     PersonEducation,
     PersonResearch,
@@ -48,6 +49,9 @@ def load_demo_persons(password: str, today: date | None = None) -> list[tuple[st
                    position="软件工程师"),
         PersonTraining(user_id=zhou.id, start_date=date(2024, 5, 6), end_date=date(2024, 5, 8),
                        subject="专业技术人员继续教育公需科目", organiser="杭州市人才服务局", hours=24),
+        PersonAchievement(user_id=zhou.id, start_date=date(2021, 3, 1), end_date=date(2022, 12, 31),
+                          title="西湖区政务数据共享平台", role="技术负责人",
+                          content="负责平台总体架构和数据交换模块的设计与开发", outcome="平台接入部门32个，获区信息化优秀项目"),
         PersonResearch(user_id=zhou.id, kind="paper", title="基于微服务的政务数据共享平台设计", source="计算机应用与软件",
                        number="CN 31-1260/TP", published_on=date(2023, 6, 1), url="https://kns.cnki.net/",
                        role="第一作者"),

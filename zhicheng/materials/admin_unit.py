@@ -252,15 +252,21 @@ class ChangeDepartmentView(GuardedView):
                                      Department.id != unit.department_id).order_by(Department.path)))
         form = ChangeDepartmentForm()
         form.department.choices = [(0, "请选择")] + [(d.id, "　" * (d.depth - 1) + d.name) for d in departments]
-        affected = db.session.scalar(select(func.count(Material.id)).where(
-            Material.unit_id == unit.id, Material.state.in_(sources("change_department"))))
+        affected_rows = select(func.count(Material.id)).where(
+            Material.unit_id == unit.id, Material.state.in_(sources("change_department")))
+        affected = db.session.scalar(affected_rows)
         if form.validate_on_submit():
+            # 个人申报 go back to 单位审核中, not to the unit's drafts (workflow.change_department).
+            persons = db.session.scalar(affected_rows.where(scope.person_applications(current_user)))
             try:
                 moved = workflow.change_department(current_user, form.department.data)
             except WorkflowError as e:
                 form.department.errors = list(form.department.errors) + [str(e)]
             else:
                 db.session.refresh(unit)
-                flash(f"归口部门已修改为“{unit.department.name}”，{moved}份材料已退回到“待上报”状态", "success")
+                text = f"归口部门已修改为“{unit.department.name}”，{moved - persons}份材料已退回到“待上报”状态"
+                if persons:
+                    text += f"，{persons}份个人申报已退回到“单位审核中”状态"
+                flash(text, "success")
                 return redirect(url_for(".index"))
         return self.render("admin/materials/change_department.html", form=form, unit=unit, affected=affected)

@@ -134,7 +134,11 @@ PERSON_ATTACHMENT_KINDS = {"study": "学习经历", "work": "工作经历", "ach
                            "patent": "专利课题", "paper": "论文专著", "opinion": "单位意见", "other": "附件资料",
                            "forms": "相关表格"}
 UNIT_OPINION_KIND = "unit_opinion"
-ALL_ATTACHMENT_KINDS = {**ATTACHMENT_KINDS, **PERSON_ATTACHMENT_KINDS, UNIT_OPINION_KIND: "单位意见附件"}
+# 个人申报: copies of the 身份证照片 of the person's 档案, made when he applies; seen with the material
+# by the person, his unit and the departments, never by the experts (zhicheng.scope.attachments).
+ID_PHOTO_KIND = "id_photo"
+ALL_ATTACHMENT_KINDS = {**ATTACHMENT_KINDS, **PERSON_ATTACHMENT_KINDS, UNIT_OPINION_KIND: "单位意见附件",
+                        ID_PHOTO_KIND: "身份证照片"}
 
 
 class Attachment(db.Model):

@@ -67,6 +67,8 @@ class Transition:
     label: str
     sources: frozenset[MaterialState]
     target: MaterialState
+    #: Where a 个人申报 goes instead, when that differs (it never becomes one of the unit's drafts).
+    person_target: MaterialState | None = None
 
 
 # Keyed by the action written to the 审核记录 (ReviewRecord.action).
@@ -75,7 +77,9 @@ TRANSITIONS: dict[str, Transition] = {
     "pass": Transition("审核通过并上报", frozenset({S.IN_REVIEW}), S.IN_REVIEW),
     "approve": Transition("审核通过", frozenset({S.IN_REVIEW}), S.APPROVED),
     "return": Transition("退回", frozenset({S.IN_REVIEW}), S.RETURNED),
-    "change_department": Transition("修改归口部门退回", frozenset({S.IN_REVIEW, S.RETURNED}), S.DRAFT),
+    # A 个人申报 goes back to its unit's review (the unit 上报 it again, or returns it to the person).
+    "change_department": Transition("修改归口部门退回", frozenset({S.IN_REVIEW, S.RETURNED}), S.DRAFT,
+                                    person_target=S.UNIT_REVIEW),
     # 评审 projects: the 职改部门 transfers what passed 初审 (and, if required, the exam) to the 评委会,
     # whose closed meeting decides.
     "to_board": Transition("转评委会", frozenset({S.APPROVED}), S.IN_BOARD),
@@ -106,8 +110,10 @@ def may(action: str, state: str) -> bool:
     return state in TRANSITIONS[action].sources
 
 
-def target(action: str) -> MaterialState:
-    return TRANSITIONS[action].target
+def target(action: str, person: bool = False) -> MaterialState:
+    """Where `action` leads; `person`: for a 个人申报 (a person's own application)."""
+    t = TRANSITIONS[action]
+    return t.person_target if person and t.person_target is not None else t.target
 
 
 def sources(action: str) -> tuple[MaterialState, ...]:

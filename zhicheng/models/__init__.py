@@ -39,9 +39,12 @@ from zhicheng.org.models import APPROVAL_LABELS, Approval, Department, Unit, Uni
 from zhicheng.persons.models import (
     Membership,
     Person,
+    PersonAchievement,
     PersonAssessment,
     PersonEducation,
+    PersonOpenLesson,
     PersonResearch,
+    PersonTeaching,
     PersonTraining,
     PersonWork,
     Signoff,
@@ -62,5 +65,5 @@ __all__ = [
     "ProjectAttachment", "CommitmentRecord", "ExamScore",
     "PublicityBatch", "PublicityEntry", "Objection", "NumberRule", "NumberCounter", "Certificate", "IntegrityRecord",
     "Person", "SmsCode", "PersonEducation", "PersonWork", "PersonTraining", "PersonResearch", "PersonAssessment",
-    "Membership", "SignoffStep", "Signoff",
+    "PersonAchievement", "PersonOpenLesson", "PersonTeaching", "Membership", "SignoffStep", "Signoff",
 ]

@@ -1,7 +1,8 @@
 """单位用户忘记密码 by a 工作人员's phone (职称申报业务操作指南——单位系统, 单位帐户密码丢失): the unit is
-named by its 归口部门 and 统一社会信用代码, one of its 工作人员 by his 证件号码; the SMS code goes to the
-phone that 工作人员 has in the system (zhicheng.persons.sms), and with it a new password is set for the
-unit account. Without a 工作人员 with a phone, the manual's way remains: the 归口部门 resets it.
+named by its 归口部门 and 统一社会信用代码, one of its 工作人员 by his 证件号码 (a 工作账号 of the unit, or a
+person the unit confirmed as its own through 所属单位); the SMS code goes to the phone that 工作人员
+has in the system (zhicheng.persons.sms), and with it a new password is set for the unit account.
+Without a 工作人员 with a phone, the manual's way remains: the 归口部门 resets it.
 
 The answer to 获取验证码 is the same whether or not the unit and 工作人员 matched (nobody learns from
 it who works where); the refusal comes at 重置密码 as a wrong or expired code.
@@ -18,7 +19,7 @@ from zhicheng.extensions import db
 from zhicheng.org.models import Department, Unit
 from zhicheng.org.registration import RegistrationError
 from zhicheng.persons import sms
-from zhicheng.persons.models import SmsPurpose
+from zhicheng.persons.models import IdType, Membership, MembershipState, Person, SmsPurpose
 from zhicheng.system import audit
 from zhicheng.validators import ValidationError, check_id_card, check_password_rule, check_uscc
 
@@ -53,19 +54,38 @@ def _identify(data: UnitResetData, errors: dict[str, str]) -> tuple[str, str]:
     return code, number
 
 
-def _match(department_id: int, code: str, number: str) -> tuple[User, User] | None:
-    """(the unit account, the 工作人员) for a unit and a staff ID number, or None. A 工作人员 is an
-    open 工作账号 of the unit with that 身份证号 and a phone."""
+@dataclass
+class _Match:
+    account: User  # the unit's own account, whose password is reset
+    staff_name: str  # the 工作人员 the code goes to
+    phone: str
+
+
+def _match(department_id: int, code: str, number: str) -> _Match | None:
+    """The unit account and the 工作人员 for a unit and a staff ID number, or None. A 工作人员 is an
+    open 工作账号 of the unit with that 身份证号 and a phone, or a 个人用户 the unit has confirmed
+    (所属单位, zhicheng.persons.membership) whose 证件号码 it is, at his registered 手机号."""
     unit = db.session.scalar(select(Unit).where(Unit.department_id == department_id, Unit.uscc == code))
     if unit is None:
         return None
     account = db.session.scalar(select(User).where(User.kind == KIND_UNIT, User.unit_id == unit.id))
+    if account is None:
+        return None
     staff = db.session.scalar(select(User).where(User.kind == KIND_SUB, User.unit_id == unit.id,
                                                  User.id_card == number, User.enabled.is_(True), User.phone != "")
                               .order_by(User.id).limit(1))
-    if account is None or staff is None:
-        return None
-    return account, staff
+    if staff is not None:
+        return _Match(account, staff.display_name, staff.phone)
+    person = db.session.scalar(
+        select(Person).join(User, User.id == Person.user_id)
+        .join(Membership, Membership.user_id == Person.user_id)
+        .where(Membership.unit_id == unit.id, Membership.state == MembershipState.CONFIRMED,
+               Person.id_number == number, Person.id_type.in_((IdType.RESIDENT, IdType.HMT_PERMIT)),
+               User.enabled.is_(True), Person.phone != "")
+        .order_by(Membership.id.desc()).limit(1))
+    if person is not None:
+        return _Match(account, person.name, person.phone)
+    return None
 
 
 def send_code(data: UnitResetData) -> None:
@@ -79,11 +99,10 @@ def send_code(data: UnitResetData) -> None:
         audit.record("password.unit_reset_request", None, f"单位找回密码未匹配：机构代码 {code}")
         db.session.flush()
         return
-    account, staff = found
-    audit.record("password.unit_reset_request", account,
-                 f"单位找回密码：验证码发送至工作人员 {staff.display_name} 的手机", actor=None)
+    audit.record("password.unit_reset_request", found.account,
+                 f"单位找回密码：验证码发送至工作人员 {found.staff_name} 的手机", actor=None)
     try:
-        sms.issue_code(staff.phone, SmsPurpose.UNIT_RESET)
+        sms.issue_code(found.phone, SmsPurpose.UNIT_RESET)
     except sms.SmsError as e:
         raise UnitResetError({"id_card": str(e)}) from None
 
@@ -107,14 +126,14 @@ def reset_password(data: UnitResetData) -> User:
     found = _match(data.department_id, code, number)
     if found is None:
         raise UnitResetError({"sms_code": "短信验证码不正确或已失效，请核对单位和工作人员信息后重新获取"})
-    account, staff = found
+    account = found.account
     try:
-        sms.use_code(staff.phone, SmsPurpose.UNIT_RESET, data.sms_code)
+        sms.use_code(found.phone, SmsPurpose.UNIT_RESET, data.sms_code)
     except sms.SmsError as e:
         raise UnitResetError({"sms_code": str(e)}) from None
     account.password_hash = passwords.hash_chosen(data.new_password)
     account.must_change_password = False
     audit.record("password.reset_by_unit_sms", account,
-                 f"{account.username} 通过工作人员 {staff.display_name} 的手机短信验证码重置单位密码", actor=account)
+                 f"{account.username} 通过工作人员 {found.staff_name} 的手机短信验证码重置单位密码", actor=account)
     db.session.flush()
     return account

@@ -1,7 +1,8 @@
 """删除账号: a person may delete his account while none of his materials has ever left him (every
-one still 待提交, never submitted). His personal data go: the profile, the 档案, his drafts and
-their files, his 所属单位 history; the account row stays, emptied and disabled, so the audit log
-(and any 真实性承诺 record) still names who did what, and nobody can log in with it again."""
+one still 待提交, never submitted). His personal data go: the profile (with his 照片 and 身份证照片),
+every section of the 档案, his drafts and their files, his 所属单位 history; the account row stays,
+emptied and disabled, so the audit log (and any 真实性承诺 record) still names who did what, and
+nobody can log in with it again."""
 from __future__ import annotations
 
 import secrets
@@ -14,15 +15,7 @@ from zhicheng.domain import DomainError
 from zhicheng.extensions import db
 from zhicheng.models import Material, ReviewRecord
 from zhicheng.models import MaterialState as S
-from zhicheng.persons.models import (
-    Membership,
-    Person,
-    PersonAssessment,
-    PersonEducation,
-    PersonResearch,
-    PersonTraining,
-    PersonWork,
-)
+from zhicheng.persons.models import ARCHIVE_MODELS, Membership, Person
 from zhicheng.policy import P, require
 from zhicheng.system import audit
 
@@ -50,11 +43,11 @@ def delete_account(user, password: str) -> None:
         drafts = list(db.session.scalars(select(Material).where(Material.creator_id == user.id)))
         files = [a.stored_name for m in drafts for a in m.attachments]
         person = db.session.scalar(select(Person).where(Person.user_id == user.id))
-        if person is not None and person.photo_file:
-            files.append(person.photo_file)
+        if person is not None:
+            files += person.stored_files()
         for m in drafts:
             db.session.delete(m)
-        for model in (PersonEducation, PersonWork, PersonTraining, PersonResearch, PersonAssessment, Membership):
+        for model in (*ARCHIVE_MODELS, Membership):
             db.session.execute(delete(model).where(model.user_id == user.id))
         if person is not None:
             db.session.delete(person)

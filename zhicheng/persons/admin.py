@@ -1,6 +1,7 @@
-"""个人档案: the person's own record, kept across years. 基础信息 is a page of its own (with the
-照片); every other section is a list of rows with 添加 / 修改 / 删除, each seen by its owner only
-(zhicheng.scope) and by no other kind of account (P.PERSON)."""
+"""个人档案: the person's own record, kept across years. 基础信息 is a page of its own (with his
+系列, the 照片 and the 身份证照片); every other section is a list of rows with 添加 / 修改 / 删除, each
+seen by its owner only (zhicheng.scope) and by no other kind of account (P.PERSON). 公开课 and
+教育教学 are a teacher's (P.TEACHER: his 系列 is a teachers' one)."""
 from __future__ import annotations
 
 from datetime import date
@@ -12,6 +13,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup, escape
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms import TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from zhicheng import scope, storage, transaction
@@ -21,11 +23,17 @@ from zhicheng.extensions import db
 from zhicheng.persons.forms import BasicInfoForm
 from zhicheng.persons.models import (
     ASSESSMENT_LABELS,
+    LESSON_LEVEL_LABELS,
     RESEARCH_KIND_LABELS,
+    TEACHER_SERIES,
+    TEACHING_KIND_LABELS,
     Person,
+    PersonAchievement,
     PersonAssessment,
     PersonEducation,
+    PersonOpenLesson,
     PersonResearch,
+    PersonTeaching,
     PersonTraining,
     PersonWork,
 )
@@ -43,51 +51,95 @@ def own_person() -> Person:
     return person
 
 
+#: The images of 基础信息: (form field, Person's stored-name column, its original-name column, what it is).
+IMAGES = (("photo", "photo_file", "photo_name", "照片"),
+          ("id_front", "id_front_file", "id_front_name", "身份证照片"),
+          ("id_back", "id_back_file", "id_back_name", "身份证照片"))
+ID_SIDES = {"front": ("id_front_file", "id_front_name"), "back": ("id_back_file", "id_back_name")}
+
+
+def save_image(upload) -> storage.StoredFile:
+    """A JPG or PNG of at most 2M (checked by content), stored; storage.UploadError otherwise."""
+    return storage.save_upload(upload, allowed=("jpg", "png"), max_bytes=PHOTO_MAX_BYTES)
+
+
+def send_image(stored_name: str | None, original_name: str | None, fallback: str):
+    """An image of the 档案 shown inline to whoever the caller let see it; 404 when there is none."""
+    if not stored_name:
+        abort(404)
+    mimetype, name, ascii_name = storage.served_as(original_name or f"{fallback}.jpg", stored_name, "",
+                                                   fallback=fallback)
+    try:
+        response = storage.download(stored_name, mimetype=mimetype, download_name=ascii_name, disposition="inline")
+    except FileNotFoundError:
+        abort(404)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
 class BasicInfoView(GuardedView):
-    """基础信息 and 照片 (证件照)."""
+    """基础信息, 所属系列, 照片 (证件照) and 身份证照片 (人像面, 国徽面)."""
 
     permission = P.PERSON
+
+    def _page(self, form, person):
+        from zhicheng.materials.forms import dict_names
+        series = list(dict.fromkeys([*TEACHER_SERIES, *dict_names("series")]))
+        return self.render("persons/basic_info.html", form=form, person=person, series_options=series)
 
     @expose("/", methods=("GET", "POST"))
     def index(self):
         person = own_person()
         form = BasicInfoForm(obj=person)
         if form.validate_on_submit():
-            photo = form.photo.data
-            if photo is not None and photo.filename:
+            stored: dict[str, storage.StoredFile] = {}
+            for field, _, _, label in IMAGES:
+                upload = form[field].data
+                if upload is None or not upload.filename:
+                    continue
                 try:
-                    stored = storage.save_upload(photo, allowed=("jpg", "png"), max_bytes=PHOTO_MAX_BYTES)
+                    stored[field] = save_image(upload)
                 except storage.UploadError as e:
-                    form.photo.errors.append(f"{e}（照片须为JPG或PNG图片，不超过2M）")
-                    return self.render("persons/basic_info.html", form=form, person=person)
-                transaction.after_rollback(lambda: storage.delete(stored.stored_name))
-                old = person.photo_file
+                    form[field].errors.append(f"{e}（{label}须为JPG或PNG图片，不超过2M）")
+            if any(form[field].errors for field, *_ in IMAGES):
+                for kept in stored.values():  # bad input stores nothing, the good images included
+                    storage.delete(kept.stored_name)
+                return self._page(form, person)
+            changed = []
+            for field, file_column, name_column, label in IMAGES:
+                if field not in stored:
+                    continue
+                new = stored[field]
+                transaction.after_rollback(lambda name=new.stored_name: storage.delete(name))
+                old = getattr(person, file_column)
                 if old:
-                    transaction.after_commit(lambda: storage.delete(old))
-                person.photo_file, person.photo_name = stored.stored_name, stored.original_name
-            for name in ("ethnicity", "political_status", "email", "address"):
+                    transaction.after_commit(lambda name=old: storage.delete(name))
+                setattr(person, file_column, new.stored_name)
+                setattr(person, name_column, new.original_name)
+                changed.append(form[field].label.text)
+            for name in ("series", "ethnicity", "political_status", "email", "address"):
                 setattr(person, name, (getattr(form, name).data or "").strip())
             db.session.flush()
-            audit.record("person.update", person, "修改个人基础信息")
+            audit.record("person.update", person, "修改个人基础信息" + (f"，上传{'、'.join(changed)}" if changed else ""))
             flash("基础信息已保存", "success")
             return redirect(self.get_url(".index"))
-        return self.render("persons/basic_info.html", form=form, person=person)
+        return self._page(form, person)
 
     @expose("/photo")
     def photo(self):
         person = own_person()
-        if not person.photo_file:
+        return send_image(person.photo_file, person.photo_name, f"photo-{person.id}")
+
+    @expose("/id-photo/<side>")
+    def id_photo(self, side: str):
+        """身份证照片 of the person himself (his unit and the departments see the copy in each of his
+        applications: zhicheng.persons.applications.start)."""
+        if side not in ID_SIDES:
             abort(404)
-        mimetype, name, ascii_name = storage.served_as(person.photo_name or "photo.jpg", person.photo_file, "",
-                                                       fallback=f"photo-{person.id}")
-        try:
-            response = storage.download(person.photo_file, mimetype=mimetype, download_name=ascii_name,
-                                        disposition="inline")
-        except FileNotFoundError:
-            abort(404)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Cache-Control"] = "private, no-store"
-        return response
+        person = own_person()
+        file_column, name_column = ID_SIDES[side]
+        return send_image(getattr(person, file_column), getattr(person, name_column), f"id-{side}-{person.id}")
 
 
 def _required(label: str, max_len: int | None = None) -> dict:
@@ -134,10 +186,13 @@ class ArchiveView(NoDetailsPage, ScopedModelView):
     """One section of the 档案: the person's own rows; a new row is his."""
 
     permission = P.PERSON
+    list_template = "persons/archive_list.html"
+    #: What the section is for, above its list (the manuals' notes).
+    page_intro = ""
     can_set_page_size = False
     page_size = 100
     column_display_actions = True
-    column_formatters = {"start_date": _date, "end_date": _date, "published_on": _date}
+    column_formatters = {"start_date": _date, "end_date": _date, "published_on": _date, "taught_on": _date}
     column_default_sort = ("id", False)
 
     def get_list_row_actions(self):
@@ -160,7 +215,7 @@ class ArchiveView(NoDetailsPage, ScopedModelView):
         if start is not None and end is not None and start.data and end.data and end.data < start.data:
             end.errors = [*end.errors, "结束时间不能早于开始时间"]
             return False
-        for f in (start, end, getattr(form, "published_on", None)):
+        for f in (start, end, getattr(form, "published_on", None), getattr(form, "taught_on", None)):
             if f is not None and f.data and f.data > date.today():
                 f.errors = [*f.errors, "时间不能晚于今天"]
                 return False
@@ -197,6 +252,19 @@ class TrainingView(ArchiveView):
     form_args = {"start_date": _required("开始时间"), "end_date": _optional("结束时间"),
                  "subject": _required("培训内容", 200), "organiser": _optional("培训机构", 200),
                  "hours": {"label": "学时", "validators": [Optional(), NumberRange(1, 10000, "学时应为1至10000的整数")]}}
+    column_labels = {k: v["label"] for k, v in form_args.items()}
+
+
+class AchievementView(ArchiveView):
+    """工作业绩: item by item, each with what came of it."""
+
+    row_scope = scope.person_achievements
+    page_intro = "逐项填写任现职以来的主要工作业绩（项目、任务），申报时带入申报表的“专业技术工作业绩”。"
+    column_list = form_columns = ("start_date", "end_date", "title", "role", "content", "outcome")
+    form_args = {"start_date": _required("开始时间"), "end_date": _optional("结束时间"),
+                 "title": _required("业绩名称（项目、任务）", 200), "role": _optional("本人角色", 100),
+                 "content": _required("主要内容", 1000), "outcome": _optional("取得成效（获奖、评价）", 500)}
+    form_overrides = {"content": TextAreaField, "outcome": TextAreaField}
     column_labels = {k: v["label"] for k, v in form_args.items()}
 
 
@@ -255,6 +323,44 @@ class AssessmentView(ArchiveView):
         return True
 
 
+class OpenLessonView(ArchiveView):
+    """公开课 (teachers only)."""
+
+    permission = P.TEACHER
+    row_scope = scope.person_open_lessons
+    page_intro = ("填写任现职以来的公开课信息，对应的证明材料在申报时上传。精品课、评优课、与基本功竞赛有关的课、"
+                  "与教学设计比赛有关的课等内容不放在公开课栏目内。")
+    column_list = form_columns = ("taught_on", "subject", "title", "audience", "level", "organiser")
+    form_args = {"taught_on": _required("授课时间"), "subject": _required("学科", 50), "title": _required("课题", 200),
+                 "audience": _optional("授课对象（年级、班级）", 100),
+                 "level": {"label": "级别", "validators": [InputRequired("请选择级别")]},
+                 "organiser": _optional("主办单位", 200)}
+    column_labels = {k: v["label"] for k, v in form_args.items()}
+    form_choices = {"level": list(LESSON_LEVEL_LABELS.items())}
+    column_formatters = {**ArchiveView.column_formatters,
+                         "level": lambda v, c, m, n: LESSON_LEVEL_LABELS.get(m.level, m.level)}
+
+
+class TeachingView(ArchiveView):
+    """教育教学 (teachers only): 课堂教学, 班主任工作, 指导青年教师, …"""
+
+    permission = P.TEACHER
+    row_scope = scope.person_teachings
+    page_intro = "填写任现职以来的课堂教学、班主任工作、指导青年教师、指导学生、教研活动等情况；学生满意度不必填百分号，如98。"
+    column_list = form_columns = ("start_date", "end_date", "kind", "content", "weekly_hours", "evaluation")
+    form_args = {"start_date": _required("开始时间"), "end_date": _optional("结束时间"),
+                 "kind": {"label": "类别", "validators": [InputRequired("请选择类别")]},
+                 "content": _required("工作内容（任教学科、年级、课程）", 500),
+                 "weekly_hours": {"label": "周课时", "validators": [
+                     Optional(), NumberRange(1, 60, "周课时应为1至60的整数")]},
+                 "evaluation": _optional("考核评价（学生满意度）", 200)}
+    form_overrides = {"content": TextAreaField}
+    column_labels = {k: v["label"] for k, v in form_args.items()}
+    form_choices = {"kind": list(TEACHING_KIND_LABELS.items())}
+    column_formatters = {**ArchiveView.column_formatters,
+                         "kind": lambda v, c, m, n: TEACHING_KIND_LABELS.get(m.kind, m.kind)}
+
+
 def register(admin) -> None:
     admin.add_view(BasicInfoView(name="基础信息", category=CAT_ARCHIVE, endpoint="person_basic",
                                  url="/admin/person_basic"))
@@ -262,8 +368,11 @@ def register(admin) -> None:
             (EducationView, PersonEducation, "学历学位", "person_education"),
             (WorkView, PersonWork, "工作经历", "person_work"),
             (TrainingView, PersonTraining, "培训经历", "person_training"),
+            (AchievementView, PersonAchievement, "工作业绩", "person_achievement"),
             (ResearchView, PersonResearch, "研究成果", "person_research"),
-            (AssessmentView, PersonAssessment, "年度考核", "person_assessment")):
+            (AssessmentView, PersonAssessment, "年度考核", "person_assessment"),
+            (OpenLessonView, PersonOpenLesson, "公开课", "person_open_lesson"),
+            (TeachingView, PersonTeaching, "教育教学", "person_teaching")):
         admin.add_view(view(model, name=name, category=CAT_ARCHIVE, endpoint=endpoint, url=f"/admin/{endpoint}"))
 
 

@@ -16,7 +16,8 @@ from zhicheng.admin.base import GuardedView
 from zhicheng.domain import DomainError
 from zhicheng.extensions import db
 from zhicheng.materials.admin_common import review_records_of, send_attachment
-from zhicheng.materials.models import PERSON_ATTACHMENT_KINDS, UNIT_OPINION_KIND
+from zhicheng.materials.models import ID_PHOTO_KIND, PERSON_ATTACHMENT_KINDS, UNIT_OPINION_KIND
+from zhicheng.materials.services import ACHIEVEMENTS_MAX
 from zhicheng.models import STATE_LABELS, Attachment, Material, Project, ReviewBoard, SubjectGroup, User
 from zhicheng.models import MaterialState as S
 from zhicheng.persons import account, applications, membership
@@ -169,8 +170,8 @@ class PersonApplyView(_Pages):
                           if name in request.form}
                 if "work_start_date" in values:
                     values["work_start_date"] = _date(values["work_start_date"])
-                if len(values.get("achievements") or "") > 6000:
-                    raise ApplicationError("专业技术工作业绩不超过6000字")
+                if len(values.get("achievements") or "") > ACHIEVEMENTS_MAX:
+                    raise ApplicationError(f"专业技术工作业绩不超过{ACHIEVEMENTS_MAX}字")
                 applications.update_basic(current_user, material, values)
             except DomainError as e:
                 db.session.rollback()
@@ -180,7 +181,8 @@ class PersonApplyView(_Pages):
             return redirect(url_for(".edit", id=material.id))
         return self.render("persons/apply_edit.html", m=material, kinds=PERSON_ATTACHMENT_KINDS,
                            records=review_records_of(material), editable=_person_editable(material),
-                           file_max=applications.FILE_MAX_MB)
+                           file_max=applications.FILE_MAX_MB, id_photo_kind=ID_PHOTO_KIND,
+                           achievements_max=ACHIEVEMENTS_MAX)
 
     @expose("/upload", methods=("POST",))
     def upload(self):

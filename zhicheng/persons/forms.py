@@ -37,10 +37,15 @@ class ForgotPasswordForm(Form):
 class BasicInfoForm(Form):
     """基础信息: what the person may change himself (姓名 and 证件 are fixed at registration)."""
 
+    series = StringField("所属系列", validators=[Length(max=100, message="所属系列不能超过100字")],
+                         description="如 工程、经济、中小学教师、高等学校教师；教师系列的个人档案另有“公开课”“教育教学”两项",
+                         render_kw={"list": "series-options", "maxlength": 100})
     ethnicity = StringField("民族", validators=[Length(max=20, message="民族不能超过20字")])
     political_status = StringField("政治面貌", validators=[Length(max=20, message="政治面貌不能超过20字")])
     email = StringField("电子邮箱", validators=[Optional(), Length(max=120, message="电子邮箱不能超过120字"),
                                             Regexp(r"[^@\s]+@[^@\s]+\.[^@\s]+", message="电子邮箱格式不正确")])
     address = StringField("通讯地址", validators=[Length(max=200, message="通讯地址不能超过200字")])
     photo = FileField("照片（证件照）", render_kw={"accept": ".jpg,.jpeg,.png"})
+    id_front = FileField("身份证正面（人像面）", render_kw={"accept": ".jpg,.jpeg,.png"})
+    id_back = FileField("身份证反面（国徽面）", render_kw={"accept": ".jpg,.jpeg,.png"})
 

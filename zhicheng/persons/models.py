@@ -50,6 +50,40 @@ class AssessmentResult(StrEnum):
 ASSESSMENT_LABELS = {AssessmentResult.EXCELLENT: "优秀", AssessmentResult.COMPETENT: "合格",
                      AssessmentResult.BASIC: "基本合格", AssessmentResult.INCOMPETENT: "不合格"}
 
+#: The teachers' 系列 offered on 基础信息; any 系列 naming 教师 counts as a teacher's (is_teacher_series).
+TEACHER_SERIES = ("高等学校教师", "中小学教师", "中等职业学校教师", "技工院校教师")
+
+
+def is_teacher_series(series: str | None) -> bool:
+    """A teacher's 系列 (高等学校教师, 中小学教师, …): his 档案 has 公开课 and 教育教学 too."""
+    return "教师" in (series or "")
+
+
+class LessonLevel(StrEnum):
+    SCHOOL = "school"
+    COUNTY = "county"
+    CITY = "city"
+    PROVINCE = "province"
+    NATIONAL = "national"
+
+
+LESSON_LEVEL_LABELS = {LessonLevel.SCHOOL: "校级", LessonLevel.COUNTY: "县（区）级", LessonLevel.CITY: "市级",
+                       LessonLevel.PROVINCE: "省级", LessonLevel.NATIONAL: "国家级"}
+
+
+class TeachingKind(StrEnum):
+    CLASSES = "classes"  # 课堂教学 (任教学科、年级、课时)
+    HEAD_TEACHER = "head_teacher"  # 班主任工作
+    MENTORING = "mentoring"  # 指导青年教师
+    COACHING = "coaching"  # 指导学生
+    TEACHING_RESEARCH = "research"  # 教研活动
+    OTHER = "other"
+
+
+TEACHING_KIND_LABELS = {TeachingKind.CLASSES: "课堂教学", TeachingKind.HEAD_TEACHER: "班主任工作",
+                        TeachingKind.MENTORING: "指导青年教师", TeachingKind.COACHING: "指导学生",
+                        TeachingKind.TEACHING_RESEARCH: "教研活动", TeachingKind.OTHER: "其他"}
+
 
 def _owner() -> Mapped[int]:
     return mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
@@ -77,8 +111,15 @@ class Person(db.Model):
     political_status: Mapped[str] = mapped_column(String(20), default="")
     email: Mapped[str] = mapped_column(String(120), default="")
     address: Mapped[str] = mapped_column(String(200), default="")
+    # 系列 he works in (职称系列): a teacher's 档案 has 公开课 and 教育教学 too.
+    series: Mapped[str] = mapped_column(String(100), default="", server_default="")
     photo_file: Mapped[str | None] = mapped_column(String(64))
     photo_name: Mapped[str | None] = mapped_column(String(200))
+    # 身份证照片: the front (人像面) and the back (国徽面), stored like the photo.
+    id_front_file: Mapped[str | None] = mapped_column(String(64))
+    id_front_name: Mapped[str | None] = mapped_column(String(200))
+    id_back_file: Mapped[str | None] = mapped_column(String(64))
+    id_back_name: Mapped[str | None] = mapped_column(String(200))
     agreed_at: Mapped[datetime]
     agreed_address: Mapped[str] = mapped_column(String(64), default="")
     agreement_version: Mapped[str] = mapped_column(String(20), default="")
@@ -89,6 +130,14 @@ class Person(db.Model):
     @property
     def id_type_label(self) -> str:
         return ID_TYPE_LABELS.get(self.id_type, self.id_type)
+
+    @property
+    def is_teacher(self) -> bool:
+        return is_teacher_series(self.series)
+
+    def stored_files(self) -> list[str]:
+        """The stored names of his 照片 and 身份证照片."""
+        return [f for f in (self.photo_file, self.id_front_file, self.id_back_file) if f]
 
 
 class SmsCode(db.Model):
@@ -154,6 +203,21 @@ class PersonTraining(db.Model):
     hours: Mapped[int | None]
 
 
+class PersonAchievement(db.Model):
+    """工作业绩: one item of his professional work (a project, a task) with what came of it."""
+
+    __tablename__ = "person_achievement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _owner()
+    start_date: Mapped[date]
+    end_date: Mapped[date | None]
+    title: Mapped[str] = mapped_column(String(200))  # 业绩名称（项目、任务）
+    role: Mapped[str] = mapped_column(String(100), default="")  # 本人角色
+    content: Mapped[str] = mapped_column(String(1000))  # 主要内容
+    outcome: Mapped[str] = mapped_column(String(500), default="")  # 取得成效（获奖、评价）
+
+
 class PersonResearch(db.Model):
     """研究成果: 论文, 专著, 专利, 课题 in one table, told apart by `kind`."""
 
@@ -184,6 +248,43 @@ class PersonAssessment(db.Model):
     user_id: Mapped[int] = _owner()
     year: Mapped[int]
     result: Mapped[str] = mapped_column(String(16))
+
+
+class PersonOpenLesson(db.Model):
+    """公开课 (teachers): one lesson given in public since the current post."""
+
+    __tablename__ = "person_open_lesson"
+    __table_args__ = (CheckConstraint(check_sql("level", LessonLevel), name="level"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _owner()
+    taught_on: Mapped[date]
+    subject: Mapped[str] = mapped_column(String(50))  # 学科
+    title: Mapped[str] = mapped_column(String(200))  # 课题
+    audience: Mapped[str] = mapped_column(String(100), default="")  # 授课对象（年级、班级）
+    level: Mapped[str] = mapped_column(String(16))  # 级别
+    organiser: Mapped[str] = mapped_column(String(200), default="")  # 主办（组织）单位
+
+
+class PersonTeaching(db.Model):
+    """教育教学 (teachers): his teaching load and other educational work, period by period."""
+
+    __tablename__ = "person_teaching"
+    __table_args__ = (CheckConstraint(check_sql("kind", TeachingKind), name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = _owner()
+    start_date: Mapped[date]
+    end_date: Mapped[date | None]
+    kind: Mapped[str] = mapped_column(String(16))
+    content: Mapped[str] = mapped_column(String(500))  # 工作内容（任教学科、年级、课程）
+    weekly_hours: Mapped[int | None]  # 周课时
+    evaluation: Mapped[str] = mapped_column(String(200), default="")  # 考核评价（学生满意度）
+
+
+#: The 档案's sections of rows, in the order of the menu (zhicheng.persons.admin) and the snapshot.
+ARCHIVE_MODELS = (PersonEducation, PersonWork, PersonTraining, PersonAchievement, PersonResearch,
+                  PersonAssessment, PersonOpenLesson, PersonTeaching)
 
 
 # --- 所属单位 --------------------------------------------------------------------------------

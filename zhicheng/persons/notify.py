@@ -14,6 +14,7 @@ from zhicheng.persons.models import Person
 MESSAGES = {
     "unit_return": "您的申报材料{number}（{project}）已被单位退回，原因：{reason}。请登录系统修改后重新提交。",
     "return": "您的申报材料{number}（{project}）已被{department}退回单位，原因：{reason}。",
+    "change_department": "您的申报材料{number}（{project}）因单位修改归口部门已退回单位，待单位重新上报。",
     "submit": "您的申报材料{number}（{project}）已由单位审核通过并上报至{to}。",
     "pass": "您的申报材料{number}（{project}）已通过{department}审核，上报至{to}。",
     "approve": "您的申报材料{number}（{project}）已审核通过。",

@@ -14,10 +14,11 @@ from datetime import date, datetime
 from sqlalchemy import delete, select, update
 
 from zhicheng import scope, transaction
+from zhicheng.accounts.models import KIND_PERSON
 from zhicheng.domain import DomainError
 from zhicheng.extensions import db
 from zhicheng.materials import states
-from zhicheng.models import Department, Material, ReviewRecord, Unit
+from zhicheng.models import Department, Material, ReviewRecord, Unit, User
 from zhicheng.models import MaterialState as S
 from zhicheng.policy import P, require
 from zhicheng.system import audit
@@ -149,7 +150,9 @@ def delete_materials(user, ids) -> int:
 
 def change_department(user, new_department_id: int) -> int:
     """修改归口部门: every material of the unit under review (at any level) or returned goes
-    back to 待上报 at once; approved ones stay approved. Returns how many went back."""
+    back to 待上报 at once; approved ones stay approved. A 个人申报 among them goes back to 单位审核中
+    instead (still the person's, for the unit to 上报 again or return to him); one still with the
+    person or the unit is left alone. Returns how many went back."""
     require(user, P.UNIT, message="只有单位用户可以修改归口部门", error=WorkflowError)
 
     with transaction.atomic():
@@ -163,14 +166,17 @@ def change_department(user, new_department_id: int) -> int:
         if clash:
             raise WorkflowError(f"本机构代码已在“{new.name}”注册过单位，不能重复")
         old = unit.department
-        reason = f"单位修改归口部门：{old.name} → {new.name}，材料退回待上报"
         moved = list(db.session.scalars(select(Material).where(
             Material.unit_id == unit.id, Material.state.in_(states.sources("change_department")))))
-        after = states.target("change_department")
+        persons = set(db.session.scalars(select(User.id).where(
+            User.id.in_({m.creator_id for m in moved}), User.kind == KIND_PERSON))) if moved else set()
         for m in moved:
             taken_from = m.current_department_id
+            after = states.target("change_department", person=m.creator_id in persons)
             _move(m, state=after, current_department_id=None)
+            reason = f"单位修改归口部门：{old.name} → {new.name}，材料退回{states.STATES[after].label}"
             _record(m, "change_department", user, after, department_id=taken_from, reason=reason)
+        reason = f"单位修改归口部门：{old.name} → {new.name}"
         unit.department_id = new.id
         audit.record("unit.change_department", unit, f"{reason}；退回材料{len(moved)}份", actor=user)
         return len(moved)
