@@ -432,3 +432,22 @@ def test_a_person_the_unit_confirmed_as_its_staff_can_recover_its_password(app, 
 
 def test_the_login_page_offers_the_staff_phone_recovery(client):
     assert 'href="/unit/forgot"' in client.get("/login").get_data(as_text=True)
+
+
+def test_a_confirmed_person_with_a_passport_can_recover_the_units_password(app, org, client, csrf):
+    """工作人员证件号码 is not only a 身份证号: a 个人用户 registered with a 护照 and confirmed by the unit
+    is matched by his passport number (typed in lower case too); a malformed one gets a message."""
+    from zhicheng.persons import membership
+    from zhicheng.persons.models import Person
+    person = db.session.scalar(select(Person).where(Person.user_id == org["person_a"].id))
+    person.id_type, person.id_number = "passport", "EA1234567"
+    row = membership.request_join(org["person_a"], org.unit_a.id)
+    membership.confirm(org["unit_a"], row.id)
+    db.session.commit()
+    ident = {"department_id": str(org.xihu.id), "uscc": org.unit_a.uscc, "id_card": "ea1234567"}
+    r = _forgot(client, csrf, "/unit/forgot/code", **ident)
+    assert r.status_code == 200 and len(outbox(app)) == 1
+    # The same number as a 身份证 type would not match, and a bad number is refused with a message.
+    r = _forgot(client, csrf, "/unit/forgot/code", **{**ident, "id_card": "EA-12"})
+    assert r.status_code == 400 and "护照号码只能由字母和数字组成" in r.get_data(as_text=True)
+    assert len(outbox(app)) == 1

@@ -9,6 +9,7 @@ it who works where); the refusal comes at 重置密码 as a wrong or expired cod
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -20,8 +21,13 @@ from zhicheng.org.models import Department, Unit
 from zhicheng.org.registration import RegistrationError
 from zhicheng.persons import sms
 from zhicheng.persons.models import IdType, Membership, MembershipState, Person, SmsPurpose
+from zhicheng.persons.services import normalise_id_number
 from zhicheng.system import audit
-from zhicheng.validators import ValidationError, check_id_card, check_password_rule, check_uscc
+from zhicheng.validators import ValidationError, ascii_digits, check_id_card, check_password_rule, check_uscc
+
+#: Digits (with a final X): meant as a 身份证 / 居住证 number, checked by check_id_card; anything
+#: else with letters is taken as a passport number.
+_LOOKS_LIKE_ID_CARD = re.compile(r"\d+X?")
 
 
 class UnitResetError(RegistrationError):
@@ -47,8 +53,12 @@ def _identify(data: UnitResetData, errors: dict[str, str]) -> tuple[str, str]:
         code = check_uscc(data.uscc).code
     except ValidationError as e:
         errors["uscc"] = str(e)
+    raw = ascii_digits(data.id_card or "").strip().upper()
     try:
-        number = check_id_card(data.id_card)
+        if _LOOKS_LIKE_ID_CARD.fullmatch(raw) or not raw:
+            number = check_id_card(raw)
+        else:  # a 工作人员 who registered with a passport (个人用户 confirmed through 所属单位)
+            number = normalise_id_number(IdType.PASSPORT, raw)
     except ValidationError as e:
         errors["id_card"] = str(e).replace("身份证号", "工作人员证件号码")
     return code, number
@@ -71,16 +81,18 @@ def _match(department_id: int, code: str, number: str) -> _Match | None:
     account = db.session.scalar(select(User).where(User.kind == KIND_UNIT, User.unit_id == unit.id))
     if account is None:
         return None
+    id_card = bool(_LOOKS_LIKE_ID_CARD.fullmatch(number))
     staff = db.session.scalar(select(User).where(User.kind == KIND_SUB, User.unit_id == unit.id,
                                                  User.id_card == number, User.enabled.is_(True), User.phone != "")
-                              .order_by(User.id).limit(1))
+                              .order_by(User.id).limit(1)) if id_card else None
     if staff is not None:
         return _Match(account, staff.display_name, staff.phone)
+    kinds = (IdType.RESIDENT, IdType.HMT_PERMIT) if id_card else (IdType.PASSPORT,)
     person = db.session.scalar(
         select(Person).join(User, User.id == Person.user_id)
         .join(Membership, Membership.user_id == Person.user_id)
         .where(Membership.unit_id == unit.id, Membership.state == MembershipState.CONFIRMED,
-               Person.id_number == number, Person.id_type.in_((IdType.RESIDENT, IdType.HMT_PERMIT)),
+               Person.id_number == number, Person.id_type.in_(kinds),
                User.enabled.is_(True), Person.phone != "")
         .order_by(Membership.id.desc()).limit(1))
     if person is not None:
