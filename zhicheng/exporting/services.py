@@ -66,6 +66,13 @@ def write_xlsx(fileobj, title: str, columns: list[Column], rows: Iterable[Iterab
     Every workbook the system offers is written here, so text from users is made safe here:
     characters a workbook cannot hold are dropped, and text that a spreadsheet would read as a
     formula is written as a text cell."""
+    return write_xlsx_sheets(fileobj, [(title, columns, rows)], progress=progress, every=every)[0]
+
+
+def write_xlsx_sheets(fileobj, sheets: Iterable[tuple[str, list[Column], Iterable[Iterable[Any]]]],
+                      progress: Callable[[int], None] | None = None, every: int = 2000) -> list[int]:
+    """write_xlsx for a workbook of several sheets (title, columns, rows), written one after the
+    other; returns the row count of each."""
     # XlsxWriter is imported when a workbook is written, not with this module.
     import xlsxwriter
     from xlsxwriter.exceptions import FileCreateError
@@ -77,7 +84,6 @@ def write_xlsx(fileobj, title: str, columns: list[Column], rows: Iterable[Iterab
             # Text stays text: nothing is turned into a formula, a link or a number.
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False})
         try:
-            ws = wb.add_worksheet(title[:31])
             header = wb.add_format({"bold": True, "pattern": 1, "bg_color": "#DDEBF7", "align": "center"})
             date_cell = wb.add_format({"num_format": DATE_FORMAT})
             datetime_cell = wb.add_format({"num_format": DATETIME_FORMAT})
@@ -86,39 +92,43 @@ def write_xlsx(fileobj, title: str, columns: list[Column], rows: Iterable[Iterab
             # cell text stays when someone edits it in Excel, and names, phone numbers such as
             # +86… and anything read back from the file are unchanged.
             quoted = wb.add_format({"quote_prefix": True})
-            for i, col in enumerate(columns):
-                ws.set_column(i, i, col.width)
-            ws.freeze_panes(1, 0)
-            for i, col in enumerate(columns):
-                ws.write_string(0, i, col.header, header)
+            counts = []
+            for title, columns, rows in sheets:
+                ws = wb.add_worksheet(title[:31])
+                for i, col in enumerate(columns):
+                    ws.set_column(i, i, col.width)
+                ws.freeze_panes(1, 0)
+                for i, col in enumerate(columns):
+                    ws.write_string(0, i, col.header, header)
 
-            write_string, write_number = ws.write_string, ws.write_number
-            write_datetime, write_boolean = ws.write_datetime, ws.write_boolean
-            not_xml, formula_start = _NOT_XML, _FORMULA_START
-            n = 0
-            for n, row in enumerate(rows, 1):
-                for c, v in enumerate(row):
-                    if v is None:
-                        continue
-                    if isinstance(v, str):
-                        if not_xml.search(v):
-                            v = not_xml.sub("", v)
-                        if v.startswith(formula_start) or v in _ERROR_CODES:
-                            write_string(n, c, v, quoted)
-                        elif v:
-                            write_string(n, c, v)
-                    elif isinstance(v, bool):
-                        write_boolean(n, c, v)
-                    elif isinstance(v, (int, float, Decimal)):
-                        write_number(n, c, v)
-                    elif isinstance(v, datetime):
-                        write_datetime(n, c, v, datetime_cell)
-                    elif isinstance(v, date):
-                        write_datetime(n, c, v, date_cell)
-                    else:
-                        raise TypeError(f"cannot write {type(v).__name__} to a workbook")
-                if progress and n % every == 0:
-                    progress(n)
+                write_string, write_number = ws.write_string, ws.write_number
+                write_datetime, write_boolean = ws.write_datetime, ws.write_boolean
+                not_xml, formula_start = _NOT_XML, _FORMULA_START
+                n = 0
+                for n, row in enumerate(rows, 1):
+                    for c, v in enumerate(row):
+                        if v is None:
+                            continue
+                        if isinstance(v, str):
+                            if not_xml.search(v):
+                                v = not_xml.sub("", v)
+                            if v.startswith(formula_start) or v in _ERROR_CODES:
+                                write_string(n, c, v, quoted)
+                            elif v:
+                                write_string(n, c, v)
+                        elif isinstance(v, bool):
+                            write_boolean(n, c, v)
+                        elif isinstance(v, (int, float, Decimal)):
+                            write_number(n, c, v)
+                        elif isinstance(v, datetime):
+                            write_datetime(n, c, v, datetime_cell)
+                        elif isinstance(v, date):
+                            write_datetime(n, c, v, date_cell)
+                        else:
+                            raise TypeError(f"cannot write {type(v).__name__} to a workbook")
+                    if progress and n % every == 0:
+                        progress(n)
+                counts.append(n)
             try:
                 wb.close()
             except FileCreateError as e:  # the OSError underneath (a full disk…), as it was
@@ -130,7 +140,7 @@ def write_xlsx(fileobj, title: str, columns: list[Column], rows: Iterable[Iterab
                     sheet.row_data_fh.close()
         with open(book_path, "rb") as book:
             shutil.copyfileobj(book, fileobj, 1 << 20)
-    return n
+    return counts
 
 
 def content_disposition(ascii_name: str, display_name: str) -> str:
