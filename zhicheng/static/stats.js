@@ -5,15 +5,22 @@
   var source = document.getElementById("zc-stats-charts");
   if (!source || typeof echarts === "undefined") { return; }
   var options = JSON.parse(source.textContent);
-  var font = window.getComputedStyle(document.body).fontFamily;
   var drawn = [];
-  Array.prototype.forEach.call(document.querySelectorAll("[data-chart]"), function (box) {
-    var option = options[box.getAttribute("data-chart")];
-    if (!option) { return; }
-    var chart = echarts.init(box, null, { renderer: "svg", locale: "ZH" });
-    chart.setOption(Object.assign({ textStyle: { fontFamily: font }, animation: false }, option));
-    drawn.push(chart);
-  });
+
+  function draw() {
+    // ECharts measures the labels when it lays a chart out: only once the page's fonts are there
+    // (the bundled web font on a computer without Chinese fonts) do they measure as they are drawn.
+    var font = window.getComputedStyle(document.body).fontFamily;
+    Array.prototype.forEach.call(document.querySelectorAll("[data-chart]"), function (box) {
+      var option = options[box.getAttribute("data-chart")];
+      if (!option) { return; }
+      var chart = echarts.init(box, null, { renderer: "svg", locale: "ZH" });
+      chart.setOption(Object.assign({ textStyle: { fontFamily: font }, animation: false }, option));
+      drawn.push(chart);
+    });
+  }
+
+  (document.fonts && document.fonts.ready ? document.fonts.ready : Promise.resolve()).then(draw);
   var pending = null;
   window.addEventListener("resize", function () {
     clearTimeout(pending);

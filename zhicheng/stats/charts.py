@@ -26,6 +26,13 @@ def echarts_version() -> str:
 ROW_HEIGHT = 26
 
 
+def _grid(right: int = 30) -> dict:
+    """The plot area inside the box, shrunk to keep the axis labels (department names) in it: ECharts
+    6's outer bounds (its older `containLabel` needs a module the packaged build leaves out)."""
+    return {"left": 10, "right": right, "top": 36, "bottom": 10, "outerBoundsMode": "same",
+            "outerBoundsContain": "axisLabel"}
+
+
 def _axis_tooltip() -> dict:
     return {"trigger": "axis", "axisPointer": {"type": "shadow"}}
 
@@ -43,7 +50,7 @@ def _bars(groups: list[Group], names: tuple[str, ...], horizontal: bool = False)
     return {
         "tooltip": _axis_tooltip(),
         "legend": {"data": list(names), "top": 0},
-        "grid": {"left": 10, "right": 30, "top": 36, "bottom": 10, "containLabel": True},
+        "grid": _grid(),
         "xAxis": value if horizontal else category,
         "yAxis": category if horizontal else value,
         "series": [{"name": name, "type": "bar", "data": [values[name](g.tally) for g in groups]} for name in names],
@@ -65,7 +72,7 @@ def year_chart(stats: Statistics) -> dict:
     return {
         "tooltip": _axis_tooltip(),
         "legend": {"data": [TOTAL, PASSED, CERTIFIED, PASSED_RATE, BOARD_RATE], "top": 0},
-        "grid": {"left": 10, "right": 10, "top": 36, "bottom": 10, "containLabel": True},
+        "grid": _grid(right=10),
         "xAxis": {"type": "category", "data": [g.label for g in groups]},
         "yAxis": [{"type": "value", "name": "份", "minInterval": 1},
                   {"type": "value", "name": "%", "min": 0, "max": 100, "splitLine": {"show": False}}],
