@@ -18,7 +18,7 @@ from zhicheng.stats.services import PASSED_STATES
 from . import world
 
 STAFF = ("root", "xihu_admin", "edu_admin", "edusub_admin", "talent_admin")
-_CHARTS = re.compile(r'<script type="application/json" id="zc-stats-charts">(.*?)</script>', re.S)
+_CHARTS = re.compile(r'<script type="application/json" id="zc-stats-charts">(.*?)</script>', re.DOTALL)
 _LIST_COUNT = re.compile(r"列表 \((\d+)\)")
 _EXPORT_TOTAL = re.compile(r'id="export-total">(\d+)<')
 _ROW = re.compile(r'<tr data-key="([^"]*)"><td>([^<]*)</td><td class="zc-total">(?:<a [^>]*>)?(\d+)')

@@ -22,8 +22,8 @@ def _submit(account, m):
 def build(org) -> dict:
     today = date.today()
     # 杭州市教育局's own unit (本级 for its staff) and one of 杭州市人才服务局.
-    unit_c, org.users["unit_c"] = factories.unit("丙单位研究院", org.edu, "unitc", 3)
-    unit_d, org.users["unit_d"] = factories.unit("丁单位建设集团", org.talent, "unitd", 4)
+    _, org.users["unit_c"] = factories.unit("丙单位研究院", org.edu, "unitc", 3)
+    _, org.users["unit_d"] = factories.unit("丁单位建设集团", org.talent, "unitd", 4)
     last_year = Project(name="上年度中级初定（经济）", kind="cd_middle", year=today.year - 1, series="经济",
                         start_date=today - timedelta(days=10), end_date=today + timedelta(days=20), issuer=org.root,
                         majors="经济", scope="在杭单位", requirements="上年度")
