@@ -177,16 +177,21 @@ def scoped_department(user, department_id: int | None) -> Department | None:
     return dept
 
 
+def _projects(f: StatsFilters, stmt=None):
+    """Select of the ids of the projects of the 年度 and 级别 filters (of `stmt`'s, if given)."""
+    stmt = select(Project.id) if stmt is None else stmt
+    if f.year is not None:
+        stmt = stmt.where(Project.year == f.year)
+    if f.level is not None:
+        stmt = stmt.where(Project.kind.in_(_kinds_of_level(f.level)))
+    return stmt
+
+
 def conditions(user, f: StatsFilters, department: Department | None) -> list:
     """The WHERE clause of every statement: the lists' scope plus the filters."""
     conds = [scope.materials(user)]
     if f.year is not None or f.level is not None:
-        projects = select(Project.id)
-        if f.year is not None:
-            projects = projects.where(Project.year == f.year)
-        if f.level is not None:
-            projects = projects.where(Project.kind.in_(_kinds_of_level(f.level)))
-        conds.append(Material.project_id.in_(projects))
+        conds.append(Material.project_id.in_(_projects(f)))
     if f.series is not None:
         conds.append(Material.series == f.series)
     if department is not None:
@@ -256,12 +261,7 @@ def _board_passed_by_department(conds, f: StatsFilters) -> dict[int, int]:
     """评审通过 per 部门: the materials of the 评审 projects (those of the filters' 年度/级别) in a state
     after the 评委会's pass. The projects are named by id, few as they are, so that the statement reads
     ix_material_state_project_series at those (state, project) pairs only."""
-    projects = select(Project.id).where(Project.kind.in_(list(REVIEW_KINDS)))
-    if f.year is not None:
-        projects = projects.where(Project.year == f.year)
-    if f.level is not None:
-        projects = projects.where(Project.kind.in_(_kinds_of_level(f.level)))
-    ids = list(db.session.scalars(projects))
+    ids = list(db.session.scalars(_projects(f, select(Project.id).where(Project.kind.in_(list(REVIEW_KINDS))))))
     if not ids:
         return {}
     per_unit = (select(Material.unit_id, func.count().label("n"))
