@@ -50,7 +50,9 @@ def test_wheel_carries_templates_migrations_fonts_static_and_translations(wheel)
                  "zhicheng/templates/auth/login.html", "zhicheng/migrations/env.py",
                  "zhicheng/migrations/alembic.ini", "zhicheng/migrations/script.py.mako",
                  "zhicheng/fonts/ZhichengSerifSC-Regular.ttf", "zhicheng/fonts/LICENSE-OFL.txt",
-                 "zhicheng/static/zhicheng.css",
+                 "zhicheng/static/zhicheng.css", "zhicheng/static/stats.js",
+                 "zhicheng/static/vendor/echarts/echarts.min.js", "zhicheng/static/vendor/echarts/LICENSE",
+                 "zhicheng/static/vendor/echarts/NOTICE", "zhicheng/static/vendor/echarts/VERSION",
                  "zhicheng/translations/zh_Hans_CN/LC_MESSAGES/admin.mo"):
         assert name in names, f"{name} is not in {wheel.name}"
     templates = {f"zhicheng/templates/{p.relative_to(ROOT / 'templates').as_posix()}"

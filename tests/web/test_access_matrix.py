@@ -120,6 +120,7 @@ EXPECTED = {
     "/admin/unit_files/": UNITS,                                             # 单位证照与签章
     "/admin/review/": {"root", "xihu_review", "xihu_return", "edu_review"},  # 待审核材料
     "/admin/dept_materials/": ALL_STAFF,                                     # 本部门及下级材料
+    "/admin/stats/": ALL_STAFF,                                              # 统计分析
     "/admin/project_admin/": {"root", "xihu_publish"},                       # 项目发布
     "/admin/staff/": ADMINS,                                                 # 本部门工作人员
     "/admin/sub_departments/": ADMINS,                                       # 下级部门

@@ -30,8 +30,10 @@ def init_admin(app) -> Admin:
     from zhicheng.persons import admin as persons
     from zhicheng.persons import apply_admin as persons_apply
     from zhicheng.printing import admin as printing
+    from zhicheng.stats import admin as stats
     from zhicheng.system import admin as system
     materials.register(admin)
+    stats.register(admin)  # 统计分析 closes the 材料审核 menu
     printing.register(admin)
     exporting.register(admin)
     accounts.register(admin)

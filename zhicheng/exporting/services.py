@@ -62,6 +62,13 @@ def write_xlsx(fileobj, title: str, columns: list[Column], rows: Iterable[Iterab
     Every workbook the system offers is written here, so text from users is made safe here:
     characters a workbook cannot hold are dropped, and text that a spreadsheet would read as a
     formula is written as a text cell."""
+    return write_xlsx_sheets(fileobj, [(title, columns, rows)], progress=progress, every=every)[0]
+
+
+def write_xlsx_sheets(fileobj, sheets: Iterable[tuple[str, list[Column], Iterable[Iterable[Any]]]],
+                      progress: Callable[[int], None] | None = None, every: int = 2000) -> list[int]:
+    """write_xlsx for a workbook of several sheets (title, columns, rows), written one after the
+    other; returns the row count of each."""
     from zhicheng.exporting.xlsx import write_workbook
 
     def quoted(text: str) -> bool:
@@ -69,11 +76,13 @@ def write_xlsx(fileobj, title: str, columns: list[Column], rows: Iterable[Iterab
 
     with tempfile.TemporaryDirectory(prefix="zc-xlsx-") as tmp:
         book_path = Path(tmp) / "book.xlsx"
-        n = write_workbook(book_path, Path(tmp), title, [c.header for c in columns], [c.width for c in columns],
-                           rows, quoted, DATE_FORMAT, DATETIME_FORMAT, progress=progress, every=every)
+        counts = write_workbook(book_path, Path(tmp),
+                                [(title, [c.header for c in columns], [c.width for c in columns], rows)
+                                 for title, columns, rows in sheets],
+                                quoted, DATE_FORMAT, DATETIME_FORMAT, progress=progress, every=every)
         with open(book_path, "rb") as book:
             shutil.copyfileobj(book, fileobj, 1 << 20)
-    return n
+    return counts
 
 
 def content_disposition(ascii_name: str, display_name: str) -> str:

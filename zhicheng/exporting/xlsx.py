@@ -25,44 +25,57 @@ from openpyxl.utils import get_column_letter
 
 #: Styles (cellXfs) of styles.xml, by position.
 HEADER, DATE, DATETIME, QUOTED = 1, 2, 3, 4
+TAB_SELECTED = ' tabSelected="1"'
 _EPOCH = datetime(1899, 12, 30)
 _EPOCH_DATE = _EPOCH.date()
 _SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")
 #: Characters a workbook cannot hold (XML 1.0): dropped from text.
 NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
-CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    '<Override PartName="/xl/styles.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-    '</Types>')
+def content_types(sheets: int) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        + "".join(f'<Override PartName="/xl/worksheets/sheet{i}.xml" '
+                  'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+                  for i in range(1, sheets + 1))
+        + '<Override PartName="/xl/styles.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        '</Types>')
+
+
 ROOT_RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
     '<Relationship Id="rId1" '
     'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
     'Target="xl/workbook.xml"/></Relationships>')
-WORKBOOK_RELS = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" '
-    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
-    'Target="worksheets/sheet1.xml"/>'
-    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
-    'Target="styles.xml"/></Relationships>')
-WORKBOOK = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-    '<bookViews><workbookView/></bookViews>'
-    '<sheets><sheet name="{name}" sheetId="1" r:id="rId1"/></sheets></workbook>')
+
+
+def workbook_rels(sheets: int) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        + "".join(f'<Relationship Id="rId{i}" '
+                  'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" '
+                  f'Target="worksheets/sheet{i}.xml"/>' for i in range(1, sheets + 1))
+        + f'<Relationship Id="rId{sheets + 1}" '
+        'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" '
+        'Target="styles.xml"/></Relationships>')
+
+
+def workbook(names: Sequence[str]) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<bookViews><workbookView/></bookViews><sheets>'
+        + "".join(f'<sheet name="{_attr(name)}" sheetId="{i}" r:id="rId{i}"/>' for i, name in enumerate(names, 1))
+        + '</sheets></workbook>')
 
 
 def styles(date_format: str, datetime_format: str) -> str:
@@ -152,13 +165,42 @@ class RowWriter:
         return f'<row r="{n}">{"".join(cells)}</row>'
 
 
-def write_workbook(book_path: Path, spool_dir: Path, title: str, headers: Sequence[str], widths: Sequence[float],
-                   rows: Iterable[Sequence[Any]], quote: Callable[[str], bool], date_format: str,
-                   datetime_format: str, progress: Callable[[int], None] | None = None, every: int = 2000) -> int:
-    """Write the workbook to `book_path`; the rows go through a spool file in `spool_dir`.
-    Returns the number of data rows."""
-    writer = RowWriter(len(headers), quote)
-    spool_path = spool_dir / "sheet-rows.xml"
+def unique_names(titles: Sequence[str]) -> list[str]:
+    """Valid sheet names, distinct without regard to case (as Excel wants them)."""
+    names: list[str] = []
+    for title in titles:
+        base = name = sheet_name(title)
+        k = 2
+        while name.lower() in (n.lower() for n in names):
+            suffix = f"({k})"
+            name, k = base[:31 - len(suffix)] + suffix, k + 1
+        names.append(name)
+    return names
+
+
+def write_workbook(book_path: Path, spool_dir: Path,
+                   sheets: Sequence[tuple[str, Sequence[str], Sequence[float], Iterable[Sequence[Any]]]],
+                   quote: Callable[[str], bool], date_format: str, datetime_format: str,
+                   progress: Callable[[int], None] | None = None, every: int = 2000) -> list[int]:
+    """Write the workbook of `sheets` (title, headers, widths, rows) to `book_path`, one sheet after
+    the other; each sheet's rows go through a spool file in `spool_dir`. Returns the row counts."""
+    counts = []
+    with zipfile.ZipFile(book_path, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as book:
+        for i, (_, headers, widths, rows) in enumerate(sheets, 1):
+            counts.append(_write_sheet(book, f"xl/worksheets/sheet{i}.xml", spool_dir / f"sheet{i}-rows.xml",
+                                       headers, widths, rows, quote, progress, every, selected=i == 1))
+        book.writestr("[Content_Types].xml", content_types(len(sheets)))
+        book.writestr("_rels/.rels", ROOT_RELS)
+        book.writestr("xl/workbook.xml", workbook(unique_names([title for title, *_ in sheets])))
+        book.writestr("xl/_rels/workbook.xml.rels", workbook_rels(len(sheets)))
+        book.writestr("xl/styles.xml", styles(date_format, datetime_format))
+    return counts
+
+
+def _write_sheet(book: zipfile.ZipFile, part: str, spool_path: Path, headers: Sequence[str],
+                 widths: Sequence[float], rows: Iterable[Sequence[Any]], quote: Callable[[str], bool],
+                 progress: Callable[[int], None] | None, every: int, selected: bool) -> int:
+    writer = RowWriter(max(len(headers), 1), quote)
     n = 0
     with open(spool_path, "w", encoding="utf-8", newline="") as spool:
         write = spool.write
@@ -167,29 +209,23 @@ def write_workbook(book_path: Path, spool_dir: Path, title: str, headers: Sequen
             write(writer.row(n + 1, values))
             if progress and n % every == 0:
                 progress(n)
-    last = f"{writer.letters[-1]}{n + 1}" if headers else "A1"
+    last = f"{writer.letters[len(headers) - 1]}{n + 1}" if headers else "A1"
     cols = "".join(f'<col min="{i}" max="{i}" width="{_width(w)}" customWidth="1"/>'
                    for i, w in enumerate(widths, 1))
     head = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
             'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
             f'<dimension ref="A1:{last}"/>'
-            '<sheetViews><sheetView tabSelected="1" workbookViewId="0">'
+            f'<sheetViews><sheetView{TAB_SELECTED if selected else ""} workbookViewId="0">'
             '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
             '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
             '<sheetFormatPr defaultRowHeight="15"/>'
             + (f"<cols>{cols}</cols>" if cols else "") + "<sheetData>")
     tail = ('</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
             '</worksheet>')
-    with zipfile.ZipFile(book_path, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as book:
-        book.writestr("[Content_Types].xml", CONTENT_TYPES)
-        book.writestr("_rels/.rels", ROOT_RELS)
-        book.writestr("xl/workbook.xml", WORKBOOK.format(name=_attr(sheet_name(title))))
-        book.writestr("xl/_rels/workbook.xml.rels", WORKBOOK_RELS)
-        book.writestr("xl/styles.xml", styles(date_format, datetime_format))
-        with book.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet, \
-                open(spool_path, "rb") as spooled:
-            sheet.write(head.encode())
-            shutil.copyfileobj(spooled, sheet, 1 << 20)
-            sheet.write(tail.encode())
+    with book.open(part, "w", force_zip64=True) as sheet, open(spool_path, "rb") as spooled:
+        sheet.write(head.encode())
+        shutil.copyfileobj(spooled, sheet, 1 << 20)
+        sheet.write(tail.encode())
+    spool_path.unlink()
     return n

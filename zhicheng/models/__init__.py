@@ -52,6 +52,7 @@ from zhicheng.persons.models import (
     SmsCode,
 )
 from zhicheng.projects.models import PROJECT_KINDS, CommitmentRecord, ExamScore, Project, ProjectAttachment
+from zhicheng.stats import models as _stats_indexes  # noqa: F401  (the statistics' indexes on material)
 from zhicheng.system.models import DICT_KINDS, AuditLog, DictItem
 
 __all__ = [
