@@ -24,6 +24,7 @@ def init_admin(app) -> Admin:
     from zhicheng.accounts import admin as accounts
     from zhicheng.boards import admin as boards
     from zhicheng.certificates import admin as certificates
+    from zhicheng.checks import admin as checks
     from zhicheng.exporting import admin as exporting
     from zhicheng.materials import admin as materials
     from zhicheng.org import admin as org
@@ -39,6 +40,7 @@ def init_admin(app) -> Admin:
     boards.register(admin)
     certificates.register(admin)
     system.register(admin)
+    checks.register(admin)  # 重复申报 joins 材料审核, 可申报资格表 系统管理 (both menus exist by now)
     persons.register(admin)
     persons_apply.register(admin)
     check_frame_features(admin)

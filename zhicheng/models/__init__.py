@@ -25,6 +25,7 @@ from zhicheng.certificates.models import (
     PublicityBatch,
     PublicityEntry,
 )
+from zhicheng.checks.models import DuplicateResolution, EligibilityRule, ReturnSnapshot
 from zhicheng.exporting.models import ExportJob
 from zhicheng.materials.models import (
     STATE_LABELS,
@@ -63,4 +64,5 @@ __all__ = [
     "PublicityBatch", "PublicityEntry", "Objection", "NumberRule", "NumberCounter", "Certificate", "IntegrityRecord",
     "Person", "SmsCode", "PersonEducation", "PersonWork", "PersonTraining", "PersonResearch", "PersonAssessment",
     "Membership", "SignoffStep", "Signoff",
+    "EligibilityRule", "DuplicateResolution", "ReturnSnapshot",
 ]
