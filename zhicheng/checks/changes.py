@@ -50,7 +50,8 @@ def snapshot_data(material: Material) -> dict:
         "fields": {name: _plain(getattr(material, name)) for name, _ in FIELDS},
         "educations": [_row_text([_plain(getattr(r, c)) for c in EDUCATION_COLUMNS]) for r in material.educations],
         "work_histories": [_row_text([_plain(getattr(r, c)) for c in WORK_COLUMNS]) for r in material.work_histories],
-        "attachments": [{"id": a.id, "kind": a.kind_label, "name": a.title or a.original_name}
+        # An attachment is known by its stored name: a row id may be used again once deleted (SQLite).
+        "attachments": [{"file": a.stored_name, "kind": a.kind_label, "name": a.title or a.original_name}
                         for a in material.attachments],
     }
 
@@ -120,17 +121,17 @@ def changes_since_return(material: Material) -> Changes | None:
     out = Changes(returned_at=snap.at, department=record.department.name if record.department else "",
                   reason=record.reason)
     for name, label in FIELDS:
-        before, after = old["fields"].get(name, ""), now["fields"][name]
         if name not in old["fields"]:
             continue  # a field added to the form after this return: nothing to compare with
+        before, after = old["fields"][name], now["fields"][name]
         if before != after:
             out.fields.append(FieldChange(label, _shown(name, before), _shown(name, after)))
     for key, table in (("educations", "学历学位"), ("work_histories", "工作经历")):
         removed, added = _rows_diff(table, old.get(key, []), now[key])
         out.rows_removed += removed
         out.rows_added += added
-    before_ids = {a["id"]: a for a in old.get("attachments", [])}
-    now_ids = {a["id"]: a for a in now["attachments"]}
-    out.attachments_removed = [f"{a['kind']}：{a['name']}" for i, a in before_ids.items() if i not in now_ids]
-    out.attachments_added = [f"{a['kind']}：{a['name']}" for i, a in now_ids.items() if i not in before_ids]
+    before = {a["file"]: a for a in old.get("attachments", [])}
+    after = {a["file"]: a for a in now["attachments"]}
+    out.attachments_removed = [f"{a['kind']}：{a['name']}" for key, a in before.items() if key not in after]
+    out.attachments_added = [f"{a['kind']}：{a['name']}" for key, a in after.items() if key not in before]
     return out

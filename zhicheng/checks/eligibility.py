@@ -107,7 +107,7 @@ def evaluate(facts: Facts, rules: list[EligibilityRule] | None = None, today: da
     rules = active_rules() if rules is None else rules
     target = (facts.qualification or "").strip()
     mine = [r for r in rules if r.qualification == target] if target else []
-    extra = dict(exceptional=facts.exceptional, exception_reason=facts.exception_reason)
+    extra = {"exceptional": facts.exceptional, "exception_reason": facts.exception_reason}
     if not mine:
         return Verdict(UNCHECKED, **extra)
     until = date(facts.year, 12, 31) if facts.year else (today or date.today())
