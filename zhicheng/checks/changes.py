@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from zhicheng.checks.models import ReturnSnapshot
 from zhicheng.extensions import db
@@ -107,7 +108,9 @@ def _rows_diff(table: str, old: list[str], new: list[str]):
 
 
 def last_return(material: Material) -> ReturnSnapshot | None:
+    """The snapshot of the latest 退回, with its record and department (one statement)."""
     return db.session.scalar(select(ReturnSnapshot).where(ReturnSnapshot.material_id == material.id)
+                             .options(joinedload(ReturnSnapshot.record).joinedload(ReviewRecord.department))
                              .order_by(ReturnSnapshot.id.desc()).limit(1))
 
 

@@ -61,25 +61,21 @@ def _pair(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
-def duplicates_for(ids) -> dict[int, list[Other]]:
-    """For each material of `ids` that counts, the other counted applications of its 证件号码 in
-    its project's year (three queries whatever the number of rows)."""
-    ids = list(ids)
-    if not ids:
-        return {}
-    mine = db.session.execute(
-        select(Material.id, Material.id_card, Project.year).join(Project, Project.id == Material.project_id)
-        .where(Material.id.in_(ids), Material.state.in_(COUNTED))).all()
+def duplicates_for(keys) -> dict[int, list[Other]]:
+    """For each material of `keys` — (id, 证件号码, its project's year, state), as a list page
+    loaded them — that counts, the other counted applications of its 证件号码 in that year: one
+    statement (and one more for the resolutions when there are duplicates), whatever the rows."""
+    mine = [(mid, card, year) for mid, card, year, state in keys if state in COUNTED]
     if not mine:
         return {}
-    cards = {card for _, card, _ in mine}
     other_dept = aliased(Department)
     rows = db.session.execute(
         select(Material.id, Material.id_card, Project.year, Material.number, Material.name, Unit.name,
                Project.name, Material.state, other_dept.name)
         .join(Project, Project.id == Material.project_id).join(Unit, Unit.id == Material.unit_id)
         .outerjoin(other_dept, other_dept.id == Material.current_department_id)
-        .where(Material.id_card.in_(cards), Material.state.in_(COUNTED))).all()
+        .where(Material.id_card.in_({card for _, card, _ in mine}), Material.state.in_(COUNTED),
+               Project.year.in_({year for _, _, year in mine}))).all()
     by_key: dict[tuple[str, int], list] = {}
     for row in rows:
         by_key.setdefault((row[1], row[2]), []).append(row)
@@ -96,6 +92,10 @@ def duplicates_for(ids) -> dict[int, list[Other]]:
     return out
 
 
+def _key(material: Material) -> tuple[int, str, int, str]:
+    return (material.id, material.id_card, material.project.year, material.state)
+
+
 def _resolutions(pairs) -> dict[tuple[int, int], str]:
     if not pairs:
         return {}
@@ -107,7 +107,7 @@ def _resolutions(pairs) -> dict[tuple[int, int], str]:
 
 
 def duplicates_of(material: Material) -> list[Other]:
-    return duplicates_for([material.id]).get(material.id, [])
+    return duplicates_for([_key(material)]).get(material.id, [])
 
 
 def unresolved_of(material: Material) -> list[Other]:
@@ -143,8 +143,8 @@ def open_groups(user, resolved: bool = False, limit: int = 500) -> list[dict]:
         .where(Material.id_card.in_({k[0] for k in keys}), Material.state.in_(COUNTED))).all()
     wanted = {(card, year) for card, year in keys}
     ids = [mid for mid, card, year in members if (card, year) in wanted]
-    found = duplicates_for(ids)
     materials = {m.id: m for m in db.session.scalars(select(Material).where(Material.id.in_(ids)))}
+    found = duplicates_for([_key(m) for m in materials.values()])
     groups = []
     for card, year in keys:
         rows = sorted((m for m in materials.values() if m.id_card == card and m.project.year == year),

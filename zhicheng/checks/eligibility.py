@@ -8,21 +8,25 @@ does not name is not checked. An applicant who does not meet the table may still
 (with a reason), which the reviewer sees; nothing is refused here, the table only warns and flags.
 
 The unit's form and the 个人申报 page ask `evaluate` while the applicant types (through
-EligibilityCheckView), the reviewer's lists and details ask `verdicts_for` / `verdict_of`.
+EligibilityCheckView), the reviewer's lists and details ask `verdict_of` (the lists with the rows they
+loaded, zhicheng.checks.review).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
 
-from flask import g, has_app_context
-from sqlalchemy import select
+import time
+
+from flask import current_app, has_app_context
+from sqlalchemy import event, select
+from sqlalchemy.orm import object_session
 
 from zhicheng import transaction
 from zhicheng.checks.models import EligibilityRule
 from zhicheng.domain import DomainError
 from zhicheng.extensions import db
-from zhicheng.models import Material, Project
+from zhicheng.models import Material
 from zhicheng.policy import P, require
 from zhicheng.system import audit
 
@@ -83,25 +87,67 @@ def full_years(since: date, until: date) -> int:
     return max(years, 0)
 
 
-def active_rules() -> list[EligibilityRule]:
-    """The active rules, read once per request (a list page evaluates every row against them)."""
-    cached = g.get("zc_eligibility_rules") if has_app_context() else None
-    if cached is not None:
-        return cached
-    rules = list(db.session.scalars(select(EligibilityRule).where(EligibilityRule.active.is_(True))
-                                    .order_by(EligibilityRule.qualification, EligibilityRule.min_years,
-                                              EligibilityRule.id)))
+#: The columns of a material the evaluation reads (besides its project's year).
+FACT_COLUMNS = ("qualification", "education", "current_qualification", "current_qualification_date",
+                "work_start_date", "exceptional", "exception_reason")
+#: Seconds the active rules are reused by a process. A change saved in this process clears them at
+#: once; another worker evaluates with the new table within this time.
+RULES_TTL = 30.0
+_RULES_KEY = "zhicheng.eligibility_rules"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule as the evaluation reads it (kept between requests, so not a session's row)."""
+
+    qualification: str
+    education: str
+    current_qualification: str
+    min_years: int
+    condition: str
+
+
+def active_rules() -> list[Rule]:
+    """The active rules: every page that shows a verdict reads the whole (small) table, so it is
+    kept for RULES_TTL seconds."""
+    cache = current_app.extensions if has_app_context() else {}
+    hit = cache.get(_RULES_KEY)
+    now = time.monotonic()
+    if hit is not None and now - hit[0] < RULES_TTL:
+        return hit[1]
+    rules = [Rule(r.qualification, r.education, r.current_qualification, r.min_years, r.condition)
+             for r in db.session.scalars(select(EligibilityRule).where(EligibilityRule.active.is_(True))
+                                         .order_by(EligibilityRule.qualification, EligibilityRule.min_years,
+                                                   EligibilityRule.id))]
     if has_app_context():
-        g.zc_eligibility_rules = rules
+        cache[_RULES_KEY] = (now, rules)
     return rules
 
 
 def _forget_rules() -> None:
     if has_app_context():
-        g.pop("zc_eligibility_rules", None)
+        current_app.extensions.pop(_RULES_KEY, None)
 
 
-def evaluate(facts: Facts, rules: list[EligibilityRule] | None = None, today: date | None = None) -> Verdict:
+@event.listens_for(EligibilityRule, "after_insert")
+@event.listens_for(EligibilityRule, "after_update")
+@event.listens_for(EligibilityRule, "after_delete")
+def _rules_changed(mapper, connection, target):
+    # At the flush, and again after the commit (another thread may have read the old table between).
+    _forget_rules()
+    session = object_session(target)
+    if session is not None:
+        session.info["zhicheng.eligibility_changed"] = True
+
+
+@event.listens_for(db.session, "after_commit")
+@event.listens_for(db.session, "after_rollback")
+def _forget_rules_after_commit(session):
+    if session.info.pop("zhicheng.eligibility_changed", False):
+        _forget_rules()
+
+
+def evaluate(facts: Facts, rules: list[Rule] | None = None, today: date | None = None) -> Verdict:
     """The one evaluation: MET, UNMET (with what the table asks and what the material has) or
     UNCHECKED (no 资格名称 yet, or one the table does not name)."""
     rules = active_rules() if rules is None else rules
@@ -138,24 +184,6 @@ def evaluate(facts: Facts, rules: list[EligibilityRule] | None = None, today: da
 
 def verdict_of(material: Material) -> Verdict:
     return evaluate(facts_of(material))
-
-
-def verdicts_for(ids) -> dict[int, Verdict]:
-    """The verdict of each material in `ids` (a list page's rows): one query for their facts."""
-    ids = list(ids)
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(Material.id, Material.qualification, Material.education, Material.current_qualification,
-               Material.current_qualification_date, Material.work_start_date, Project.year, Material.exceptional,
-               Material.exception_reason)
-        .join(Project, Project.id == Material.project_id).where(Material.id.in_(ids))).all()
-    rules = active_rules()
-    return {row[0]: evaluate(Facts(*(v if v is not None else d for v, d in zip(row[1:], _DEFAULTS))), rules)
-            for row in rows}
-
-
-_DEFAULTS = ("", "", "", None, None, None, False, "")
 
 
 def check_exception(exceptional: bool, reason: str) -> str:
@@ -214,7 +242,6 @@ def save_rule(user, rule: EligibilityRule | None, *, qualification: str, educati
         db.session.flush()
         audit.record(f"eligibility.{'create' if created else 'update'}", rule,
                      f"{'新增' if created else '修改'}可申报资格表：{rule}", actor=user)
-    _forget_rules()
     return rule
 
 
@@ -224,4 +251,3 @@ def delete_rule(user, rule: EligibilityRule) -> None:
         audit.record("eligibility.delete", rule, f"删除可申报资格表：{rule}", actor=user)
         db.session.delete(rule)
         db.session.flush()
-    _forget_rules()

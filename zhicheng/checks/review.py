@@ -8,17 +8,24 @@ from flask_login import current_user
 from markupsafe import Markup, escape
 
 from zhicheng.checks import changes, duplicates, eligibility
+from zhicheng.materials.admin_common import MaterialListView
 from zhicheng.models import Material
 from zhicheng.policy import P, can
 
 
 class ReviewerChecks:
-    """Mixin of a reviewer's material list (before MaterialListView): the `checks` column."""
+    """Mixin of a reviewer's material list (before MaterialListView): the `checks` column. The
+    page's rows are loaded with what the 可申报资格表 reads, so that the column costs the table (kept
+    for a while, eligibility.active_rules) and one statement for the duplicates, whatever the rows."""
+
+    extra_columns = (*eligibility.FACT_COLUMNS, "id_card")
+    # (the lists show their project: it is loaded with the rows, with its year)
+    relation_columns = dict(MaterialListView.relation_columns, project=("name", "year"))
 
     def get_list(self, *args, **kwargs):
         count, data = super().get_list(*args, **kwargs)
         if isinstance(data, list):
-            g.zc_check_rows = [m.id for m in data]
+            g.zc_check_rows = list(data)
             g.pop("zc_check_flags", None)
         return count, data
 
@@ -31,13 +38,14 @@ def page_flags() -> dict[int, Markup]:
     """The flags of the rows of the list being drawn: three or four queries for the page."""
     if "zc_check_flags" in g:
         return g.zc_check_flags
-    ids = g.get("zc_check_rows") or []
-    verdicts = eligibility.verdicts_for(ids)
-    dups = duplicates.duplicates_for(ids)
+    rows = g.get("zc_check_rows") or []
+    rules = eligibility.active_rules()
+    dups = duplicates.duplicates_for([(m.id, m.id_card, m.project.year, m.state) for m in rows])
     flags = {}
-    for mid in ids:
+    for m in rows:
+        mid = m.id
         parts = []
-        verdict = verdicts.get(mid)
+        verdict = eligibility.evaluate(eligibility.facts_of(m), rules)
         if verdict is not None and verdict.exceptional:
             parts.append(_badge("warning", "破格申报", f"破格理由：{verdict.exception_reason}"))
         elif verdict is not None and verdict.unmet:
