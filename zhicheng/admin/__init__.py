@@ -40,7 +40,7 @@ def init_admin(app) -> Admin:
     boards.register(admin)
     certificates.register(admin)
     system.register(admin)
-    checks.register(admin)  # 重复申报 joins 材料审核, 可申报资格表 系统管理 (both menus exist by now)
+    checks.register(admin)  # 重复申报 and 可申报资格表 join 材料审核
     persons.register(admin)
     persons_apply.register(admin)
     check_frame_features(admin)

@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from zhicheng import scope
 from zhicheng.admin.base import GuardedView, ScopedModelView
-from zhicheng.admin.common import CAT_SYSTEM, NoDetailsPage
+from zhicheng.admin.common import NoDetailsPage
 from zhicheng.checks import duplicates, eligibility
 from zhicheng.checks.eligibility import EligibilityError, Facts
 from zhicheng.checks.models import EligibilityRule
@@ -217,7 +217,9 @@ class DuplicatesView(GuardedView):
 def register(admin) -> None:
     admin.add_view(DuplicatesView(name="重复申报", category=REVIEW_CATEGORY, endpoint="duplicates",
                                   url="/admin/duplicates"))
-    admin.add_view(EligibilityRuleView(EligibilityRule, name="可申报资格表", category=CAT_SYSTEM,
+    # In 材料审核, which every department's staff has, beside the lists it flags (系统管理 is the
+    # root office's alone: a menu more for the departments would widen their top bar).
+    admin.add_view(EligibilityRuleView(EligibilityRule, name="可申报资格表", category=REVIEW_CATEGORY,
                                        endpoint="eligibility", url="/admin/eligibility"))
     admin.add_view(EligibilityCheckView(name="申报条件提示", endpoint="eligibility_check",
                                         url="/admin/eligibility_check"))
