@@ -10,8 +10,8 @@ from zhicheng.models import ReviewRecord
 from zhicheng.review import workflow
 
 from .. import factories
-from ..browser_helpers import open_actions
 from ..browser.test_browser_workflow import log_in
+from ..browser_helpers import open_actions
 
 pytestmark = pytest.mark.browser
 

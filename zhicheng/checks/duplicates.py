@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import and_, func, or_, select, tuple_
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, selectinload
 
 from zhicheng import scope, transaction
 from zhicheng.checks.models import DuplicateResolution
@@ -143,7 +143,8 @@ def open_groups(user, resolved: bool = False, limit: int = 500) -> list[dict]:
         .where(Material.id_card.in_({k[0] for k in keys}), Material.state.in_(COUNTED))).all()
     wanted = {(card, year) for card, year in keys}
     ids = [mid for mid, card, year in members if (card, year) in wanted]
-    materials = {m.id: m for m in db.session.scalars(select(Material).where(Material.id.in_(ids)))}
+    materials = {m.id: m for m in db.session.scalars(select(Material).where(Material.id.in_(ids)).options(
+        selectinload(Material.project), selectinload(Material.unit), selectinload(Material.current_department)))}
     found = duplicates_for([_key(m) for m in materials.values()])
     groups = []
     for card, year in keys:

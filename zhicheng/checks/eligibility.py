@@ -13,10 +13,9 @@ loaded, zhicheng.checks.review).
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import date
-
-import time
 
 from flask import current_app, has_app_context
 from sqlalchemy import event, select
