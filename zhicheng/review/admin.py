@@ -105,11 +105,11 @@ class BoardTransferView(ReviewerChecks, MaterialListView):
     column_labels = dict(MaterialListView.column_labels, exam="考试", checks=CHECKS_LABEL)
     column_formatters = dict(MaterialListView.column_formatters, exam=_exam, checks=checks_cell)
 
-    def details_extra(self, model) -> dict:
-        return {"checks": checks_panel(model)}
-
     permission = P.REVIEW
     row_scope = scope.board_transfer
+
+    def details_extra(self, model) -> dict:
+        return {"checks": checks_panel(model)}
 
     def exam_results(self) -> dict[int, str]:
         """合格 / 不合格 for every listed material of a project that requires the exam: one query."""
