@@ -58,6 +58,9 @@ class Permission(StrEnum):
     # 评后管理 of the root office (职改部门).
     POST_REVIEW = "post_review"  # 公示, 异议 and 评定: 审核经办 of the root office
     CERTIFICATES = "certificates"  # 发文, 证书编号规则, 证书, 撤销, 诚信档案, 导入历史证书: 项目发布 of the root office
+    # Checks that help reviewers (zhicheng.checks).
+    DUPLICATES = "duplicates"  # 重复申报: the list and its 处理意见: 审核经办 of the root office
+    APPLICANT = "applicant"  # 可申报资格 hints while filling: the unit side with 填写材料, a person
 
 
 P = Permission
@@ -107,6 +110,8 @@ RULES: dict[Permission, Callable] = {
     P.SIGNOFF: lambda u: u.is_sub and _has_signoff_step(u),
     P.POST_REVIEW: lambda u: _root(u, P.REVIEW),
     P.CERTIFICATES: lambda u: _root(u, P.PUBLISH),
+    P.DUPLICATES: lambda u: _root(u, P.REVIEW),
+    P.APPLICANT: lambda u: _unit_side(u, P.FILL) or u.is_person,
 }
 
 
@@ -196,6 +201,8 @@ MESSAGES = {
     P.SIGNOFF: "您不是本单位职能部门审核的审核人",
     P.POST_REVIEW: "只有市人社局（职改办）的审核经办人员可以进行评后管理",
     P.CERTIFICATES: "只有市人社局（职改办）的项目发布人员可以发文、管理证书",
+    P.DUPLICATES: "只有市人社局（职改办）的审核经办人员可以处理重复申报",
+    P.APPLICANT: "只有填写申报材料的用户可以进行此操作",
 }
 
 

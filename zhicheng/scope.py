@@ -364,6 +364,11 @@ def board_transfer(user) -> ColumnElement[bool]:
         select(Project.id).where(Project.issuer_id == user.department_id, Project.kind.in_(list(REVIEW_KINDS))))
 
 
+def eligibility_rules(user) -> ColumnElement[bool]:
+    """可申报资格表: the root office keeps it; every staff member reads the whole table."""
+    return true() if user.is_authenticated and user.is_staff else false()
+
+
 # --- 个人端 -------------------------------------------------------------------------------
 
 def persons(user) -> ColumnElement[bool]:

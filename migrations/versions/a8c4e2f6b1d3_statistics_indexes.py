@@ -2,14 +2,14 @@
 the rows (state, project, series, unit; and unit, state, project, series; see zhicheng/stats/models.py)
 
 Revision ID: a8c4e2f6b1d3
-Revises: 7e3a91c4b2d8
+Revises: 9ed5372c7d82
 Create Date: 2026-12-06 09:00:00
 
 """
 from alembic import op
 
 revision = 'a8c4e2f6b1d3'
-down_revision = '7e3a91c4b2d8'
+down_revision = "9ed5372c7d82"
 branch_labels = None
 depends_on = None
 

@@ -29,7 +29,7 @@ def test_every_refusal_is_a_domain_error(cls):
 def test_refusal_in_an_action_is_flashed_on_the_list(org, auth, csrf, monkeypatch):
     m = submitted(org)
 
-    def refuse(user, ids):
+    def refuse(user, ids, opinion=""):
         raise DomainError("本批材料暂不能审核，请稍后再试")
     monkeypatch.setattr(workflow, "pass_materials", refuse)
     c = auth.client("xihureview")

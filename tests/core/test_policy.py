@@ -35,8 +35,8 @@ TABLE = [
      {P.FILL, P.UNIT, P.APPLY, P.PERSON}),
     # A 个人用户: his own 档案, 个人申报 (and its printed form) and password, nothing of the units' or
     # departments' pages.
-    ("person_a", {P.PERSON, P.CHANGE_PASSWORD, P.SIGNED_IN, P.PRINT_FORMS},
-     set(Permission) - {P.PERSON, P.CHANGE_PASSWORD, P.SIGNED_IN, P.PRINT_FORMS}),
+    ("person_a", {P.PERSON, P.CHANGE_PASSWORD, P.SIGNED_IN, P.PRINT_FORMS, P.APPLICANT},
+     set(Permission) - {P.PERSON, P.CHANGE_PASSWORD, P.SIGNED_IN, P.PRINT_FORMS, P.APPLICANT}),
     # 工作人员 and 个人申报审核 are the unit account's; 职能部门审核 only a named reviewer's.
     ("unit_a", {P.UNIT_PEOPLE, P.PERSON_REVIEW}, {P.SIGNOFF, P.PERSON}),
     ("sub_a_full", set(), {P.UNIT_PEOPLE, P.PERSON_REVIEW, P.SIGNOFF}),

@@ -12,9 +12,9 @@ from .. import factories
 def test_city_loader_small_is_deterministic_and_consistent(app):
     counts = load_city(units=30, subs_per_unit=3, materials=600, echo=lambda *_: None, boards=2, groups_per_board=2,
                        experts=150, review_materials=100, big_group=40, certificates=500)
-    # and the demo's five before its two meetings, its person's 个人申报, and its three of 评后管理
-    # (two certified, one on 公示)
-    assert counts["units"] == 32 and counts["materials"] == 600 + 5 + 1 + 3
+    # and the demo's five before its two meetings, its person's 个人申报, its three of 评后管理
+    # (two certified, one on 公示) and its four of the reviewers' checks (破格, resubmitted, a duplicate pair)
+    assert counts["units"] == 32 and counts["materials"] == 600 + 5 + 1 + 3 + 4
     # 评审: the demo's 评委会 and the city's, experts, materials before meetings, one meeting in 评议
     assert (counts["boards"], counts["groups"], counts["experts"], counts["review_materials"]) == (2, 4, 150, 100)
     assert db.session.scalar(select(func.count()).select_from(ReviewBoard)) == 2 + 1

@@ -158,6 +158,9 @@ EXPECTED = {
     "/admin/cert_rules/": {"root"},                                          # 证书编号规则
     "/admin/credit_records/": {"root"},                                      # 诚信档案
     "/admin/cert_import/": {"root"},                                         # 导入历史证书
+    # Checks that help reviewers (tests/checks/test_access.py tries their other URLs).
+    "/admin/eligibility/": ALL_STAFF,                                        # 可申报资格表 (kept by the root office)
+    "/admin/duplicates/": {"root"},                                          # 重复申报
 }
 
 

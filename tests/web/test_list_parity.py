@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from zhicheng.admin.base import ScopedModelView
 from zhicheng.extensions import db
-from zhicheng.models import DictItem, UnitRegistry
+from zhicheng.models import DictItem, EligibilityRule, UnitRegistry
 
 from .. import factories
 from .test_access_matrix import ROLES, _populate
@@ -58,6 +58,8 @@ def _populate_all(org) -> None:
         DictItem(kind="education", code="9", name="停用学历", sort=2, active=False),
         UnitRegistry(uscc="91330106MA2B000011", legal_rep="王五", name="名录甲公司"),
         UnitRegistry(uscc="91330106MA2B000022", legal_rep="赵六", name="名录乙公司"),
+        EligibilityRule(qualification="工程师", education="本科", current_qualification="助理工程师", min_years=4),
+        EligibilityRule(qualification="工程师", education="博士研究生", min_years=0, active=False),
     ])
     db.session.commit()
     _board_transfer_rows(org)

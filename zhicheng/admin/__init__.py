@@ -24,6 +24,7 @@ def init_admin(app) -> Admin:
     from zhicheng.accounts import admin as accounts
     from zhicheng.boards import admin as boards
     from zhicheng.certificates import admin as certificates
+    from zhicheng.checks import admin as checks
     from zhicheng.exporting import admin as exporting
     from zhicheng.materials import admin as materials
     from zhicheng.org import admin as org
@@ -41,6 +42,7 @@ def init_admin(app) -> Admin:
     boards.register(admin)
     certificates.register(admin)
     system.register(admin)
+    checks.register(admin)  # 重复申报 and 可申报资格表 join 材料审核
     persons.register(admin)
     persons_apply.register(admin)
     check_frame_features(admin)

@@ -116,4 +116,8 @@ def load_demo(today: date | None = None) -> list[tuple[str, str, str]]:
     logins += load_demo_persons(DEMO_PASSWORD, today)
     from zhicheng.demodata.certificates import load_demo_certificates
     logins += load_demo_certificates(root_admin, staff["xihu_review"], staff["xhsz"], middle, today)
+    from zhicheng.demodata.checks import load_demo_checks
+    xihu_return = db.session.scalar(select(User).where(User.username == "xihu_return"))
+    logins += load_demo_checks(root_admin, staff["xihu_review"], xihu_return, staff["xhsz"], staff["szsz"], middle,
+                               today)
     return logins

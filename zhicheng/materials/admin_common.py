@@ -161,6 +161,8 @@ class MaterialListView(RequestFilterOptions, ScopedModelView):
             return query, count_query, joins, count_joins
         return super()._apply_search(query, count_query, joins, count_joins, search)
 
+    #: Columns of the material a list's formatters read besides those of `column_list`.
+    extra_columns: tuple[str, ...] = ()
     #: Relationships a list may show (each one in `column_list` is loaded with the page's rows)
     #: and the columns of it that a list shows.
     relation_columns = {"project": ("name",), "unit": ("name",), "current_department": ("name",),
@@ -196,7 +198,7 @@ class MaterialListView(RequestFilterOptions, ScopedModelView):
         if listing:
             # The list itself reads only its own columns (not the long texts of the form).
             names = {"id", "number", "state", *(c.key for c in Material.__table__.c if c.key.endswith("_id")),
-                     *(c for c in self.column_list if c in Material.__table__.c)}
+                     *(c for c in self.column_list if c in Material.__table__.c), *self.extra_columns}
             options.append(load_only(*(getattr(Material, n) for n in sorted(names))))
         cache[key] = tuple(options)
         return cache[key]

@@ -80,8 +80,10 @@ class ManageMaterialsView(ApplicantListView):
             active = "records"
         else:
             active = "basic"
+        from zhicheng.checks.eligibility import verdict_of
         return self.render("admin/materials/edit.html", form=form, project=project, material=material,
-                           tabs=TABS, error_tabs=error_tabs, records=records, active_tab=active)
+                           tabs=TABS, error_tabs=error_tabs, records=records, active_tab=active,
+                           eligibility=verdict_of(material) if material is not None else None)
 
     def _uploads(self, form) -> list[Upload]:
         uploads = [Upload("review_form", form.review_form.data)]

@@ -172,6 +172,11 @@ class MaterialFormBase(Form):
     work_start_date = ChineseDateField("参加工作时间", [InputRequired("请填写参加工作时间"), _not_future])
     current_major = StringField("现从事专业", [Length(max=100, message="不超过100个字")], filters=[_strip])
     current_title = StringField("现任职务", [Length(max=100, message="不超过100个字")], filters=[_strip])
+    # 可申报资格表 (zhicheng.checks.eligibility): what it reads besides 学历 and 申报资格名称, and 破格.
+    current_qualification = StringField("现有资格", [Length(max=100, message="不超过100个字")], filters=[_strip])
+    current_qualification_date = ChineseDateField("取得现有资格时间", [_not_future])
+    exceptional = BooleanField("破格申报")
+    exception_reason = TextAreaField("破格理由", filters=[_strip])
     educations = RowList(FormField(EducationRow), label="学历学位", min_entries=1)
     work_histories = RowList(FormField(WorkRow), label="工作经历", min_entries=1)
     achievements = TextAreaField("专业技术工作业绩",
@@ -207,6 +212,15 @@ class MaterialFormBase(Form):
         if (self.birth_date.data and self.work_start_date.data
                 and self.work_start_date.data <= self.birth_date.data):
             self.work_start_date.errors = list(self.work_start_date.errors) + ["参加工作时间应晚于出生日期"]
+            ok = False
+        if self.current_qualification_date.data and not self.current_qualification.data:
+            self.current_qualification.errors = list(self.current_qualification.errors) + ["请填写现有资格"]
+            ok = False
+        from zhicheng.checks.eligibility import EligibilityError, check_exception
+        try:
+            self.exception_reason.data = check_exception(self.exceptional.data, self.exception_reason.data)
+        except EligibilityError as e:
+            self.exception_reason.errors = list(self.exception_reason.errors) + [str(e)]
             ok = False
         return ok
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, event, func
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, event, false, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from zhicheng import textcheck  # noqa: F401  (its before_flush check covers every model's text columns)
@@ -45,6 +45,11 @@ class Material(db.Model):
     qualification: Mapped[str] = mapped_column(String(100), default="")
     education: Mapped[str] = mapped_column(String(50), default="")
     current_title: Mapped[str] = mapped_column(String(100), default="")
+    # 可申报资格表 (zhicheng.checks.eligibility): 现有资格 and when it was obtained; 破格 with its reason.
+    current_qualification: Mapped[str] = mapped_column(String(100), default="", server_default="")
+    current_qualification_date: Mapped[date | None]
+    exceptional: Mapped[bool] = mapped_column(default=False, server_default=false())
+    exception_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     # 专业技术工作业绩
     achievements: Mapped[str] = mapped_column(Text, default="")
 

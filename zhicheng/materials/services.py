@@ -24,7 +24,8 @@ from zhicheng.system import audit
 EDITABLE_STATES = states_where("editable")
 
 BASIC_FIELDS = ("name", "gender", "birth_date", "id_card", "phone", "work_start_date", "current_major",
-                "series", "major", "qualification", "education", "current_title", "achievements")
+                "series", "major", "qualification", "education", "current_title", "current_qualification",
+                "current_qualification_date", "exceptional", "exception_reason", "achievements")
 EDUCATION_FIELDS = ("start_date", "end_date", "school", "major", "education", "degree")
 WORK_FIELDS = ("start_date", "end_date", "employer", "post", "duty")
 
@@ -120,6 +121,13 @@ def check_size(data: MaterialInput) -> None:
             raise WorkflowError(f"{label}最多填写{cap}行")
     if len(data.basic.get("achievements") or "") > ACHIEVEMENTS_MAX:
         raise WorkflowError(f"专业技术工作业绩不超过{ACHIEVEMENTS_MAX}字")
+    if "exceptional" in data.basic or "exception_reason" in data.basic:  # 破格 needs its reason
+        from zhicheng.checks.eligibility import EligibilityError, check_exception
+        try:
+            data.basic["exception_reason"] = check_exception(bool(data.basic.get("exceptional")),
+                                                             data.basic.get("exception_reason") or "")
+        except EligibilityError as e:
+            raise WorkflowError(str(e)) from None
 
 
 def _uploading(uploads: list[Upload]) -> list[Upload]:

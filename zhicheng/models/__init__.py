@@ -25,6 +25,7 @@ from zhicheng.certificates.models import (
     PublicityBatch,
     PublicityEntry,
 )
+from zhicheng.checks.models import DuplicateResolution, EligibilityRule, ReturnSnapshot
 from zhicheng.exporting.models import ExportJob
 from zhicheng.materials.models import (
     STATE_LABELS,
@@ -67,4 +68,5 @@ __all__ = [
     "PublicityBatch", "PublicityEntry", "Objection", "NumberRule", "NumberCounter", "Certificate", "IntegrityRecord",
     "Person", "SmsCode", "PersonEducation", "PersonWork", "PersonTraining", "PersonResearch", "PersonAssessment",
     "PersonAchievement", "PersonOpenLesson", "PersonTeaching", "Membership", "SignoffStep", "Signoff",
+    "EligibilityRule", "DuplicateResolution", "ReturnSnapshot",
 ]

@@ -53,7 +53,8 @@ FILE_MAX_MB = 4
 FILE_TYPES = ("pdf", "jpg", "png")
 #: Fields of the 基本信息 the person may still change on his application.
 EDITABLE_FIELDS = ("phone", "current_major", "series", "major", "qualification", "education", "current_title",
-                   "work_start_date", "achievements")
+                   "work_start_date", "current_qualification", "current_qualification_date", "exceptional",
+                   "exception_reason", "achievements")
 
 
 class ApplicationError(DomainError):
@@ -259,6 +260,14 @@ def _editable(material: Material) -> None:
 def update_basic(user, material: Material, values: dict) -> None:
     require(user, P.PERSON, error=ApplicationError)
     _editable(material)
+    if "exceptional" in values or "exception_reason" in values:  # 破格 needs its reason
+        from zhicheng.checks.eligibility import EligibilityError, check_exception
+        exceptional = bool(values.get("exceptional", material.exceptional))
+        try:
+            values = {**values, "exceptional": exceptional,
+                      "exception_reason": check_exception(exceptional, values.get("exception_reason", ""))}
+        except EligibilityError as e:
+            raise ApplicationError(str(e)) from None
     for name in EDITABLE_FIELDS:
         if name in values:
             value = values[name]

@@ -168,8 +168,11 @@ class PersonApplyView(_Pages):
             try:
                 values = {name: (request.form.get(name) or "").strip() for name in applications.EDITABLE_FIELDS
                           if name in request.form}
-                if "work_start_date" in values:
-                    values["work_start_date"] = _date(values["work_start_date"])
+                for name in ("work_start_date", "current_qualification_date"):
+                    if name in values:
+                        values[name] = _date(values[name])
+                if "exception_reason" in values:  # the 破格 checkbox is posted only when ticked
+                    values["exceptional"] = bool(request.form.get("exceptional"))
                 if len(values.get("achievements") or "") > ACHIEVEMENTS_MAX:
                     raise ApplicationError(f"专业技术工作业绩不超过{ACHIEVEMENTS_MAX}字")
                 applications.update_basic(current_user, material, values)
@@ -179,10 +182,11 @@ class PersonApplyView(_Pages):
             else:
                 flash("已保存", "success")
             return redirect(url_for(".edit", id=material.id))
+        from zhicheng.checks.eligibility import verdict_of
         return self.render("persons/apply_edit.html", m=material, kinds=PERSON_ATTACHMENT_KINDS,
                            records=review_records_of(material), editable=_person_editable(material),
                            file_max=applications.FILE_MAX_MB, id_photo_kind=ID_PHOTO_KIND,
-                           achievements_max=ACHIEVEMENTS_MAX)
+                           achievements_max=ACHIEVEMENTS_MAX, eligibility=verdict_of(material))
 
     @expose("/upload", methods=("POST",))
     def upload(self):

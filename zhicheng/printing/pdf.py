@@ -104,7 +104,8 @@ def opinions(material: Material) -> tuple[Opinion | None, Opinion | None]:
     latest 上报 count (a returned material starts over). The 主管部门 is the
     first department that passed it ("同意上报") -- or approved it, when that
     department issued the project; the 职改部门 is the one that approved it
-    ("审核通过"). Either is None while not reached: the form prints blank lines.
+    ("审核通过"). A 审核意见 written with 通过 is printed instead of those words.
+    Either is None while not reached: the form prints blank lines.
     """
     facts = STATES.get(material.state)
     if facts is None or not facts.opinions:
@@ -124,9 +125,9 @@ def opinions(material: Material) -> tuple[Opinion | None, Opinion | None]:
         if record.action in ("return", "change_department"):
             return None, None
         if record.action == "pass" and supervisor is None:
-            supervisor = opinion(record, "同意上报")
+            supervisor = opinion(record, record.reason or "同意上报")
         elif record.action == "approve":
-            approver = opinion(record, "审核通过")
+            approver = opinion(record, record.reason or "审核通过")
             if supervisor is None:
                 supervisor = approver
     return supervisor, approver

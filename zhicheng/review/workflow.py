@@ -50,12 +50,21 @@ def _move(material: Material, **values) -> None:
 
 
 def _record(material: Material, action: str, actor, state_after: str, department_id=None,
-            to_department_id=None, reason: str = "") -> None:
-    db.session.add(ReviewRecord(
+            to_department_id=None, reason: str = "") -> ReviewRecord:
+    record = ReviewRecord(
         material_id=material.id, action=action, department_id=department_id,
         to_department_id=to_department_id, actor_id=actor.id,
-        actor_name=actor.display_name, reason=reason, state_after=state_after, at=_now()))
+        actor_name=actor.display_name, reason=reason, state_after=state_after, at=_now())
+    db.session.add(record)
     _tell_person(material, action, reason, department_id, to_department_id)
+    return record
+
+
+def _with_exception(material: Material, text: str) -> str:
+    """The 上报 / 提交 record's text, with the 破格 reason when the applicant marked it."""
+    from zhicheng.checks.eligibility import exception_note
+    note = exception_note(material)
+    return f"{text}；{note}" if note else text
 
 
 def _tell_person(material: Material, action: str, reason: str = "", department_id=None,
@@ -124,7 +133,7 @@ def submit_materials(user, ids, operator_name: str, operator_phone: str, today: 
             _move(m, state=after, current_department_id=dept.id, submitted_at=now,
                   submitter_name=operator_name, submitter_phone=phone)
             _record(m, "submit", user, after, department_id=None, to_department_id=dept.id,
-                    reason=f"操作人：{operator_name}，联系电话：{phone}")
+                    reason=_with_exception(m, f"操作人：{operator_name}，联系电话：{phone}"))
             audit.record("material.submit", m, f"{m.number} 上报至 {dept.name}", actor=user)
         return materials
 
@@ -195,7 +204,7 @@ def person_submit(user, material: Material) -> None:
         after = states.target("person_submit")
         unit_name = material.unit.name
         _move(material, state=after, current_department_id=None, unit_opinion="", unit_opinion_at=None)
-        _record(material, "person_submit", user, after, reason=f"提交至{unit_name}")
+        _record(material, "person_submit", user, after, reason=_with_exception(material, f"提交至{unit_name}"))
         audit.record("material.person_submit", material, f"{material.number} 提交至 {unit_name}", actor=user)
 
 
@@ -270,11 +279,20 @@ def _waiting_here(user, ids, action: str) -> list[Material]:
     return materials
 
 
-def pass_materials(user, ids) -> list[Material]:
-    """通过: to the parent department, or to 审核通过 when this department issued the project."""
+#: 审核意见 written with 通过, in characters.
+OPINION_MAX = 500
+
+
+def pass_materials(user, ids, opinion: str = "") -> list[Material]:
+    """通过: to the parent department, or to 审核通过 when this department issued the project. The
+    optional 审核意见 is the record's text; the printed form shows it in this department's box."""
     require(user, P.REVIEW, error=WorkflowError)
+    opinion = (opinion or "").strip()
+    if len(opinion) > OPINION_MAX:
+        raise WorkflowError(f"审核意见不超过{OPINION_MAX}字")
     if not ids:
         raise WorkflowError("请先勾选要审核的材料")
+    said = f"，审核意见：{opinion}" if opinion else ""
 
     with transaction.atomic():
         materials = _waiting_here(user, ids, "pass")
@@ -284,15 +302,15 @@ def pass_materials(user, ids) -> list[Material]:
                 if not states.may("approve", m.state):
                     raise WorkflowError(f"材料{m.number}（{m.name}）状态为“{m.state_label}”，{ALREADY_HANDLED}")
                 _move(m, state=states.target("approve"), current_department_id=None, approved_at=_now())
-                _record(m, "approve", user, states.target("approve"), department_id=dept.id)
-                audit.record("material.approve", m, f"{m.number} 审核通过", actor=user)
+                _record(m, "approve", user, states.target("approve"), department_id=dept.id, reason=opinion)
+                audit.record("material.approve", m, f"{m.number} 审核通过{said}", actor=user)
             else:
                 if dept.parent_id is None:
                     raise WorkflowError(f"材料{m.number}的项目发布部门不在本部门之上，无法上报")
                 _move(m, state=states.target("pass"), current_department_id=dept.parent_id)
                 _record(m, "pass", user, states.target("pass"), department_id=dept.id,
-                        to_department_id=dept.parent_id)
-                audit.record("material.pass", m, f"{m.number} 通过，上报至 {dept.parent.name}", actor=user)
+                        to_department_id=dept.parent_id, reason=opinion)
+                audit.record("material.pass", m, f"{m.number} 通过，上报至 {dept.parent.name}{said}", actor=user)
         return materials
 
 
@@ -305,11 +323,14 @@ def return_materials(user, ids, reason: str) -> list[Material]:
     if not ids:
         raise WorkflowError("请先勾选要退回的材料")
 
+    from zhicheng.checks.changes import take_snapshot
     with transaction.atomic():
         materials = _waiting_here(user, ids, "return")
         for m in materials:
             _move(m, state=states.target("return"), current_department_id=None)
-            _record(m, "return", user, states.target("return"), department_id=user.department_id, reason=reason)
+            record = _record(m, "return", user, states.target("return"), department_id=user.department_id,
+                             reason=reason)
+            take_snapshot(m, record)  # what the reviewer compares the resubmitted material with
             audit.record("material.return", m, f"{m.number} 退回：{reason}", actor=user)
         return materials
 
@@ -318,7 +339,10 @@ def return_materials(user, ids, reason: str) -> list[Material]:
 
 def transfer_to_board(user, ids) -> list[Material]:
     """转评委会: the 职改部门 that published a 评审 project sends what passed 初审 (and the exam, when
-    the project requires one) to the project's 评委会; all or nothing."""
+    the project requires one) to the project's 评委会; all or nothing. A duplicate application of
+    the same 证件号码 and year waits until resolved (zhicheng.checks.duplicates)."""
+    from zhicheng.checks.duplicates import DuplicateError
+    from zhicheng.checks.duplicates import check_transfer as check_duplicates
     from zhicheng.projects.exams import exam_passed
     require(user, P.REVIEW, error=WorkflowError)
     if not ids:
@@ -334,6 +358,10 @@ def transfer_to_board(user, ids) -> list[Material]:
                 raise WorkflowError(f"材料{m.number}（{m.name}）状态为“{m.state_label}”，不能转评委会")
             if m.project.requires_exam and not exam_passed(m):
                 raise WorkflowError(f"材料{m.number}（{m.name}）没有考试合格成绩，不能转评委会")
+            try:
+                check_duplicates(m)
+            except DuplicateError as e:
+                raise WorkflowError(str(e)) from None
             after = states.target("to_board")
             _move(m, state=after, current_department_id=None)
             _record(m, "to_board", user, after, department_id=user.department_id, reason="转评委会评审")

@@ -87,6 +87,7 @@ ACTIONS: dict[str, str] = {
     "publicity.create": "发布公示",
     "publicity.objection": "处理异议",
     "unit.signoff_step": "设置职能部门审核",
+    "duplicate.resolve": "登记重复申报处理意见",
 }
 
 # The object a code starts with, and the verb it ends with.
@@ -104,6 +105,7 @@ OBJECTS: dict[str, str] = {
     "expert": "专家",
     "exam": "考试成绩",
     "export": "导出",
+    "eligibility": "可申报资格表",
 }
 VERBS: dict[str, str] = {
     "create": "新增",
@@ -167,6 +169,9 @@ TARGET_TYPES: dict[str, str] = {
     "AuditLog": "审计日志",
     "CaptchaChallenge": "验证码",
     "LoginSession": "登录会话",
+    "EligibilityRule": "可申报资格表",
+    "DuplicateResolution": "重复申报处理意见",
+    "ReturnSnapshot": "退回时材料快照",
 }
 
 
