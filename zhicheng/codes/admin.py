@@ -268,7 +268,11 @@ class UnitDictView(NoDetailsPage, ScopedModelView):
                 error = str(e)
             else:
                 report = units.import_units(current_user, rows)
-                return self.render("admin/codes/unit_report.html", report=report, labels=units.REPORT_LABELS,
+                counts = {key: 0 for key in units.REPORT_LABELS}
+                for entry in report:
+                    counts[entry["status"]] += 1
+                return self.render("admin/codes/unit_report.html", report=report, counts=counts,
+                                   labels=units.REPORT_LABELS, unchanged=units.UNCHANGED,
                                    back=self.get_url(".index_view"))
         return self.render("admin/codes/unit_import.html", form=form, error=error, header=units.IMPORT_HEADER,
                            optional=units.OPTIONAL, back=self.get_url(".index_view"))
