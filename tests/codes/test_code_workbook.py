@@ -102,7 +102,7 @@ def _edited_book(c) -> io.BytesIO:
     for row in majors.iter_rows(min_row=2):
         if row[0].value == "0501":
             row[1].value, row[4].value = "数学教育", "GC"
-    majors.delete_rows([r[0].row for r in majors.iter_rows(min_row=2) if r[0].value == "0102"][0])
+    majors.delete_rows(next(r[0].row for r in majors.iter_rows(min_row=2) if r[0].value == "0102"))
     majors.append(["1301", "农学", 9, "是", "NY"])
     for row in wb["学历"].iter_rows(min_row=2):
         if row[0].value == "XL01":
@@ -228,3 +228,16 @@ def test_an_update_is_seen_and_applied_by_the_root_office_only(org, auth, csrf):
         assert c.post(f"{CODES}discard/?id={update.id}", data={"csrf_token": token}).status_code == 403
     assert root.get(f"{CODES}preview/?id={update.id + 99}").status_code == 404
     assert _snapshot() == before and _pending().state == "pending"
+
+
+def test_text_that_looks_like_a_formula_stays_text_and_round_trips(org, auth, csrf):
+    world.dictionaries()
+    db.session.add(DictItem(kind="post", code="ZW09", name="=HYPERLINK(\"http://x\",\"点我\")", sort=9))
+    db.session.commit()
+    c = auth.client("rootadmin")
+    data = _export(c)
+    from openpyxl import load_workbook
+    cell = next(row[1] for row in load_workbook(io.BytesIO(data))["职务名称"].iter_rows(min_row=2) if row[0].value == "ZW09")
+    assert cell.data_type == "s" and cell.value.startswith("=HYPERLINK")
+    page = _text(c.get(_receive(c, csrf, io.BytesIO(data)).headers["Location"]))
+    assert "工作簿与现有字典一致" in page

@@ -240,9 +240,9 @@ def import_units(actor, rows) -> list[dict]:
             department.code = departments.coded[dept_id]
         current = existing.get(values.code)
         if current is None:
-            added.append(dict(code=values.code, name=values.name, department_id=department.id, uscc=values.uscc,
-                              nature=values.nature, industry=values.industry, region=values.region,
-                              active=True if values.active is None else values.active))
+            added.append({"code": values.code, "name": values.name, "department_id": department.id,
+                          "uscc": values.uscc, "nature": values.nature, "industry": values.industry,
+                          "region": values.region, "active": True if values.active is None else values.active})
             entry.update(status="added", reason=note)
         elif current.department_id not in departments.mine:
             entry.update(status="skipped", reason=f"单位代码已属于其他主管单位"

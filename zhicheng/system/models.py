@@ -29,4 +29,4 @@ for _column in (AuditLog.actor_name, AuditLog.action, AuditLog.detail):
 
 
 # The dictionaries live in zhicheng.codes; imported here for the modules that found them here.
-from zhicheng.codes.models import DICT_KINDS, DictItem  # noqa: E402,F401
+from zhicheng.codes.models import DICT_KINDS, DictItem  # noqa: F401
