@@ -82,16 +82,16 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         app = create_app(TestConfig(Path(tmp), args.database_url))
         app.config.update(WTF_CSRF_ENABLED=False)
-        with app.app_context():
-            db.create_all()
-            org = factories.build_org()
-            db.session.add_all(DictItem(kind="unit_nature", code=f"{i:02d}", name=name, sort=i)
-                               for i, name in enumerate(NATURES, 1))
-            db.session.commit()
-            first, changed = workbook(org, n), workbook(org, n, renamed_every=10)
-            username = org["root"].username
-            db.session.remove()
         try:
+            with app.app_context():
+                db.create_all()
+                org = factories.build_org()
+                db.session.add_all(DictItem(kind="unit_nature", code=f"{i:02d}", name=name, sort=i)
+                                   for i, name in enumerate(NATURES, 1))
+                db.session.commit()
+                first, changed = workbook(org, n), workbook(org, n, renamed_every=10)
+                username = org["root"].username
+                db.session.remove()
             # Each request in its own application context, as when served.
             client = app.test_client()
             r = client.post("/login", data={"username": username, "password": factories.PASSWORD})
