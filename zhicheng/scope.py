@@ -42,6 +42,7 @@ from zhicheng.models import (
     SignoffStep,
     SubjectGroup,
     Unit,
+    UnitCode,
     User,
 )
 from zhicheng.policy import P, can
@@ -216,6 +217,26 @@ def boards(user) -> ColumnElement[bool]:
 def board_directory(user) -> ColumnElement[bool]:
     """评委会 as a dictionary of the root office: every staff member reads the whole list."""
     return true() if user.is_authenticated and user.is_staff else false()
+
+
+def dictionaries(user) -> ColumnElement[bool]:
+    """字典管理 (every dictionary, zhicheng.codes): every staff member reads the whole list."""
+    return true() if user.is_authenticated and user.is_staff else false()
+
+
+def unit_codes(user) -> ColumnElement[bool]:
+    """单位字典: the entries of units under the staff member's department and its sub-departments
+    (the root office: all)."""
+    if not user.is_authenticated or not user.is_staff or user.department is None:
+        return false()
+    if user.department.is_root:
+        return true()
+    return UnitCode.department_id.in_(subtree_ids(user.department))
+
+
+def code_updates(user) -> ColumnElement[bool]:
+    """接收更新代码 uploads: the root office's 字典维护 staff, who alone apply them."""
+    return true() if can(user, P.ROOT_DICT) else false()
 
 
 def group_directory(user) -> ColumnElement[bool]:

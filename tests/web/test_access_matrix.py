@@ -19,6 +19,7 @@ from zhicheng.review.workflow import pass_materials, return_materials, submit_ma
 from .. import factories
 from ..boards.world import EXPERT_ROLES, populate_boards
 from ..certificates.world import populate_certificates
+from ..codes import world as codes_world
 
 ROLES = ["root", "xihu_admin", "xihu_review", "xihu_return", "xihu_publish", "edu_admin", "edu_review",
          "edusub_admin", "unit_a", "unit_b", "sub_a_full", "sub_a_none", "sub_a_perm_fill", "sub_a_perm_submit",
@@ -47,6 +48,8 @@ def _populate(org):
     factories.person_material(org["person_a"], p, submit=True)
     factories.person_material(org["person_b"], org.projects["edu_rd"])
     populate_certificates(org)
+    codes_world.dictionaries()
+    codes_world.unit_codes(org)
     return [a_draft, a_sent, a_back, b_draft, b_sent]
 
 
@@ -125,7 +128,10 @@ EXPECTED = {
     "/admin/staff/": ADMINS,                                                 # 本部门工作人员
     "/admin/sub_departments/": ADMINS,                                       # 下级部门
     "/admin/units/": ADMINS,                                                 # 注册单位
-    "/admin/dicts/": {"root"},                                               # 字典维护
+    "/admin/dicts/": ALL_STAFF,                                              # 字典管理 (only root edits:
+                                                                             # tests/codes/test_dictionaries.py)
+    "/admin/unit_dict/": ALL_STAFF,                                          # 单位字典 (each its own units)
+    "/admin/codes/": ALL_STAFF,                                              # 导出基本代码 / 接收更新代码
     "/admin/registry/": {"root"},                                            # 单位名录
     "/admin/audit_log/": {"root"},                                           # 审计日志
     "/admin/boards/": ALL_STAFF,                                             # 评委会

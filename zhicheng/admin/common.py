@@ -126,7 +126,7 @@ class NoEditPage:
 
 
 class RootOfficeTable:
-    """A table of the whole city kept by the root office (字典维护, 单位名录, 审计日志): whoever holds
+    """A table of the whole city kept by the root office (单位名录, 审计日志): whoever holds
     the view's permission sees every row."""
 
     permission = P.ROOT_DICT

@@ -28,6 +28,7 @@ from zhicheng.boards.forms import (
     GroupForm,
     split_majors,
 )
+from zhicheng.codes.dictionaries import board_code_choices
 from zhicheng.extensions import db
 from zhicheng.models import Expert, ReviewBoard, SubjectGroup
 from zhicheng.policy import P, can
@@ -73,8 +74,9 @@ class BoardView(_DictionaryPages, ScopedModelView):
     """评委会."""
 
     row_scope = scope.board_directory
-    column_list = ("name", "department", "level", "series", "scope", "majors", "groups", "min_members", "enabled")
-    column_labels = {"name": "评委会名称", "department": "组建单位", "level": "级别", "series": "系列",
+    column_list = ("code", "name", "department", "level", "series", "scope", "majors", "groups", "min_members",
+                   "enabled")
+    column_labels = {"code": "评委会代码", "name": "评委会名称", "department": "组建单位", "level": "级别", "series": "系列",
                      "scope": "评审范围", "majors": "评审专业", "groups": "学科组", "min_members": "组成人数下限",
                      "enabled": "启用"}
     column_searchable_list = ("name", "series", "majors")
@@ -97,6 +99,7 @@ class BoardView(_DictionaryPages, ScopedModelView):
         self._maintainer()
         form = BoardForm()
         form.department_id.choices = _department_choices(current_user)
+        form.code.choices = board_code_choices()
         if form.validate_on_submit():
             department = _scoped_department(current_user, form.department_id.data)
             if department is None:
@@ -104,7 +107,8 @@ class BoardView(_DictionaryPages, ScopedModelView):
             else:
                 done = self._saved(form, lambda: services.create_board(
                     current_user, form.name.data, department, form.level.data, series=form.series.data,
-                    scope=form.scope.data, majors=form.majors.data, min_members=form.min_members.data),
+                    scope=form.scope.data, majors=form.majors.data, min_members=form.min_members.data,
+                    code=form.code.data),
                     f"已新增评委会“{form.name.data}”")
                 if done is not None:
                     return done
@@ -115,10 +119,12 @@ class BoardView(_DictionaryPages, ScopedModelView):
         self._maintainer()
         board = self.get_one(request.args.get("id"))
         form = BoardEditForm(obj=board)
+        form.code.choices = board_code_choices(board.code)
         if form.validate_on_submit():
             done = self._saved(form, lambda: services.update_board(
                 current_user, board, series=form.series.data, scope=form.scope.data, majors=form.majors.data,
-                enabled=form.enabled.data, min_members=form.min_members.data), f"已修改评委会“{board.name}”")
+                enabled=form.enabled.data, min_members=form.min_members.data, code=form.code.data or ""),
+                f"已修改评委会“{board.name}”")
             if done is not None:
                 return done
         return self.render(FORM, form=form, title=f"修改评委会：{board.name}",

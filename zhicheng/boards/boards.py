@@ -49,11 +49,22 @@ def _min_members(value, level: BoardLevel) -> int:
     return value
 
 
+def _board_code(code: str | None, board_id: int | None = None) -> str | None:
+    """评委会代码: an entry of the 评委会 dictionary (zhicheng.codes) that no other board carries."""
+    from zhicheng.codes.dictionaries import DictionaryError, check_board_code
+    try:
+        return check_board_code(code, board_id)
+    except DictionaryError as e:
+        raise BoardError(str(e)) from None
+
+
 def create_board(actor, name: str, department: Department, level: str, *, series: str = "",
                  scope: str = "", majors: str = "", min_members: int | None = None,
-                 quorum=DEFAULT_QUORUM, passing=DEFAULT_PASS) -> ReviewBoard:
-    """评委会: the composition rule and thresholds default to the national ones for its level."""
+                 quorum=DEFAULT_QUORUM, passing=DEFAULT_PASS, code: str | None = None) -> ReviewBoard:
+    """评委会: the composition rule and thresholds default to the national ones for its level;
+    `code` is its 评委会代码 in the 评委会 dictionary (none: not yet coded)."""
     require(actor, P.ROOT_DICT, message=DICT_MESSAGE, error=BoardError)
+    code = _board_code(code)
     name = _text(name, "评委会名称")
     try:
         level = BoardLevel(level)
@@ -62,7 +73,8 @@ def create_board(actor, name: str, department: Department, level: str, *, series
     if db.session.scalar(select(ReviewBoard.id).where(ReviewBoard.name == name)) is not None:
         raise BoardError(f"评委会“{name}”已存在")
     q, p = _fraction(quorum, "出席比例"), _fraction(passing, "通过比例")
-    board = ReviewBoard(name=name, department_id=department.id, level=level, series=_text(series, "系列", False),
+    board = ReviewBoard(name=name, code=code, department_id=department.id, level=level,
+                        series=_text(series, "系列", False),
                         scope=_text(scope, "评审范围", False), majors=_text(majors, "评审专业", False),
                         min_members=_min_members(min_members, level), quorum_num=q.numerator,
                         quorum_den=q.denominator, pass_num=p.numerator, pass_den=p.denominator)
@@ -150,9 +162,12 @@ def set_expert_active(actor, expert: Expert, active: bool) -> Expert:
 
 
 def update_board(actor, board: ReviewBoard, *, series: str = "", scope: str = "", majors: str = "",
-                 enabled: bool = True, min_members: int | None = None) -> ReviewBoard:
-    """修改评委会: what it publishes (系列, 评审范围, 评审专业), whether it is in use, its composition rule."""
+                 enabled: bool = True, min_members: int | None = None, code: str | None = None) -> ReviewBoard:
+    """修改评委会: what it publishes (系列, 评审范围, 评审专业), whether it is in use, its composition
+    rule, its 评委会代码 (`code` None: as it is; "": none)."""
     require(actor, P.ROOT_DICT, message=DICT_MESSAGE, error=BoardError)
+    if code is not None:
+        board.code = _board_code(code, board.id)
     board.series = _text(series, "系列", False)
     board.scope = _text(scope, "评审范围", False)
     board.majors = _text(majors, "评审专业", False)

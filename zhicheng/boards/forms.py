@@ -19,6 +19,7 @@ def split_majors(text: str | None) -> list[str]:
 
 class BoardForm(Form):
     name = StringField("评委会名称", validators=[InputRequired("请填写评委会名称"), Length(max=100)])
+    code = SelectField("评委会代码（评委会字典）", validate_choice=False)
     department_id = SelectField("组建单位", coerce=int, validate_choice=False)
     level = SelectField("评委会级别", choices=[(k.value, v) for k, v in LEVEL_LABELS.items()],
                         validate_choice=False)
@@ -29,6 +30,7 @@ class BoardForm(Form):
 
 
 class BoardEditForm(Form):
+    code = SelectField("评委会代码（评委会字典）", validate_choice=False)
     series = StringField("系列", validators=[Length(max=100)])
     scope = TextAreaField("评审范围")
     majors = TextAreaField("评审专业")

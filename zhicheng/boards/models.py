@@ -50,6 +50,8 @@ class ReviewBoard(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
+    # 评委会代码: its entry in the 评委会 dictionary (zhicheng.codes), one board per code.
+    code: Mapped[str | None] = mapped_column(String(20), unique=True)
     department_id: Mapped[int] = mapped_column(ForeignKey("department.id"), index=True)
     level: Mapped[str] = mapped_column(String(8), index=True)
     series: Mapped[str] = mapped_column(String(100), default="", index=True)

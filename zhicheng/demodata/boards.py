@@ -54,7 +54,7 @@ def load_demo_boards(root_admin: User, root: Department, unit_user: User, review
     from zhicheng.review.workflow import pass_materials, submit_materials, transfer_to_board
     board = boards.create_board(root_admin, "杭州市工程系列中级评审委员会", root, BoardLevel.MIDDLE, series="工程",
                                 scope="在杭单位中从事工程技术工作的人员", majors="计算机应用、软件工程",
-                                min_members=5)
+                                min_members=5, code="01")
     group = boards.add_subject_group(root_admin, board, "计算机组", ["计算机应用", "软件工程"])
     hashed = passwords.hash_chosen(password)
     for i, (username, name, title, unit_name) in enumerate(DEMO_EXPERTS):

@@ -16,7 +16,7 @@ from zhicheng import transaction
 from zhicheng.accounts import passwords
 from zhicheng.accounts.models import KIND_STAFF, KIND_SUB, KIND_UNIT
 from zhicheng.certificates.models import Certificate
-from zhicheng.demodata.demo import DEMO_PASSWORD, DICTS, load_demo
+from zhicheng.demodata.demo import DEMO_PASSWORD, DICTS, load_demo, of_series
 from zhicheng.extensions import db
 from zhicheng.models import Attachment, Department, Education, Material, Project, ReviewRecord, Unit, User, WorkHistory
 from zhicheng.org.codes import INDUSTRIES, REGIONS
@@ -32,6 +32,9 @@ BUREAUS = ["杭州市教育局", "杭州市卫生健康委员会", "杭州市建
            "杭州市经济和信息化局", "杭州市文化广电旅游局", "杭州市人才服务局"]
 MAJORS = DICTS["major"]
 QUALS = DICTS["qualification"]
+# A material's 专业 and 资格名称 are of its project's 系列.
+MAJORS_OF = {s: of_series("major", s) for s in DICTS["series"]}
+QUALS_OF = {s: of_series("qualification", s) for s in DICTS["series"]}
 EDUS = DICTS["education"]
 CHUNK = 10000
 
@@ -230,8 +233,9 @@ def load_city(units: int = 5000, subs_per_unit: int = 10, materials: int = 200_0
                     state=state, current_department_id=cur, version=1 + len(recs), name=name,
                     gender=rng.choice("男女"), birth_date=birth, id_card=_id_card(rng, birth),
                     phone=f"13{rng.randrange(10 ** 9):09d}", work_start_date=date(min(birth.year + 22, p.year), 7, 1),
-                    current_major=rng.choice(MAJORS), series=p.series, major=rng.choice(MAJORS),
-                    qualification=rng.choice(QUALS), education=rng.choice(EDUS), current_title="", achievements="",
+                    current_major=rng.choice(MAJORS), series=p.series, major=rng.choice(MAJORS_OF.get(p.series) or MAJORS),
+                    qualification=rng.choice(QUALS_OF.get(p.series) or QUALS), education=rng.choice(EDUS), current_title="",
+                    achievements="",
                     submitted_at=submitted, submitter_name="经办人" if submitted else "",
                     submitter_phone="13900000000" if submitted else "", approved_at=approved_at,
                     created_at=t0, updated_at=t0))

@@ -15,12 +15,32 @@ DEMO_PASSWORD = "Demo2026pass"
 
 DICTS = {
     "series": ["工程", "经济", "会计", "卫生", "教师", "农业"],
-    "major": ["计算机应用", "建筑工程", "机械工程", "财务会计", "临床医学", "中学数学"],
-    "qualification": ["助理工程师", "工程师", "助理经济师", "经济师", "助理会计师", "会计师"],
+    "board": ["杭州市工程系列中级评审委员会", "杭州市经济系列中级评审委员会", "杭州市会计系列中级评审委员会",
+              "杭州市中小学教师中级评审委员会"],
+    "major": ["计算机应用", "建筑工程", "机械工程", "财务会计", "临床医学", "中学数学", "中学语文", "人力资源管理", "农学"],
+    "qualification": ["助理工程师", "工程师", "助理经济师", "经济师", "助理会计师", "会计师", "医师", "主治医师",
+                      "中学二级教师", "中学一级教师", "助理农艺师", "农艺师"],
+    "post": ["技术员", "助理工程师", "工程师", "高级工程师", "会计", "会计师", "中学二级教师", "中学一级教师"],
     "education": ["中专", "大专", "本科", "硕士研究生", "博士研究生"],
     "level": ["员级", "助理级", "中级", "副高级", "正高级"],
     "unit_nature": ["机关", "事业单位", "国有企业", "非公企业", "社会团体", "民办非企业单位"],
 }
+
+#: The 系列 each 专业 and 资格名称 belongs to (the forms offer those of the chosen 系列).
+SERIES_OF = {
+    "计算机应用": "工程", "建筑工程": "工程", "机械工程": "工程", "助理工程师": "工程", "工程师": "工程",
+    "人力资源管理": "经济", "助理经济师": "经济", "经济师": "经济",
+    "财务会计": "会计", "助理会计师": "会计", "会计师": "会计",
+    "临床医学": "卫生", "医师": "卫生", "主治医师": "卫生",
+    "中学数学": "教师", "中学语文": "教师", "中学二级教师": "教师", "中学一级教师": "教师",
+    "农学": "农业", "助理农艺师": "农业", "农艺师": "农业",
+}
+
+
+def of_series(kind: str, series: str) -> list[str]:
+    """The demo 专业 or 资格名称 of a 系列."""
+    return [name for name in DICTS[kind] if SERIES_OF.get(name) == series]
+
 
 # Valid codes (GB 32100-2015 check characters).
 REGISTRY = [
@@ -49,9 +69,14 @@ def load_demo(today: date | None = None) -> list[tuple[str, str, str]]:
     today = today or date.today()
     logins: list[tuple[str, str, str]] = []
 
+    series = {}
     for kind, names in DICTS.items():
         for i, name in enumerate(names, 1):
-            db.session.add(DictItem(kind=kind, code=f"{i:02d}", name=name, sort=i))
+            item = DictItem(kind=kind, code=f"{i:02d}", name=name, sort=i,
+                            parent=series.get(SERIES_OF.get(name)) if kind in ("major", "qualification") else None)
+            db.session.add(item)
+            if kind == "series":
+                series[name] = item
     for code17, rep, name in REGISTRY:
         db.session.add(UnitRegistry(uscc=_uscc(code17[:17]), legal_rep=rep, name=name))
 

@@ -7,8 +7,9 @@ from zhicheng.validators import ValidationError
 MAX_ROWS = 20000
 
 
-def read_xlsx_table(upload, header: tuple[str, ...]) -> list[tuple]:
-    """(row number, value of each column of `header`) for every non-empty row of the first sheet."""
+def open_workbook(upload):
+    """The uploaded .xlsx as a read-only openpyxl workbook (close it after use), or a Chinese
+    ValidationError when nothing was chosen or the file is not a readable .xlsx."""
     if upload is None or not upload.filename:
         raise ValidationError("请选择要导入的Excel文件（.xlsx）")
     head = upload.stream.read(4)
@@ -17,25 +18,39 @@ def read_xlsx_table(upload, header: tuple[str, ...]) -> list[tuple]:
         raise ValidationError("文件不是Excel（.xlsx）格式")
     try:
         from openpyxl import load_workbook  # about 10 MB with lxml: imported by an import, not at start-up
-        wb = load_workbook(upload.stream, read_only=True, data_only=True)
+        return load_workbook(upload.stream, read_only=True, data_only=True)
     except Exception:
         raise ValidationError("无法读取该Excel文件，请确认是.xlsx格式") from None
+
+
+def read_xlsx_table(upload, header: tuple[str, ...], optional: tuple[str, ...] = ()) -> list[tuple]:
+    """(row number, value of each column of `header`) for every non-empty row of the first sheet
+    (the columns in `optional` may be missing)."""
+    wb = open_workbook(upload)
     try:
-        it = wb.worksheets[0].iter_rows(values_only=True)
-        found = [str(c or "").strip() for c in (next(it, None) or ())]
-        try:
-            cols = [found.index(name) for name in header]
-        except ValueError:
-            raise ValidationError(f"第1行应为表头：{'、'.join(header)}") from None
-        rows = []
-        for line, values in enumerate(it, start=2):
-            values = list(values) + [None] * (max(cols) + 1 - len(values))
-            picked = [values[i] for i in cols]
-            if all(v is None or str(v).strip() == "" for v in picked):
-                continue
-            rows.append((line, *picked))
-            if len(rows) > MAX_ROWS:
-                raise ValidationError(f"一次最多导入{MAX_ROWS}行")
-        return rows
+        return sheet_rows(wb.worksheets[0], header, optional=optional)
     finally:
         wb.close()
+
+
+def sheet_rows(sheet, header: tuple[str, ...], *, where: str = "", optional: tuple[str, ...] = ()) -> list[tuple]:
+    """(row number, value of each column of `header`) for every non-empty row of `sheet`, whose
+    first row names the columns (in any order, others ignored; those in `optional` may be
+    missing, and read as None). `where` starts the messages."""
+    it = sheet.iter_rows(values_only=True)
+    found = [str(c if c is not None else "").strip() for c in (next(it, None) or ())]
+    cols = [found.index(name) if name in found else None for name in header]
+    if any(c is None and name not in optional for c, name in zip(cols, header)):
+        required = [name for name in header if name not in optional]
+        raise ValidationError(f"{where}第1行应为表头：{'、'.join(required)}")
+    present = [c for c in cols if c is not None]
+    rows = []
+    for line, values in enumerate(it, start=2):
+        values = list(values) + [None] * (max(present) + 1 - len(values))
+        picked = [values[i] if i is not None else None for i in cols]
+        if all(v is None or str(v).strip() == "" for v in picked):
+            continue
+        rows.append((line, *picked))
+        if len(rows) > MAX_ROWS:
+            raise ValidationError(f"{where}一次最多导入{MAX_ROWS}行")
+    return rows

@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from flask import current_app
-from sqlalchemy import select
 from wtforms import (
     BooleanField,
     FieldList,
@@ -20,10 +19,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from wtforms.widgets import DateInput
 
 from zhicheng import validators as v
-from zhicheng.extensions import db
+from zhicheng.codes import dictionaries
+from zhicheng.codes.models import PARENT_KINDS
 from zhicheng.forms import Form, RowForm
 from zhicheng.materials.services import ACHIEVEMENTS_MAX, BASIC_FIELDS, EDUCATION_FIELDS, WORK_FIELDS, MaterialInput
-from zhicheng.models import DictItem
 
 
 def _strip(value):
@@ -238,13 +237,26 @@ class MaterialFormBase(Form):
 
 
 def dict_names(kind: str) -> list[str]:
-    return list(db.session.scalars(
-        select(DictItem.name).where(DictItem.kind == kind, DictItem.active.is_(True))
-        .order_by(DictItem.sort, DictItem.id)))
+    return dictionaries.active_names(kind)
+
+
+def _follows_series(kind: str, stored: tuple[str, str] | None):
+    """专业 / 资格名称 of the chosen 系列 (zhicheng.codes: PARENT_KINDS), checked on the server
+    whatever the page offered; a combination stored before the link is kept when left as it was."""
+    def check(form, field):
+        series = form["series"].data
+        if stored is not None and (series, field.data) == stored:
+            return
+        message = dictionaries.series_mismatch(kind, field.data, series)
+        if message:
+            raise ValidationError(message)
+    return check
 
 
 def material_form(material=None, load: bool = False) -> MaterialFormBase:
     """The 申报材料 form; 系列/专业/资格名称/学历 are selects when the dictionary has entries.
+    专业 and 资格名称 offer (and accept) those of the chosen 系列: each option names its 系列 for
+    the page's script (static/js/series_links.js), and the server checks the combination.
 
     On a POST the form reads only the request (rows the user removed must stay removed);
     `load` fills it from the stored material for a GET.
@@ -253,14 +265,24 @@ def material_form(material=None, load: bool = False) -> MaterialFormBase:
     for name, kind, label, required in DICT_FIELDS:
         checks = [DataRequired(f"请填写{label}")] if required else [Optional()]
         checks.append(Length(max=100, message=f"{label}不超过100个字"))
-        options = dict_names(kind)
         current = getattr(material, name, "") if material is not None else ""
+        if kind in PARENT_KINDS:
+            stored = (material.series, current) if material is not None else None
+            checks.append(_follows_series(kind, stored))
+            linked = dictionaries.options(kind)
+            options = [o for o, _ in linked]
+            series_of = {o: "|".join(parents) for o, parents in linked if parents}
+        else:
+            options, series_of = dict_names(kind), {}
         if options:
             if current and current not in options:
                 options.append(current)
-            attrs[name] = SelectField(label, choices=[("", "请选择")] + [(o, o) for o in options],
+            choices = [("", "请选择", {})] + [(o, o, {"data-series": series_of[o]} if o in series_of else {})
+                                              for o in options]
+            attrs[name] = SelectField(label, choices=choices,
                                       validators=checks + [_in_choices(f"请从列表中选择{label}")],
-                                      validate_choice=False)
+                                      validate_choice=False,
+                                      render_kw={"data-follows": "series"} if kind in PARENT_KINDS else None)
         else:
             attrs[name] = StringField(label, checks, filters=[_strip])
     cls = type("MaterialForm", (MaterialFormBase,), attrs)

@@ -26,6 +26,7 @@ from zhicheng.certificates.models import (
     PublicityEntry,
 )
 from zhicheng.checks.models import DuplicateResolution, EligibilityRule, ReturnSnapshot
+from zhicheng.codes.models import CodeUpdate, UnitCode
 from zhicheng.exporting.models import ExportJob
 from zhicheng.materials.models import (
     STATE_LABELS,
@@ -58,7 +59,7 @@ from zhicheng.system.models import DICT_KINDS, AuditLog, DictItem
 
 __all__ = [
     "Department", "Unit", "UnitRegistry", "UnitNameChange", "Approval", "APPROVAL_LABELS", "User", "STAFF_ROLES", "SUB_PERMISSIONS",
-    "DictItem", "DICT_KINDS", "AuditLog", "Project", "PROJECT_KINDS", "Material",
+    "DictItem", "DICT_KINDS", "UnitCode", "CodeUpdate", "AuditLog", "Project", "PROJECT_KINDS", "Material",
     "Education", "WorkHistory", "Attachment", "ReviewRecord", "MaterialState",
     "STATE_LABELS", "ExportJob", "CaptchaChallenge", "LoginSession",
     "ReviewBoard", "SubjectGroup", "SubjectGroupMajor", "Expert", "Meeting", "MeetingMember",

@@ -24,6 +24,8 @@ class Department(db.Model):
     accepts_registration: Mapped[bool] = mapped_column(default=True)
     # 注册需审核: units registering under this department wait for its approval before they log in.
     registration_review: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # 主管单位代码: the department's code in the original system (接收原系统数据, zhicheng.codes.units).
+    code: Mapped[str | None] = mapped_column(String(20), unique=True)
     created_at: Mapped[datetime] = mapped_column(server_default=func.now())
 
     parent: Mapped[Department | None] = relationship(remote_side=[id], back_populates="children")

@@ -257,9 +257,22 @@ def _editable(material: Material) -> None:
         raise ApplicationError(f"材料{material.number}状态为“{material.state_label}”，不能修改")
 
 
+def _check_series(material: Material, values: dict) -> None:
+    """申报专业 and 申报资格名称 of the 申报系列 (zhicheng.codes), as on the unit's form."""
+    from zhicheng.codes.dictionaries import series_mismatch
+    series = values.get("series", material.series)
+    for name in ("major", "qualification"):
+        value = values.get(name, getattr(material, name))
+        if (series, value) != (material.series, getattr(material, name)):
+            message = series_mismatch(name, value, series)
+            if message:
+                raise ApplicationError(message)
+
+
 def update_basic(user, material: Material, values: dict) -> None:
     require(user, P.PERSON, error=ApplicationError)
     _editable(material)
+    _check_series(material, values)
     if "exceptional" in values or "exception_reason" in values:  # 破格 needs its reason
         from zhicheng.checks.eligibility import EligibilityError, check_exception
         exceptional = bool(values.get("exceptional", material.exceptional))

@@ -1,62 +1,22 @@
-"""系统管理: 字典维护 and 审计日志 (单位名录 is kept by zhicheng.org.admin)."""
+"""系统管理: 审计日志 (the codes: zhicheng.codes.admin; 单位名录: zhicheng.org.admin)."""
 from __future__ import annotations
 
 from flask_admin.contrib.sqla.filters import (
-    BooleanEqualFilter,
     DateTimeBetweenFilter,
     FilterEqual,
 )
-from sqlalchemy import select
-from wtforms.validators import InputRequired, Length
 
 from zhicheng.admin.base import ScopedModelView
 from zhicheng.admin.common import (
     CAT_SYSTEM,
-    AuditedModelView,
-    NoDetailsPage,
     NoEditPage,
     RootOfficeTable,
 )
-from zhicheng.extensions import db
 from zhicheng.models import (
-    DICT_KINDS,
     AuditLog,
-    DictItem,
 )
 from zhicheng.policy import P
 from zhicheng.system import audit_labels
-from zhicheng.validators import (
-    ValidationError,
-)
-
-
-class DictItemView(RootOfficeTable, NoDetailsPage, AuditedModelView):
-    """字典维护."""
-
-    audit_name = "dict"
-    column_list = ("kind", "code", "name", "sort", "active")
-    column_labels = {"kind": "字典类别", "code": "代码", "name": "名称", "sort": "排序", "active": "启用"}
-    column_searchable_list = ("code", "name")
-    column_filters = (FilterEqual(DictItem.kind, "字典类别", options=tuple(DICT_KINDS.items())),
-                      BooleanEqualFilter(DictItem.active, "启用"))
-    column_formatters = {"kind": lambda v, c, m, n: DICT_KINDS.get(m.kind, m.kind),
-                         "active": lambda v, c, m, n: "是" if m.active else "否"}
-    column_default_sort = [("kind", False), ("sort", False), ("id", False)]
-    form_columns = ("kind", "code", "name", "sort", "active")
-    form_choices = {"kind": list(DICT_KINDS.items())}
-    form_args = {"code": {"label": "代码", "validators": [InputRequired("请填写代码"), Length(max=20)]},
-                 "name": {"label": "名称", "validators": [InputRequired("请填写名称"), Length(max=100)]},
-                 "kind": {"label": "字典类别"}, "sort": {"label": "排序"}, "active": {"label": "启用"}}
-
-
-    def on_model_change(self, form, model, is_created):
-        with db.session.no_autoflush:
-            duplicate = db.session.scalar(select(DictItem.id).where(DictItem.kind == model.kind,
-                                                                    DictItem.code == model.code,
-                                                                    DictItem.id != (model.id or 0)))
-        if duplicate is not None:
-            raise ValidationError(f"“{DICT_KINDS.get(model.kind, model.kind)}”中已有代码“{model.code}”")
-        super().on_model_change(form, model, is_created)
 
 
 class AuditLogView(RootOfficeTable, NoEditPage, ScopedModelView):
@@ -84,9 +44,9 @@ class AuditLogView(RootOfficeTable, NoEditPage, ScopedModelView):
 
 
 def register(admin) -> None:
+    from zhicheng.codes.admin import register as register_codes
     from zhicheng.org.admin import register_registry
-    admin.add_view(DictItemView(DictItem, name="字典维护", category=CAT_SYSTEM, endpoint="dicts",
-                                url="/admin/dicts"))
-    register_registry(admin)  # 单位名录 sits in the 系统管理 menu between 字典维护 and 审计日志
+    register_codes(admin)  # 字典管理, 单位字典, 基本代码
+    register_registry(admin)  # 单位名录 sits in the 系统管理 menu between the codes and 审计日志
     admin.add_view(AuditLogView(AuditLog, name="审计日志", category=CAT_SYSTEM, endpoint="audit_log",
                                 url="/admin/audit_log"))

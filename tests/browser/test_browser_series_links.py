@@ -1,0 +1,33 @@
+"""系列 → 专业 → 资格名称 in a browser: choosing a 系列 leaves the 专业 and 资格名称 of that 系列 (and
+those of every 系列); a choice of another 系列 is cleared when the 系列 changes."""
+import pytest
+
+from .. import factories
+from ..codes import world
+
+pytestmark = pytest.mark.browser
+
+
+def _visible(page, select_id: str) -> list[str]:
+    return page.eval_on_selector_all(f"#{select_id} option", "os => os.filter(o => !o.hidden).map(o => o.value)")
+
+
+def test_the_options_follow_the_chosen_series(org, page):
+    world.dictionaries()
+    page.goto("/")
+    page.get_by_label("用户名").fill("unita")
+    page.get_by_label("密码").fill(factories.PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url("**/admin/")
+    page.goto(f"/admin/materials/fill/?project={org.projects['xihu_junior'].id}")
+    page.wait_for_load_state("load")
+    page.select_option("#series", "工程")
+    assert _visible(page, "major") == ["", "计算机应用", "建筑工程", "通用专业"]
+    assert _visible(page, "qualification") == ["", "助理工程师", "工程师"]
+    page.select_option("#qualification", "助理工程师")
+    page.select_option("#series", "教师")
+    assert _visible(page, "major") == ["", "中学数学", "通用专业"]
+    assert _visible(page, "qualification") == ["", "中学二级教师", "中学一级教师"]
+    assert page.input_value("#qualification") == ""  # 助理工程师 is not a 教师 qualification
+    page.select_option("#series", "")
+    assert len(_visible(page, "qualification")) == 5  # no 系列 chosen: all offered
