@@ -24,6 +24,7 @@ def init_admin(app) -> Admin:
     from zhicheng.accounts import admin as accounts
     from zhicheng.boards import admin as boards
     from zhicheng.certificates import admin as certificates
+    from zhicheng.declare import admin as declare
     from zhicheng.exporting import admin as exporting
     from zhicheng.materials import admin as materials
     from zhicheng.org import admin as org
@@ -38,6 +39,7 @@ def init_admin(app) -> Admin:
     org.register(admin)
     boards.register(admin)
     certificates.register(admin)
+    declare.register(admin)
     system.register(admin)
     persons.register(admin)
     persons_apply.register(admin)

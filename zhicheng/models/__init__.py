@@ -25,6 +25,7 @@ from zhicheng.certificates.models import (
     PublicityBatch,
     PublicityEntry,
 )
+from zhicheng.declare.models import PrintTemplate
 from zhicheng.exporting.models import ExportJob
 from zhicheng.materials.models import (
     STATE_LABELS,
@@ -62,5 +63,5 @@ __all__ = [
     "ProjectAttachment", "CommitmentRecord", "ExamScore",
     "PublicityBatch", "PublicityEntry", "Objection", "NumberRule", "NumberCounter", "Certificate", "IntegrityRecord",
     "Person", "SmsCode", "PersonEducation", "PersonWork", "PersonTraining", "PersonResearch", "PersonAssessment",
-    "Membership", "SignoffStep", "Signoff",
+    "Membership", "SignoffStep", "Signoff", "PrintTemplate",
 ]
