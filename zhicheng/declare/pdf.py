@@ -4,6 +4,7 @@ templates under templates/print/ turned into PDF the way zhicheng.printing does,
 from __future__ import annotations
 
 from datetime import date, datetime
+from types import SimpleNamespace
 
 from flask import current_app, render_template
 
@@ -11,15 +12,15 @@ from zhicheng.boards.results import results_for
 from zhicheng.config import DEFAULT_MAX_ROWS_PER_TABLE
 from zhicheng.declare.fields import FIELDS, text_of
 from zhicheng.materials.services import BASIC_FIELDS
-from zhicheng.models import Education, Material, Project, WorkHistory
-from zhicheng.printing.fonts import FONT_FAMILY
-from zhicheng.printing.pdf import _cn_date, _period, html_to_pdf, opinions, render_material_pdf, unit_opinion
+from zhicheng.models import Material, Project
+from zhicheng.printing.fonts import FONT_FAMILY, FONT_NAME
+from zhicheng.printing.pdf import _cn_date, _period, _wrap, html_to_pdf, opinions, render_material_pdf, unit_opinion
 
 #: The most rows one printed list holds: xhtml2pdf lays a table out in one pass, and a list beyond
 #: this is for the workbook (导出Excel) rather than the printer.
 LIST_PRINT_MAX = 1000
 #: Characters of the 业绩 a 评审简表 prints (the full text is in the material and its 初定表/评审表).
-BRIEF_ACHIEVEMENTS = 600
+BRIEF_ACHIEVEMENTS = 300
 #: The 评审简表's 基本信息 when no 打印模板 is chosen.
 BRIEF_FIELDS = ("name", "gender", "birth_date", "id_card", "unit", "education", "current_title",
                 "work_start_date", "current_major", "series", "major", "qualification")
@@ -29,7 +30,7 @@ QUALIFICATION_CHECKS = ("学历（学位）条件", "任职年限（资历）条
 #: 打印空白表格: what each blank form is and which project kind it stands for.
 BLANK_FORMS = {"chuding": ("专业技术资格初定表", "cd_middle"), "rending": ("专业技术资格认定表", "rd_junior"),
                "brief": ("专业技术资格评审简表", None), "qualification": ("专业技术资格申报资格审查表", None)}
-BLANK_ROWS = 4
+BLANK_ROWS = 2
 
 _LEVELS = {"ps_senior": "高级", "ps_middle": "中级", "cd_middle": "中级", "cd_junior": "初级", "rd_junior": "初级"}
 
@@ -40,17 +41,43 @@ def _now_text() -> str:
 
 # --- 定制打印: the list --------------------------------------------------------------------
 
+#: The landscape list's frame width and type size, in points (templates/print/_declare.html).
+_LIST_FRAME = 27.3 / 2.54 * 72
+_LIST_FONT = 9.0
+
+
+def _list_wrap(text: str, pct: float) -> str:
+    """ "w" when `text` may not fit on one line of a cell `pct` % of the landscape frame wide."""
+    room = (pct / 100 * _LIST_FRAME - 8.0) / _LIST_FONT
+    return "w" if text and _ems(text) > room * 0.95 else ""
+
+
+def _ems(text: str) -> float:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+    return stringWidth(text, FONT_NAME, 1.0)
+
+
+#: A column of the printed list is given room for its longest text up to this many ems (longer
+#: text wraps), and at least its heading.
+_COLUMN_MAX_EMS = 24.0
+_CELL_PADDING_EMS = 1.2
+
+
 def render_list_pdf(title: str, department: str, description: str, order: str,
                     columns: list[tuple[str, str]], rows, total: int) -> bytes:
-    """The list's rows (values as shown, in the order of `columns`) under the template's headings."""
+    """The list's rows (values as shown, in the order of `columns`) under the template's headings;
+    each column as wide as its longest text needs (within bounds), the page shared out in proportion."""
     fields = [FIELDS[k] for k, _ in columns]
-    room = 96.0  # the 序号 column takes the rest
-    widths = sum(f.width for f in fields)
-    headings = [(heading, round(room * f.width / widths, 1)) for f, (_, heading) in zip(fields, columns)]
     body = [[text_of(f, v) for f, v in zip(fields, row)] for row in rows]
+    need = [max([_ems(heading)] + [min(_ems(row[i]), _COLUMN_MAX_EMS) for row in body]) + _CELL_PADDING_EMS
+            for i, (_, heading) in enumerate(columns)]
+    room = 96.0  # the 序号 column takes the rest
+    pcts = [round(room * n / sum(need), 1) for n in need]
+    headings = [(heading, pct) for (_, heading), pct in zip(columns, pcts)]
+    cells = [[(text, pct) for text, pct in zip(row, pcts)] for row in body]
     html = render_template("print/declare_list.html", title=title, department=department, description=description,
-                           order=order, headings=headings, rows=body, total=total, printed_at=_now_text(),
-                           font_family=FONT_FAMILY)
+                           order=order, headings=headings, rows=cells, total=total, printed_at=_now_text(),
+                           font_family=FONT_FAMILY, wrap=_list_wrap)
     return html_to_pdf(html)
 
 
@@ -71,10 +98,16 @@ def _project_label(material: Material) -> str:
     return label
 
 
-def _rows(items: list, blank_factory) -> list:
+def _blank_row() -> SimpleNamespace:
+    return SimpleNamespace(start_date=None, end_date=None, school="", major="", education="", degree="",
+                           employer="", post="")
+
+
+def _rows(items: list) -> list:
+    """A table's rows up to the cap, or blank lines to write in by hand."""
     cap = current_app.config.get("MAX_ROWS_PER_TABLE", DEFAULT_MAX_ROWS_PER_TABLE)
     items = list(items)[:cap]
-    return items or [blank_factory() for _ in range(BLANK_ROWS)]
+    return items or [_blank_row() for _ in range(BLANK_ROWS)]
 
 
 def _unit_name(material: Material) -> str:
@@ -86,7 +119,7 @@ def _common(material: Material) -> dict:
     supervisor, approver = opinions(material)
     return dict(m=material, project_label=_project_label(material), unit_name=_unit_name(material),
                 unit_opinion=unit_opinion(material), supervisor=supervisor, approver=approver,
-                font_family=FONT_FAMILY, cn_date=_cn_date, period=_period)
+                font_family=FONT_FAMILY, cn_date=_cn_date, period=_period, wrap=_wrap)
 
 
 def basic_pairs(material: Material, columns: list[tuple[str, str]] | None) -> list[tuple[str, str]]:
@@ -108,7 +141,7 @@ def render_brief_pdf(material: Material, user=None, columns: list[tuple[str, str
     html = render_template(
         "print/declare_brief.html", title=_title(material, "专业技术资格评审简表"),
         basic=basic_pairs(material, columns),
-        educations=_rows(material.educations, Education), work_histories=_rows(material.work_histories, WorkHistory),
+        educations=_rows(material.educations), work_histories=_rows(material.work_histories),
         achievements=achievements, board=results[-1] if results else None, **_common(material))
     return html_to_pdf(html)
 
