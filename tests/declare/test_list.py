@@ -49,6 +49,13 @@ def test_combined_sort_over_two_and_three_columns(org, auth):
     assert names_in(page) == _expected(every, (lambda m: m.series, False), (lambda m: m.qualification, True),
                                        (lambda m: m.submitted_at, False))
     assert "申报系列、申报资格名称（降序）、上报时间" in page
+    # 系列 then 资格: ties follow 上报时间, the rest of the index that serves this sort
+    page = c.get(URL + "?order=series,qualification").get_data(as_text=True)
+    assert names_in(page) == _expected(every, (lambda m: m.series, False), (lambda m: m.qualification, False),
+                                       (lambda m: m.submitted_at, False))
+    page = c.get(URL + "?order=-series,-qualification").get_data(as_text=True)
+    assert names_in(page) == _expected(every, (lambda m: m.series, True), (lambda m: m.qualification, True),
+                                       (lambda m: (m.submitted_at, m.id), True))
 
 
 def test_the_sort_is_chosen_in_the_page_and_kept_in_the_url(org, auth):

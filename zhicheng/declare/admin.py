@@ -110,23 +110,27 @@ class DeclareListView(JobPages, GuardedView):
         rows = [(mid, [text_of(fl, v) for fl, v in zip(fields, values)])
                 for mid, values in listing.page_rows(conds, order, keys, page, size)]
         user = current_user
-        projects = list(db.session.scalars(select(Project).where(scope.projects(user))
-                                           .order_by(Project.year.desc(), Project.id.desc())))
-        departments = list(db.session.scalars(select(Department).where(scope.departments(user))
-                                              .order_by(Department.path)))
+        # The filter's options as plain rows (the root office's city has a hundred projects).
+        projects = db.session.execute(select(Project.id, Project.name, Project.year).where(scope.projects(user))
+                                      .order_by(Project.year.desc(), Project.id.desc())).all()
+        departments = db.session.execute(select(Department.id, Department.name, Department.depth)
+                                         .where(scope.departments(user)).order_by(Department.path)).all()
         tid = template.id if template else None
         sized = size if size != PAGE_SIZES[0] else None
-        query = listing.query_string(f, order, tid)
+        args = f.as_args()
+        query = listing.query_string(args, order, tid)
         return self.render(
             "admin/declare/list.html",
-            query_with_page=lambda p: listing.query_string(f, order, tid, page=p, page_size=sized),
-            query_with_size=lambda s: listing.query_string(f, order, tid, page_size=s),
-            query_with_order=lambda text: listing.query_string(f, listing.parse_order(text), tid, page_size=sized),
+            query_with_page=lambda p: listing.query_string(args, order, tid, page=p, page_size=sized),
+            query_with_size=lambda s: listing.query_string(args, order, tid, page_size=s),
+            query_with_order=lambda text: listing.query_string(args, listing.parse_order(text), tid, page_size=sized),
             f=f, order=order, chosen=template, templates=print_templates.templates_of(user),
             columns=columns, rows=rows, total=total, page=page, pages=pages, page_size=size, page_sizes=PAGE_SIZES,
             projects=projects, departments=departments, states=[(s, STATE_LABELS[s]) for s in SUBMITTED_STATES],
             sortable=[(k, fl.label) for k, fl in SORTABLE.items()], presets=listing.PRESETS,
             max_sort=listing.MAX_SORT_KEYS, query=query, order_text=listing.order_text(order),
+            details_url=url_for("dept_materials.details_view"), brief_url=url_for(".brief", id=0)[:-len("0.pdf")],
+            qualification_url=url_for(".qualification", id=0)[:-len("0.pdf")],
             order_words=listing.describe_order(order), print_max=LIST_PRINT_MAX,
             threshold=current_app.config["EXPORT_BACKGROUND_THRESHOLD"])
 

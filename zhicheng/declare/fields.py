@@ -51,7 +51,7 @@ def _f(key, label, width, expr, kind="text", labels=None, sortable=True, sort=No
 FIELDS: dict[str, Field] = {f.key: f for f in (
     _f("number", "编号", 18, Material.number),
     _f("name", "姓名", 10, Material.name),
-    _f("gender", "性别", 6, Material.gender),
+    _f("gender", "性别", 6, Material.gender, sortable=False),
     _f("birth_date", "出生日期", 12, Material.birth_date, "date"),
     _f("id_card", "身份证号", 21, Material.id_card),
     _f("phone", "手机", 14, Material.phone, sortable=False),
@@ -70,7 +70,7 @@ FIELDS: dict[str, Field] = {f.key: f for f in (
     _f("series", "申报系列", 10, Material.series),
     _f("major", "申报专业", 14, Material.major),
     _f("qualification", "申报资格名称", 14, Material.qualification),
-    _f("state", "状态", 9, Material.state, labels=STATE_LABELS),
+    _f("state", "状态", 9, Material.state, labels=STATE_LABELS, sortable=False),  # codes sort meaninglessly
     _f("current_department", "所在审核部门", 20, CurrentDepartment.name, sortable=False),
     _f("submitted_at", "上报时间", 17, Material.submitted_at, "datetime"),
     _f("submitter_name", "操作人", 10, Material.submitter_name, sortable=False),
