@@ -71,7 +71,7 @@ def timed(client, url, n):
         samples.append((time.perf_counter() - t) * 1000)
         assert r.status_code == 200, (url, r.status_code)
     samples.sort()
-    return statistics.median(samples), samples[max(0, int(round(0.95 * len(samples))) - 1)]
+    return statistics.median(samples), samples[max(0, round(0.95 * len(samples)) - 1)]
 
 
 def plan(app, username, order) -> list[str]:

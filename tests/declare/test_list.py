@@ -224,3 +224,12 @@ def test_parse_order_limits_and_labels():
     assert Material.__table__.indexes  # the sort indexes sit on the material table
     names = {i.name for i in Material.__table__.indexes}
     assert {"ix_material_unit_name", "ix_material_series_qualification"} <= names
+
+
+def test_a_heading_with_an_invisible_character_is_refused(org, auth, csrf):
+    c = auth.client("xihuadmin")
+    page = _save_template(c, csrf, "名册", [("name", 1, "姓\x0b名")]).get_data(as_text=True)
+    assert "“姓名”的标题不能包含控制字符等不可见字符（第2个字符）" in page
+    page = _save_template(c, csrf, "名\u200b册", [("name", 1, "姓名")]).get_data(as_text=True)
+    assert "模板名称不能包含控制字符等不可见字符" in page
+    assert db.session.query(PrintTemplate).count() == 0

@@ -22,8 +22,14 @@ from zhicheng.admin.common import CAT_SYSTEM
 from zhicheng.declare import entry, listing, print_templates, transfer
 from zhicheng.declare.fields import FIELDS, LISTABLE, SORTABLE, text_of
 from zhicheng.declare.jobs import start_list_export
-from zhicheng.declare.pdf import BLANK_FORMS, LIST_PRINT_MAX, render_blank, render_brief_pdf, render_list_pdf, \
-    render_qualification_pdf
+from zhicheng.declare.pdf import (
+    BLANK_FORMS,
+    LIST_PRINT_MAX,
+    render_blank,
+    render_brief_pdf,
+    render_list_pdf,
+    render_qualification_pdf,
+)
 from zhicheng.exporting.admin import JobPages
 from zhicheng.exporting.services import XLSX, content_disposition, write_xlsx
 from zhicheng.extensions import db
@@ -36,7 +42,6 @@ from zhicheng.review.workflow import WorkflowError
 from zhicheng.scope import SUBMITTED_STATES
 from zhicheng.security import parse_id
 from zhicheng.system import audit
-from zhicheng.textcheck import invisible_at, message
 from zhicheng.validators import ValidationError
 
 CATEGORY = "高、中级申报管理"
@@ -197,7 +202,8 @@ class DeclareListView(JobPages, GuardedView):
             job = start_list_export(current_user, f, order, columns, total, display, title)
             flash(f"共 {total} 条记录，已转入后台导出，完成后可在本页下载", "info")
             return redirect(url_for(".job", id=job.id))
-        tmp = tempfile.TemporaryFile(prefix="zc-declare-", suffix=".xlsx")
+        # Unnamed on disk and closed by the response once sent (or below, when writing fails).
+        tmp = tempfile.TemporaryFile(prefix="zc-declare-", suffix=".xlsx")  # noqa: SIM115
         try:
             n = write_xlsx(tmp, title, [FIELDS[k].column(h) for k, h in columns],
                            listing.all_rows(conds, order, [k for k, _ in columns]))
@@ -341,8 +347,6 @@ class PrintTemplateView(GuardedView):
             pos_text = (request.form.get(f"pos_{k}") or "").strip()
             heading = (request.form.get(f"head_{k}") or "").strip()
             lines.append({"key": k, "label": fl.label, "use": use, "pos": pos_text, "heading": heading})
-            if invisible_at(heading) is not None:
-                errors.append(f"“{fl.label}”的标题：{message(invisible_at(heading))}")
             if not use:
                 continue
             pos = parse_id(pos_text) if pos_text else None
@@ -368,8 +372,6 @@ class PrintTemplateView(GuardedView):
                 abort(400)
             name = (request.form.get("name") or "").strip()
             lines, columns, errors = self._posted()
-            if invisible_at(name) is not None:
-                errors.append(f"模板名称：{message(invisible_at(name))}")
             if not errors:
                 try:
                     saved = print_templates.save_template(current_user, template, name, columns)

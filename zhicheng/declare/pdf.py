@@ -117,9 +117,9 @@ def _unit_name(material: Material) -> str:
 
 def _common(material: Material) -> dict:
     supervisor, approver = opinions(material)
-    return dict(m=material, project_label=_project_label(material), unit_name=_unit_name(material),
-                unit_opinion=unit_opinion(material), supervisor=supervisor, approver=approver,
-                font_family=FONT_FAMILY, cn_date=_cn_date, period=_period, wrap=_wrap)
+    return {"m": material, "project_label": _project_label(material), "unit_name": _unit_name(material),
+            "unit_opinion": unit_opinion(material), "supervisor": supervisor, "approver": approver,
+            "font_family": FONT_FAMILY, "cn_date": _cn_date, "period": _period, "wrap": _wrap}
 
 
 def basic_pairs(material: Material, columns: list[tuple[str, str]] | None) -> list[tuple[str, str]]:

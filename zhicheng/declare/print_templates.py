@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from zhicheng import scope
+from zhicheng import scope, textcheck
 from zhicheng.declare.fields import DEFAULT_COLUMNS, FIELDS
 from zhicheng.declare.models import PrintTemplate
 from zhicheng.domain import DomainError
@@ -12,6 +12,7 @@ from zhicheng.extensions import db
 from zhicheng.policy import P, require
 from zhicheng.security import parse_id
 from zhicheng.system import audit
+from zhicheng.validators import ValidationError
 
 NAME_MAX = 50
 HEADING_MAX = 30
@@ -44,6 +45,15 @@ def columns_of(template: PrintTemplate | None) -> list[tuple[str, str]]:
     return [(k, h) for k, h in template.columns if k in FIELDS] or default_columns()
 
 
+def _visible(text: str, label: str) -> None:
+    # The columns are stored as JSON, which escapes control characters: the flush check would
+    # not see them, so they are refused here.
+    try:
+        textcheck.check(text, label)
+    except ValidationError as e:
+        raise TemplateError(str(e)) from None
+
+
 def check_columns(columns: list[tuple[str, str]]) -> list[tuple[str, str]]:
     if not columns:
         raise TemplateError("请至少选择一个字段")
@@ -55,6 +65,7 @@ def check_columns(columns: list[tuple[str, str]]) -> list[tuple[str, str]]:
             raise TemplateError(f"字段“{FIELDS[key].label}”重复")
         seen.add(key)
         heading = (heading or "").strip() or FIELDS[key].label
+        _visible(heading, f"“{FIELDS[key].label}”的标题")
         if len(heading) > HEADING_MAX:
             raise TemplateError(f"“{FIELDS[key].label}”的标题不超过{HEADING_MAX}个字")
         out.append((key, heading))
@@ -69,6 +80,7 @@ def save_template(user, template: PrintTemplate | None, name: str, columns) -> P
         raise TemplateError("请填写模板名称")
     if len(name) > NAME_MAX:
         raise TemplateError(f"模板名称不超过{NAME_MAX}个字")
+    _visible(name, "模板名称")
     columns = check_columns(list(columns))
     if template is not None and template.department_id != user.department_id:
         raise TemplateError("该模板不存在或不属于本部门")
