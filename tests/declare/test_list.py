@@ -189,15 +189,26 @@ def test_template_form_refuses_bad_input_and_changes_nothing(org, auth, csrf):
     assert db.session.get(PrintTemplate, template.id).columns == [("name", "姓名"), ("id_card", "证件号")]
 
 
-def test_the_list_pdf_is_refused_beyond_its_cap(org, auth, monkeypatch):
-    populate(org)
+def test_a_long_list_is_printed_by_a_background_job_and_a_too_long_one_refused(org, auth, monkeypatch):
+    world = populate(org)
     import zhicheng.declare.admin as declare_admin
-    monkeypatch.setattr(declare_admin, "LIST_PRINT_MAX", 3)
-    c = auth.client("rootadmin")
-    r = c.get(URL + "print.pdf?order=name")
-    assert r.status_code == 302
-    assert "超过一次打印的上限3条" in c.get(r.headers["Location"]).get_data(as_text=True)
-    assert pdf_text(c.get(URL + "print.pdf?series=经济")).count("经济师") >= 2
+    monkeypatch.setattr(declare_admin, "LIST_PRINT_NOW", 2)
+    monkeypatch.setattr(declare_admin, "LIST_PRINT_MAX", 6)
+    c = auth.client("xihureview")
+    r = c.get(URL + "print.pdf?order=-name")
+    assert r.status_code == 302 and "/admin/declare/job/" in r.headers["Location"]
+    page = c.get(r.headers["Location"]).get_data(as_text=True)
+    link = re.search(r'href="(/admin/declare/job/\d+/file)"', page).group(1)
+    text = pdf_text(c.get(link))
+    names = sorted((m.name for m in world["xihu"]), reverse=True)
+    positions = [text.index(name) for name in names]
+    assert positions == sorted(positions) and "郑乙" not in text and "共6条" in text
+    assert auth.client("eduadmin").get(link).status_code == 404  # the owner's job only
+    root = auth.client("rootadmin")  # 7 rows: over the cap, nothing made
+    r = root.get(URL + "print.pdf")
+    assert r.status_code == 302 and "/job/" not in r.headers["Location"]
+    assert "超过一次打印的上限6条" in root.get(r.headers["Location"]).get_data(as_text=True)
+    assert pdf_text(c.get(URL + "print.pdf?series=经济")).count("经济师") == 2
 
 
 def test_a_large_workbook_goes_to_a_background_job_with_the_same_rows(org, auth, app):

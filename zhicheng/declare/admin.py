@@ -21,10 +21,11 @@ from zhicheng.admin.base import GuardedView
 from zhicheng.admin.common import CAT_SYSTEM
 from zhicheng.declare import entry, listing, print_templates, transfer
 from zhicheng.declare.fields import FIELDS, LISTABLE, SORTABLE, text_of
-from zhicheng.declare.jobs import start_list_export
+from zhicheng.declare.jobs import start_list_job
 from zhicheng.declare.pdf import (
     BLANK_FORMS,
     LIST_PRINT_MAX,
+    LIST_PRINT_NOW,
     render_blank,
     render_brief_pdf,
     render_list_pdf,
@@ -136,7 +137,7 @@ class DeclareListView(JobPages, GuardedView):
             max_sort=listing.MAX_SORT_KEYS, query=query, order_text=listing.order_text(order),
             details_url=url_for("dept_materials.details_view"), brief_url=url_for(".brief", id=0)[:-len("0.pdf")],
             qualification_url=url_for(".qualification", id=0)[:-len("0.pdf")],
-            order_words=listing.describe_order(order), print_max=LIST_PRINT_MAX,
+            order_words=listing.describe_order(order), print_max=LIST_PRINT_MAX, print_now=LIST_PRINT_NOW,
             threshold=current_app.config["EXPORT_BACKGROUND_THRESHOLD"])
 
     def _canonical_order(self):
@@ -169,8 +170,13 @@ class DeclareListView(JobPages, GuardedView):
             flash(f"共{total}条，超过一次打印的上限{LIST_PRINT_MAX}条：请缩小查询范围，或导出Excel后打印", "error")
             return self._back()
         columns = print_templates.columns_of(template)
-        rows = listing.all_rows(conds, order, [k for k, _ in columns])
         title = self._title(template)
+        if total > LIST_PRINT_NOW:
+            job = start_list_job(current_user, "print", f, order, columns, total, f"{title}-{_stamp()}.pdf", title,
+                                 {"department": current_user.department.name})
+            flash(f"共 {total} 条，已转入后台生成PDF，完成后可在本页下载", "info")
+            return redirect(url_for(".job", id=job.id))
+        rows = listing.all_rows(conds, order, [k for k, _ in columns])
         pdf = render_list_pdf(title, current_user.department.name, listing.filters_description(f),
                               listing.describe_order(order), columns, rows, total)
         audit.record("declare.print_list", None, f"打印{title} {total} 条；条件 {json.dumps(f.as_args(), ensure_ascii=False)}"
@@ -199,7 +205,7 @@ class DeclareListView(JobPages, GuardedView):
         stamp = _stamp()
         ascii_name, display = f"zhicheng-declare-{'data' if data else 'list'}-{stamp}.xlsx", f"{title}-{stamp}.xlsx"
         if total > current_app.config["EXPORT_BACKGROUND_THRESHOLD"]:
-            job = start_list_export(current_user, f, order, columns, total, display, title)
+            job = start_list_job(current_user, "export", f, order, columns, total, display, title)
             flash(f"共 {total} 条记录，已转入后台导出，完成后可在本页下载", "info")
             return redirect(url_for(".job", id=job.id))
         # Unnamed on disk and closed by the response once sent (or below, when writing fails).

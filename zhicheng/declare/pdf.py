@@ -16,9 +16,14 @@ from zhicheng.models import Material, Project
 from zhicheng.printing.fonts import FONT_FAMILY, FONT_NAME
 from zhicheng.printing.pdf import _cn_date, _period, _wrap, html_to_pdf, opinions, render_material_pdf, unit_opinion
 
-#: The most rows one printed list holds: xhtml2pdf lays a table out in one pass, and a list beyond
-#: this is for the workbook (导出Excel) rather than the printer.
-LIST_PRINT_MAX = 1000
+#: A printed list of up to this many rows is made in the request; a longer one by a background job
+#: (xhtml2pdf took 30 ms a row at city scale on a busy two-core machine: 1,000 rows 30 s).
+LIST_PRINT_NOW = 200
+#: The most rows one printed list holds (a background job of about a minute); a longer list is for
+#: the workbook (导出Excel) rather than the printer.
+LIST_PRINT_MAX = 5000
+#: Rows per table of the printed list (about a page; templates/print/declare_list.html says why).
+LIST_CHUNK = 30
 #: Characters of the 业绩 a 评审简表 prints (the full text is in the material and its 初定表/评审表).
 BRIEF_ACHIEVEMENTS = 300
 #: The 评审简表's 基本信息 when no 打印模板 is chosen.
@@ -63,6 +68,23 @@ _COLUMN_MAX_EMS = 24.0
 _CELL_PADDING_EMS = 1.2
 
 
+def _shares(need: list[float], room: float) -> list[float]:
+    """Per cent of the frame for columns needing `need` ems: all of it when everything fits (the
+    rest shared in proportion); otherwise the narrow columns get what they need and the widest
+    ones share what is left equally (water-filling), so that only long text wraps."""
+    available = room / 100 * _LIST_FRAME / _LIST_FONT
+    if sum(need) <= available:
+        return [round(room * n / sum(need), 1) for n in need]
+    low, high = 0.0, max(need)
+    for _ in range(40):  # the level c with sum(min(n, c)) == available
+        level = (low + high) / 2
+        if sum(min(n, level) for n in need) > available:
+            high = level
+        else:
+            low = level
+    return [round(room * min(n, low) / available, 1) for n in need]
+
+
 def render_list_pdf(title: str, department: str, description: str, order: str,
                     columns: list[tuple[str, str]], rows, total: int) -> bytes:
     """The list's rows (values as shown, in the order of `columns`) under the template's headings;
@@ -71,13 +93,12 @@ def render_list_pdf(title: str, department: str, description: str, order: str,
     body = [[text_of(f, v) for f, v in zip(fields, row)] for row in rows]
     need = [max([_ems(heading)] + [min(_ems(row[i]), _COLUMN_MAX_EMS) for row in body]) + _CELL_PADDING_EMS
             for i, (_, heading) in enumerate(columns)]
-    room = 96.0  # the 序号 column takes the rest
-    pcts = [round(room * n / sum(need), 1) for n in need]
+    pcts = _shares(need, 96.0)  # the 序号 column takes the rest
     headings = [(heading, pct) for (_, heading), pct in zip(columns, pcts)]
     cells = [[(text, pct) for text, pct in zip(row, pcts)] for row in body]
     html = render_template("print/declare_list.html", title=title, department=department, description=description,
                            order=order, headings=headings, rows=cells, total=total, printed_at=_now_text(),
-                           font_family=FONT_FAMILY, wrap=_list_wrap)
+                           font_family=FONT_FAMILY, wrap=_list_wrap, chunk=LIST_CHUNK)
     return html_to_pdf(html)
 
 
