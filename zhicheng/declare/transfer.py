@@ -1,6 +1,7 @@
-"""申报数据 as a workbook (the 客户端's 导入 / 导出): the department's materials with their fields out,
-and back in — a row creates the material (录入, as the page does) or updates one the office entered
-itself and still holds; a row that is already so changes nothing. Each row is checked by the
+"""申报数据 as a workbook (the 客户端's 导入 / 导出): the department's materials with their fields
+out (DATA_COLUMNS, written by the list's 导出申报数据 like its other workbooks), and back in — a row
+creates the material (录入, as the page does) or updates one the office entered itself and still
+holds; a row that is already so changes nothing. Each row is checked by the
 material form's own rules and written in a savepoint of its own: a refused row (with its reason in
 the report) leaves nothing behind."""
 from __future__ import annotations
@@ -13,10 +14,8 @@ from werkzeug.datastructures import MultiDict
 from zhicheng import scope, transaction
 from zhicheng.declare import entry
 from zhicheng.declare.fields import FIELDS
-from zhicheng.declare.listing import all_rows
 from zhicheng.domain import DomainError
 from zhicheng.exporting.reading import read_xlsx_table
-from zhicheng.exporting.services import Column, write_xlsx
 from zhicheng.extensions import db
 from zhicheng.materials.services import BASIC_FIELDS, MaterialInput
 from zhicheng.models import Material, MaterialState, Project, Unit, User
@@ -25,7 +24,7 @@ from zhicheng.review.workflow import ALREADY_HANDLED
 from zhicheng.system import audit
 from zhicheng.validators import ValidationError
 
-#: The workbook's columns: (field key of zhicheng.declare.fields or of the material, heading).
+#: The workbook's columns: (field key of zhicheng.declare.fields, heading).
 DATA_COLUMNS = (
     ("number", "编号"), ("unit_uscc", "单位统一社会信用代码"), ("unit", "单位名称"), ("project", "申报项目"),
     ("year", "年度"), ("name", "姓名"), ("gender", "性别"), ("birth_date", "出生日期"), ("id_card", "身份证号"),
@@ -36,19 +35,6 @@ DATA_COLUMNS = (
 #: What an import reads (状态 is the system's, not the file's).
 IMPORT_HEADER = tuple(h for k, h in DATA_COLUMNS if k != "state")
 IMPORT_MAX_ROWS = 2000
-
-
-def _data_keys() -> list[str]:
-    return [k for k, _ in DATA_COLUMNS]
-
-
-def export_columns() -> list[Column]:
-    return [FIELDS[k].column(h) for k, h in DATA_COLUMNS]
-
-
-def export_data(fileobj, conds, order) -> int:
-    """The list's rows (its scope, filters and order) with every field an import reads back."""
-    return write_xlsx(fileobj, "申报数据", export_columns(), all_rows(conds, order, _data_keys()))
 
 
 # --- import ------------------------------------------------------------------------------
