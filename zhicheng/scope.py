@@ -36,6 +36,7 @@ from zhicheng.models import (
     PersonTeaching,
     PersonTraining,
     PersonWork,
+    PrintTemplate,
     Project,
     ReviewBoard,
     ReviewRecord,
@@ -195,6 +196,13 @@ def _readable_materials(user) -> ColumnElement[bool]:
 
 def review_records(user) -> ColumnElement[bool]:
     return ReviewRecord.material_id.in_(select(Material.id).where(_readable_materials(user)))
+
+
+def print_templates(user) -> ColumnElement[bool]:
+    """打印模板: those of the staff member's own office (department), shared by its staff."""
+    if not user.is_authenticated or not user.is_staff or user.department_id is None:
+        return false()
+    return PrintTemplate.department_id == user.department_id
 
 
 def export_jobs(user) -> ColumnElement[bool]:

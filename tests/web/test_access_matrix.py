@@ -167,6 +167,12 @@ EXPECTED = {
     # Checks that help reviewers (tests/checks/test_access.py tries their other URLs).
     "/admin/eligibility/": ALL_STAFF,                                        # 可申报资格表 (kept by the root office)
     "/admin/duplicates/": {"root"},                                          # 重复申报
+    # 高、中级申报管理 (the departments' 高中级申报信息管理 and its tools) and 打印空白表格.
+    "/admin/declare/": ALL_STAFF,                                            # 高中级申报信息管理
+    "/admin/declare_entry/": {"root", "xihu_review", "edu_review"},          # 录入高中级申报信息 (审核经办)
+    "/admin/declare_import/": {"root", "xihu_review", "edu_review"},         # 导入申报数据 (审核经办)
+    "/admin/print_templates/": ALL_STAFF,                                    # 打印模板设计
+    "/admin/blank_forms/": ALL_STAFF,                                        # 打印空白表格
 }
 
 
@@ -373,3 +379,49 @@ def test_person_application_urls(org, auth, csrf, role):
         assert db.session.scalar(select(Signoff.id)) is None
         from zhicheng.persons.models import SignoffStep
         assert db.session.get(SignoffStep, step.id).enabled
+
+
+# --- 高中级申报信息管理: every URL naming a row --------------------------------------------------
+
+XIHU_STAFF = {"root", "xihu_admin", "xihu_review", "xihu_return", "xihu_publish"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_declare_urls_open_only_within_the_department_subtree(org, auth, csrf, role):
+    """A material of unit A (西湖区) on the 高中级 pages: its 评审简表 and 资格审查表 for the root office
+    and 西湖区's staff; another branch gets 404, anyone else 403. 西湖区's 打印模板 for 西湖区's
+    staff only (not even the root office); nobody else can change or delete it."""
+    from zhicheng.declare.print_templates import save_template
+    from zhicheng.models import PrintTemplate
+    a_draft, a_sent, *_ = _populate(org)
+    template = save_template(org["xihu_admin"], None, "西湖名册", [("name", "姓名")])
+    db.session.commit()
+    user = org[role]
+    c = auth.client(user.username)
+    urls = {
+        f"/admin/declare/brief/{a_sent.id}.pdf": XIHU_STAFF,
+        f"/admin/declare/qualification/{a_sent.id}.pdf": XIHU_STAFF,
+        f"/admin/declare/?template={template.id}": XIHU_STAFF - {"root"},
+        f"/admin/print_templates/edit/?id={template.id}": XIHU_STAFF - {"root"},
+        f"/admin/declare/brief/{a_draft.id}.pdf": set(),  # a draft: no department's
+    }
+    for url, readers in urls.items():
+        code = c.get(url).status_code
+        if role in readers:
+            assert code == 200, (role, url, code)
+        elif user.is_staff:
+            # the list answers 200 with the template refused; the rest 404
+            assert code in ((200,) if url.startswith("/admin/declare/?") else (404,)), (role, url, code)
+            if code == 200:
+                assert "所选打印模板不存在或不属于本部门" in c.get(url).get_data(as_text=True)
+        else:
+            assert code in (302, 403), (role, url, code)
+    if user.is_sub and not user.perm_change_password or role in XIHU_STAFF - {"root"}:
+        return
+    token = csrf_token_any(c)
+    c.post(f"/admin/print_templates/edit/?id={template.id}", data={"csrf_token": token, "name": "改名",
+                                                                   "use_id_card": "y"})
+    c.post("/admin/print_templates/delete/", data={"csrf_token": token, "id": template.id})
+    db.session.expire_all()
+    kept = db.session.get(PrintTemplate, template.id)
+    assert kept is not None and kept.name == "西湖名册" and kept.columns == [("name", "姓名")], role

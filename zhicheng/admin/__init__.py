@@ -25,6 +25,7 @@ def init_admin(app) -> Admin:
     from zhicheng.boards import admin as boards
     from zhicheng.certificates import admin as certificates
     from zhicheng.checks import admin as checks
+    from zhicheng.declare import admin as declare
     from zhicheng.exporting import admin as exporting
     from zhicheng.materials import admin as materials
     from zhicheng.org import admin as org
@@ -41,6 +42,7 @@ def init_admin(app) -> Admin:
     org.register(admin)
     boards.register(admin)
     certificates.register(admin)
+    declare.register(admin)
     system.register(admin)
     checks.register(admin)  # 重复申报 and 可申报资格表 join 材料审核
     persons.register(admin)

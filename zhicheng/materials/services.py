@@ -241,6 +241,12 @@ def create_material(user, project: Project, data: MaterialInput, uploads: list[U
     check_can_fill(user, project, today)
     if user.unit_id is None:
         raise WorkflowError("只有单位用户和工作账号可以填写材料")
+    return new_material(user, user.unit_id, project, data, uploads)
+
+
+def new_material(creator, unit_id: int, project: Project, data: MaterialInput, uploads: list[Upload] = ()) -> Material:
+    """A new draft of unit `unit_id` for `project`, every tab in one go, written by `creator`
+    (填写材料 above; a department's 录入 in zhicheng.declare): the caller has checked who may."""
     check_size(data)
     uploads = _uploading(list(uploads))
     _check_attachment_count([], uploads)
@@ -249,13 +255,13 @@ def create_material(user, project: Project, data: MaterialInput, uploads: list[U
     try:
         with transaction.atomic():
             _check_attachment_bytes([], stored)
-            material = Material(project=project, unit_id=user.unit_id, creator_id=user.id)
+            material = Material(project=project, unit_id=unit_id, creator_id=creator.id)
             _apply(material, data)
             _attach(material, stored)
             db.session.add(material)
             db.session.flush()
             assign_number(material)
-            audit.record("material.create", material, f"{material.number} {material.name}", actor=user)
+            audit.record("material.create", material, f"{material.number} {material.name}", actor=creator)
     except Exception:
         discard([sf for _, sf in stored])
         raise

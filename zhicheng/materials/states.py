@@ -80,6 +80,9 @@ TRANSITIONS: dict[str, Transition] = {
     # A 个人申报 goes back to its unit's review (the unit 上报 it again, or returns it to the person).
     "change_department": Transition("修改归口部门退回", frozenset({S.IN_REVIEW, S.RETURNED}), S.DRAFT,
                                     person_target=S.UNIT_REVIEW),
+    # 录入高中级申报信息: a department types in the 评审简表 a unit handed in on paper; the new
+    # material starts where the paper is, 审核中 at that department (zhicheng.declare).
+    "enter": Transition("部门录入", frozenset({S.DRAFT}), S.IN_REVIEW),
     # 评审 projects: the 职改部门 transfers what passed 初审 (and, if required, the exam) to the 评委会,
     # whose closed meeting decides.
     "to_board": Transition("转评委会", frozenset({S.APPROVED}), S.IN_BOARD),

@@ -27,6 +27,7 @@ from zhicheng.certificates.models import (
 )
 from zhicheng.checks.models import DuplicateResolution, EligibilityRule, ReturnSnapshot
 from zhicheng.codes.models import CodeUpdate, UnitCode
+from zhicheng.declare.models import PrintTemplate
 from zhicheng.exporting.models import ExportJob
 from zhicheng.materials.models import (
     STATE_LABELS,
@@ -69,5 +70,5 @@ __all__ = [
     "PublicityBatch", "PublicityEntry", "Objection", "NumberRule", "NumberCounter", "Certificate", "IntegrityRecord",
     "Person", "SmsCode", "PersonEducation", "PersonWork", "PersonTraining", "PersonResearch", "PersonAssessment",
     "PersonAchievement", "PersonOpenLesson", "PersonTeaching", "Membership", "SignoffStep", "Signoff",
-    "EligibilityRule", "DuplicateResolution", "ReturnSnapshot",
+    "EligibilityRule", "DuplicateResolution", "ReturnSnapshot", "PrintTemplate",
 ]

@@ -111,7 +111,8 @@ def opinions(material: Material) -> tuple[Opinion | None, Opinion | None]:
     if facts is None or not facts.opinions:
         return None, None
     records = list(material.review_records)
-    last_submit = max((i for i, r in enumerate(records) if r.action == "submit"), default=None)
+    # A submission starts with the unit's 上报, or with a department's 录入 of a paper 评审简表.
+    last_submit = max((i for i, r in enumerate(records) if r.action in ("submit", "enter")), default=None)
     if last_submit is None:
         return None, None
     current = records[last_submit + 1:]
@@ -249,14 +250,19 @@ def page_count(pdf: bytes) -> int:
 
 
 def _render(material: Material, watermark: Path | None) -> bytes:
+    return html_to_pdf(render_material_html(material, watermark), watermark.parent if watermark else None)
+
+
+def html_to_pdf(html: str, readable_dir: Path | None = None) -> bytes:
+    """A printed page's HTML (fonts registered) as PDF bytes.
+
+    The document may read nothing but `readable_dir` (the watermark's), and fetch nothing: the
+    forms hold applicants' text, escaped by Jinja, and no resources of their own."""
     from xhtml2pdf import pisa
     from xhtml2pdf.config.resources import ResourceAccessPolicy
 
-    html = render_material_html(material, watermark)
-    # The document may read nothing but the watermark, and fetch nothing: the
-    # form holds applicants' text, escaped by Jinja, and no resources of its own.
-    policy = ResourceAccessPolicy.server(base_dir=watermark.parent if watermark else None,
-                                         allow_remote=False)
+    register_fonts()
+    policy = ResourceAccessPolicy.server(base_dir=readable_dir, allow_remote=False)
     out = io.BytesIO()
     status = pisa.CreatePDF(html, dest=out, encoding="utf-8", resource_policy=policy)
     if status.err:

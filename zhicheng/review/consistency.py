@@ -11,7 +11,7 @@ def replay(records) -> tuple[str, int | None]:
     state, where = "draft", None
     for r in records:
         state = r.state_after
-        if r.action == "submit" or r.action == "pass":
+        if r.action in ("submit", "pass", "enter"):
             where = r.to_department_id
         else:  # approve, return, change_department
             where = None

@@ -335,6 +335,32 @@ def return_materials(user, ids, reason: str) -> list[Material]:
         return materials
 
 
+# --- 录入高中级申报信息 (zhicheng.declare) ----------------------------------------------------------
+
+def enter_material(user, material: Material) -> None:
+    """部门录入: the draft a department has just typed in for an applicant of one of its units, from
+    the 评审简表 the unit handed in on paper, starts where the paper is: 审核中 at this department
+    (its 待审核材料), as if the unit had 上报 it here. From there it goes on like any other: 通过 up
+    the chain to the issuing department, or 退回 to the unit, which may correct it and 上报 it."""
+    require(user, P.REVIEW, error=WorkflowError)
+    with transaction.atomic():
+        dept = user.department
+        unit = material.unit
+        if (material.creator_id != user.id or material.review_records
+                or dept.id not in unit.department.ancestor_ids()):
+            raise WorkflowError("所选材料不存在或无权操作")
+        if not states.may("enter", material.state):
+            raise WorkflowError(f"材料{material.number}状态为“{material.state_label}”，不能录入")
+        if material.project.issuer_id not in dept.ancestor_ids():
+            raise WorkflowError(f"项目“{material.project.name}”不由本部门或上级部门发布，不能录入")
+        after = states.target("enter")
+        _move(material, state=after, current_department_id=dept.id, submitted_at=_now(),
+              submitter_name=user.display_name, submitter_phone="")
+        _record(material, "enter", user, after, department_id=dept.id, to_department_id=dept.id,
+                reason=f"{dept.name}依据{unit.name}报送的纸质评审简表录入")
+        audit.record("material.enter", material, f"{material.number} {material.name} 由{dept.name}录入", actor=user)
+
+
 # --- 评审: 转评委会 and 接收评审情况 -------------------------------------------------------------
 
 def transfer_to_board(user, ids) -> list[Material]:

@@ -93,6 +93,14 @@ ACTIONS: dict[str, str] = {
     "publicity.objection": "处理异议",
     "unit.signoff_step": "设置职能部门审核",
     "duplicate.resolve": "登记重复申报处理意见",
+    "material.enter": "部门录入申报材料",
+    "material.import_update": "导入修改申报材料",
+    "material.export_data": "导出申报数据",
+    "material.print_brief": "打印评审简表",
+    "material.print_qualification": "打印资格审查表",
+    "declare.print_list": "打印高中级申报信息",
+    "declare.export_list": "导出高中级申报信息",
+    "print.blank_form": "打印空白表格",
 }
 
 # The object a code starts with, and the verb it ends with.
@@ -112,6 +120,7 @@ OBJECTS: dict[str, str] = {
     "exam": "考试成绩",
     "export": "导出",
     "eligibility": "可申报资格表",
+    "print_template": "打印模板",
 }
 VERBS: dict[str, str] = {
     "create": "新增",
@@ -180,6 +189,7 @@ TARGET_TYPES: dict[str, str] = {
     "EligibilityRule": "可申报资格表",
     "DuplicateResolution": "重复申报处理意见",
     "ReturnSnapshot": "退回时材料快照",
+    "PrintTemplate": "打印模板",
 }
 
 

@@ -1,0 +1,109 @@
+"""录入高中级申报信息: a department types in an applicant's 评审简表 for a unit of its subtree; the
+material starts 审核中 at that department, in its 待审核材料, with a 审核记录 and an audit row, and
+then follows the chain like any 上报 one."""
+from __future__ import annotations
+
+from datetime import date
+
+from zhicheng.extensions import db
+from zhicheng.models import AuditLog, Material, MaterialState, ReviewRecord
+from zhicheng.review import workflow
+from zhicheng.review.consistency import check_consistency
+
+from .. import factories
+from .world import pdf_text
+
+URL = "/admin/declare_entry/"
+
+
+def _form(name="冯录入", seq=41, **over):
+    birth = date(1988, 4, 6)
+    data = {"name": name, "gender": "女", "birth_date": birth.isoformat(),
+            "id_card": factories.make_id_card(birth, seq), "phone": "13912345678", "work_start_date": "2010-07-01",
+            "current_major": "建筑设计", "series": "工程", "major": "建筑工程", "qualification": "工程师",
+            "education": "本科", "current_title": "助理工程师",
+            "educations-0-start_date": "2006-09-01", "educations-0-end_date": "2010-06-30",
+            "educations-0-school": "浙江工业大学", "educations-0-major": "土木工程", "educations-0-education": "本科",
+            "educations-0-degree": "学士", "work_histories-0-start_date": "2010-07-01",
+            "work_histories-0-employer": "甲单位科技有限公司", "work_histories-0-post": "设计员",
+            "achievements": "主持设计某住宅小区项目。"}
+    data.update(over)
+    return data
+
+
+def _enter(c, csrf, unit, project, **over):
+    url = f"{URL}?unit={unit.id}&project={project.id}"
+    return c.post(url, data={**_form(**over), "csrf_token": csrf(c, url)})
+
+
+def test_a_department_enters_a_material_that_starts_at_its_own_desk(org, auth, csrf):
+    c = auth.client("xihureview")
+    page = c.get(URL + "?q=甲单位").get_data(as_text=True)
+    assert org.unit_a.name in page and org.unit_b.name not in page  # only units of its subtree
+    page = c.get(f"{URL}?unit={org.unit_a.id}").get_data(as_text=True)
+    assert "中级初定项目" in page and "西湖区初级初定项目" not in page  # 高中级 projects only
+    assert "已截止的中级项目" not in page
+    r = _enter(c, csrf, org.unit_a, org.projects["middle"])
+    assert r.status_code == 302
+    m = db.session.query(Material).filter_by(name="冯录入").one()
+    assert (m.state, m.current_department_id, m.unit_id) == (MaterialState.IN_REVIEW, org.xihu.id, org.unit_a.id)
+    assert m.number and m.educations[0].school == "浙江工业大学" and m.submitted_at is not None
+    (record,) = m.review_records
+    assert record.action == "enter" and record.action_label == "部门录入"
+    assert "西湖区人才职改办依据甲单位科技有限公司报送的纸质评审简表录入" in record.reason
+    assert db.session.query(AuditLog).filter_by(action="material.enter", target_id=m.id).count() == 1
+    # in the department's 待审核材料, and in the unit's 上报材料跟踪 (read-only)
+    assert "冯录入" in c.get("/admin/review/").get_data(as_text=True)
+    assert "冯录入" in auth.client("unita").get("/admin/tracking/").get_data(as_text=True)
+    assert "冯录入" not in auth.client("unita001").get("/admin/tracking/").get_data(as_text=True)
+    # then the chain as usual: 西湖区 passes it up, the root office (issuer) approves it
+    workflow.pass_materials(org["xihu_review"], [m.id])
+    workflow.pass_materials(org["root"], [m.id])
+    db.session.commit()
+    assert check_consistency() == []
+    text = pdf_text(c.get(f"/admin/print-file/material/{m.id}.pdf"))
+    assert "冯录入" in text and "同意上报" in text and "审核通过" in text  # the opinions of this submission
+
+
+def test_a_returned_entry_goes_to_the_unit_which_may_correct_and_submit_it(org, auth, csrf):
+    c = auth.client("xihureview")
+    _enter(c, csrf, org.unit_a, org.projects["middle"])
+    m = db.session.query(Material).filter_by(name="冯录入").one()
+    workflow.return_materials(org["xihu_return"], [m.id], "请补充学历证明")
+    db.session.commit()
+    db.session.refresh(m)
+    assert m.state == MaterialState.RETURNED and m.editable
+    workflow.submit_materials(org["unit_a"], [m.id], "甲经办", "13900001111")
+    db.session.commit()
+    assert [r.action for r in db.session.query(ReviewRecord).filter_by(material_id=m.id).order_by(ReviewRecord.id)] \
+        == ["enter", "return", "submit"]
+    assert check_consistency() == []
+
+
+def test_entry_is_refused_outside_the_subtree_and_for_bad_data(org, auth, csrf):
+    edu = auth.client("edureview")
+    assert edu.get(f"{URL}?unit={org.unit_a.id}").status_code == 404
+    assert edu.post(f"{URL}?unit={org.unit_a.id}&project={org.projects['middle'].id}",
+                    data={**_form(), "csrf_token": csrf(edu, URL)}).status_code == 404
+    c = auth.client("xihureview")
+    # a 初级 project of the unit's chain is not one of this menu's; the closed one neither
+    for key in ("xihu_junior", "closed"):
+        page = c.get(f"{URL}?unit={org.unit_a.id}&project={org.projects[key].id}").get_data(as_text=True)
+        assert "请选择本部门或上级部门发布的、正在申报时间内的高中级申报项目" in page
+    page = _enter(c, csrf, org.unit_a, org.projects["middle"], id_card="330106198804061234").get_data(as_text=True)
+    assert "保存失败" in page
+    assert db.session.query(Material).count() == 0
+    # staff without 审核经办 cannot enter
+    assert auth.client("xihuadmin").get(URL).status_code == 403
+    assert auth.client("unita").get(URL).status_code == 403
+
+
+def test_the_workflow_refuses_to_enter_someone_elses_draft(org):
+    import pytest
+
+    from zhicheng.review.workflow import WorkflowError
+    draft = factories.material(org.projects["middle"], org["unit_a"], name="单位草稿", seq=51)
+    with pytest.raises(WorkflowError):
+        workflow.enter_material(org["xihu_review"], draft)
+    db.session.rollback()
+    assert db.session.get(Material, draft.id).state == MaterialState.DRAFT
