@@ -57,6 +57,10 @@ class Permission(StrEnum):
     # 评后管理 of the root office (职改部门).
     POST_REVIEW = "post_review"  # 公示, 异议 and 评定: 审核经办 of the root office
     CERTIFICATES = "certificates"  # 发文, 证书编号规则, 证书, 撤销, 诚信档案, 导入历史证书: 项目发布 of the root office
+    # 人员基本信息与聘任管理 and 结构比例管理 (the 主管单位版): each over the units it manages (zhicheng.scope).
+    PEOPLE = "people"  # 人员基本信息, 聘任, 结构比例, a person's 职称 history, 导出: the unit account, any staff
+    PEOPLE_EDIT = "people_edit"  # 新增/修改/删除/导入 人员 and 聘任: the unit account, a department's 管理员
+    POST_QUOTA = "post_quota"  # 设置岗位结构比例 of the units below: a department's 管理员
 
 
 P = Permission
@@ -105,6 +109,9 @@ RULES: dict[Permission, Callable] = {
     P.SIGNOFF: lambda u: u.is_sub and _has_signoff_step(u),
     P.POST_REVIEW: lambda u: _root(u, P.REVIEW),
     P.CERTIFICATES: lambda u: _root(u, P.PUBLISH),
+    P.PEOPLE: lambda u: u.is_unit or u.is_staff,
+    P.PEOPLE_EDIT: lambda u: u.is_unit or _staff_role(u, P.ADMIN),
+    P.POST_QUOTA: lambda u: _staff_role(u, P.ADMIN),
 }
 
 
@@ -185,6 +192,9 @@ MESSAGES = {
     P.SIGNOFF: "您不是本单位职能部门审核的审核人",
     P.POST_REVIEW: "只有市人社局（职改办）的审核经办人员可以进行评后管理",
     P.CERTIFICATES: "只有市人社局（职改办）的项目发布人员可以发文、管理证书",
+    P.PEOPLE: "只有单位和主管部门可以查看人员基本信息与聘任",
+    P.PEOPLE_EDIT: "只有单位或主管部门的管理员可以维护人员基本信息与聘任",
+    P.POST_QUOTA: "只有主管部门的管理员可以设置岗位结构比例",
 }
 
 

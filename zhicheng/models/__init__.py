@@ -36,6 +36,7 @@ from zhicheng.materials.models import (
     WorkHistory,
 )
 from zhicheng.org.models import APPROVAL_LABELS, Approval, Department, Unit, UnitNameChange, UnitRegistry
+from zhicheng.people.models import Appointment, PersonRecord, PostQuota
 from zhicheng.persons.models import (
     Membership,
     Person,
@@ -63,4 +64,5 @@ __all__ = [
     "PublicityBatch", "PublicityEntry", "Objection", "NumberRule", "NumberCounter", "Certificate", "IntegrityRecord",
     "Person", "SmsCode", "PersonEducation", "PersonWork", "PersonTraining", "PersonResearch", "PersonAssessment",
     "Membership", "SignoffStep", "Signoff",
+    "PersonRecord", "Appointment", "PostQuota",
 ]
