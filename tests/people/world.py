@@ -35,3 +35,33 @@ def populate_people(org) -> dict:
     return {"a1": db.session.get(PersonRecord, a1.id), "a2": db.session.get(PersonRecord, a2.id),
             "b1": db.session.get(PersonRecord, b1.id), "appt_a": db.session.get(Appointment, appt_a.id),
             "appt_b": db.session.get(Appointment, appt_b.id)}
+
+
+def xlsx(header: list[str], rows: list[list]) -> bytes:
+    """An .xlsx file with the header row and the rows, as a user would fill it in."""
+    from io import BytesIO
+
+    from openpyxl import Workbook
+    wb = Workbook()
+    ws = wb.active
+    ws.append(header)
+    for row in rows:
+        ws.append(row)
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def read_xlsx(data: bytes) -> list[list]:
+    """The rows of the first sheet of a downloaded .xlsx, header first."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+    ws = load_workbook(BytesIO(data), read_only=True).worksheets[0]
+    return [list(r) for r in ws.iter_rows(values_only=True)]
+
+
+def upload(client, url: str, data: bytes, token: str, name: str = "人员.xlsx"):
+    from io import BytesIO
+    return client.post(url, data={"csrf_token": token, "file": (BytesIO(data), name)},
+                       content_type="multipart/form-data")

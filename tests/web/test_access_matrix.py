@@ -19,6 +19,7 @@ from zhicheng.review.workflow import pass_materials, return_materials, submit_ma
 from .. import factories
 from ..boards.world import EXPERT_ROLES, populate_boards
 from ..certificates.world import populate_certificates
+from ..people.world import populate_people
 
 ROLES = ["root", "xihu_admin", "xihu_review", "xihu_return", "xihu_publish", "edu_admin", "edu_review",
          "edusub_admin", "unit_a", "unit_b", "sub_a_full", "sub_a_none", "sub_a_perm_fill", "sub_a_perm_submit",
@@ -47,6 +48,7 @@ def _populate(org):
     factories.person_material(org["person_a"], p, submit=True)
     factories.person_material(org["person_b"], org.projects["edu_rd"])
     populate_certificates(org)
+    populate_people(org)
     return [a_draft, a_sent, a_back, b_draft, b_sent]
 
 
@@ -154,6 +156,11 @@ EXPECTED = {
     "/admin/cert_rules/": {"root"},                                          # 证书编号规则
     "/admin/credit_records/": {"root"},                                      # 诚信档案
     "/admin/cert_import/": {"root"},                                         # 导入历史证书
+    # 人员基本信息与聘任管理, 结构比例管理: units and departments, each over its own units (the rows
+    # and the edit, export and quota URLs per role: tests/people/test_access.py).
+    "/admin/people/": UNITS | ALL_STAFF,                                     # 人员基本信息
+    "/admin/appointments/": UNITS | ALL_STAFF,                               # 聘任管理
+    "/admin/post_quotas/": UNITS | ALL_STAFF,                                # 结构比例管理
 }
 
 

@@ -116,4 +116,6 @@ def load_demo(today: date | None = None) -> list[tuple[str, str, str]]:
     logins += load_demo_persons(DEMO_PASSWORD, today)
     from zhicheng.demodata.certificates import load_demo_certificates
     logins += load_demo_certificates(root_admin, staff["xihu_review"], staff["xhsz"], middle, today)
+    from zhicheng.demodata.people import load_demo_people
+    logins += load_demo_people(root_admin, today)
     return logins

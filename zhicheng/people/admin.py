@@ -248,8 +248,9 @@ class PersonRecordView(ListExport, RequestFilterOptions, ScopedModelView):
         _require_edit()
         if not Form().validate_on_submit():
             abort(400)
-        added, existing = services.collect_from_materials(current_user)
-        flash(f"从申报材料生成人员信息：新增{added}人，已有{existing}人未改变", "success")
+        added, existing, left_out = services.collect_from_materials(current_user)
+        note = f"，{left_out}人的申报信息未通过检查，请手工新增" if left_out else ""
+        flash(f"从申报材料生成人员信息：新增{added}人，已登记{existing}人未改变{note}", "success")
         return redirect(self.get_url(".index_view"))
 
     # --- 导入 / 导出 ---------------------------------------------------------------------------------

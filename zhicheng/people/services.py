@@ -250,13 +250,30 @@ def delete_person(actor, record: PersonRecord) -> None:
     db.session.flush()
 
 
-def collect_from_materials(actor) -> tuple[int, int]:
+#: A certificate's 级别 as a 资格级别 (its 高级 may be 正高 or 副高: left for a person to say).
+CERTIFICATE_LEVELS = {"junior": "junior", "middle": "middle"}
+
+
+def _latest_certificates(numbers: list[str]) -> dict:
+    """The latest valid certificate (issued or imported) of each 证件号码: the person's 现有资格."""
+    from zhicheng.certificates.models import Certificate
+    out = {}
+    for i in range(0, len(numbers), 900):
+        for cert in db.session.scalars(select(Certificate).where(
+                Certificate.id_card.in_(numbers[i:i + 900]), Certificate.state == "valid")
+                .order_by(Certificate.obtained_on, Certificate.id)):
+            out[cert.id_card] = cert
+    return out
+
+
+def collect_from_materials(actor) -> tuple[int, int, int]:
     """从申报材料生成: a record for each applicant (by 身份证号) of the materials the user sees who has
-    none yet, filled from his latest material, in that material's unit. Returns (added, already there)."""
+    none yet, filled from his latest material, in that material's unit (性别 and 出生日期 from the
+    身份证号; 现有资格 from his latest valid certificate, if any). Returns (added, already recorded, left out: data that no longer passes the checks)."""
     require(actor, P.PEOPLE_EDIT)
     rows = db.session.execute(
-        select(Material.id_card, Material.name, Material.gender, Material.birth_date, Material.unit_id,
-               Material.education, Material.current_major, Material.current_title, Material.phone)
+        select(Material.id_card, Material.name, Material.unit_id, Material.education, Material.current_major,
+               Material.current_title, Material.phone)
         .where(scope.materials(actor), Material.unit_id.in_(select(Unit.id).where(scope.people_units(actor))))
         .order_by(Material.id.desc())).all()
     latest: dict[str, tuple] = {}
@@ -267,22 +284,26 @@ def collect_from_materials(actor) -> tuple[int, int]:
     for i in range(0, len(numbers), 900):
         known.update(db.session.scalars(select(PersonRecord.id_number).where(
             PersonRecord.id_number.in_(numbers[i:i + 900]))))
-    added = []
+    certified = _latest_certificates([n for n in numbers if n not in known])
+    added, left_out = [], 0
     for number, row in latest.items():
         if number in known:
             continue
+        cert = certified.get(number)
         try:
-            data = clean_person({"name": row.name, "id_number": number, "gender": row.gender,
-                                 "birth_date": row.birth_date, "education": row.education,
-                                 "major": row.current_major, "qualification": row.current_title,
-                                 "phone": row.phone})
+            data = clean_person({
+                "name": row.name, "id_number": number, "education": row.education, "major": row.current_major,
+                "qualification": cert.qualification if cert else row.current_title,
+                "qualification_level": CERTIFICATE_LEVELS.get(cert.level, "") if cert else "",
+                "qualified_on": cert.obtained_on if cert else None, "phone": row.phone})
         except ValidationError:
-            continue  # a material whose data no longer passes today's checks is left for a person to enter
+            left_out += 1  # for a person to enter by hand
+            continue
         added.append(PersonRecord(unit_id=row.unit_id, source="materials", **data))
     db.session.add_all(added)
     db.session.flush()
     audit.record("person_record.collect", None, f"从申报材料生成人员基本信息：新增{len(added)}人", actor=actor)
-    return len(added), len(latest) - len(added)
+    return len(added), len(known), left_out
 
 
 # --- 结构比例 and 聘任 --------------------------------------------------------------------------
