@@ -64,7 +64,7 @@ def appointment_rows(query, today: date):
 
 def send_workbook(title: str, columns, rows, filename: str):
     """The rows as an .xlsx download (written to an unnamed temporary file, streamed from it)."""
-    workbook = tempfile.TemporaryFile()
+    workbook = tempfile.TemporaryFile()  # noqa: SIM115 (closed by the response once it is sent)
     try:
         n = write_xlsx(workbook, title, columns, rows)
     except BaseException:
