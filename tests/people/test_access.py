@@ -182,3 +182,21 @@ def test_staff_without_the_admin_role_read_but_do_not_change(org, auth, csrf):
     assert c.post("/admin/people/collect/", data={"csrf_token": token}).status_code == 403
     page = c.get("/admin/people/").get_data(as_text=True)
     assert "新增人员" not in page and "从申报材料生成" not in page and "导出Excel" in page
+
+
+def test_every_filter_of_the_lists_narrows_without_an_error(org, auth):
+    """Each filter of 人员基本信息 and 聘任管理, with a value a user would choose (on PostgreSQL too,
+    which compares types strictly)."""
+    populate_people(org)
+    c = auth.client("rootadmin")
+    admin = c.application.extensions["admin"][0]
+    values = {"单位名称": "甲单位", "归口部门": str(org.xihu.id), "资格级别": "middle", "现有资格": "工程师", "来源": "manual",
+              "岗位级别": "middle", "聘任状态": "active", "超比例聘任": "0"}
+    for endpoint, expected in (("people", "甲员工一"), ("appointments", "甲员工一")):
+        view = next(v for v in admin._views if getattr(v, "endpoint", "") == endpoint)
+        for i, flt in enumerate(view._filters):
+            r = c.get(f"/admin/{endpoint}/?flt0_{i}={values[str(flt.name)]}")
+            page = r.get_data(as_text=True)
+            assert r.status_code == 200 and expected in page, (endpoint, flt.name)
+            # 来源, 聘任状态 (在聘) and 超比例聘任 (否) keep unit B's 乙老师一 too; the others leave him out.
+            assert ("乙老师一" in page) == (str(flt.name) in ("来源", "聘任状态", "超比例聘任")), (endpoint, flt.name)

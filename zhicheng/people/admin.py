@@ -8,10 +8,11 @@ from datetime import date
 
 from flask import abort, flash, g, has_request_context, redirect, request, url_for
 from flask_admin import expose
-from flask_admin.contrib.sqla.filters import BaseSQLAFilter, FilterEqual, FilterLike
+from flask_admin.contrib.sqla.filters import BaseSQLAFilter, BooleanEqualFilter, FilterEqual, FilterLike
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import false, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from zhicheng import scope
@@ -286,7 +287,12 @@ def _import_page(view, title: str, columns, service, help_text: str):
         except ValidationError as e:
             error = str(e)
         else:
-            report = service(current_user, rows)
+            try:
+                report = service(current_user, rows)
+            except IntegrityError:  # another import or a colleague saved the same person just now
+                db.session.rollback()
+                flash("导入时有人员信息被同时修改，本次导入未生效，请重新导入", "error")
+                return redirect(request.full_path)
             flash(f"{report.title}完成：{report.summary()}", "success" if not report.count("rejected") else "warning")
             return view.render("admin/people/import_report.html", report=report, back=view.get_url(".index_view"))
     return view.render("admin/people/import.html", form=form, error=error, title=title, help=help_text,
@@ -320,7 +326,7 @@ class AppointmentView(ListExport, RequestFilterOptions, ScopedModelView):
         FilterEqual(Appointment.level, "岗位级别", options=list(LEVELS.items())),
         CurrentFilter(Appointment.start_date, "聘任状态",
                       options=[("active", "在聘"), ("ended", "已解聘"), ("future", "未到聘期")]),
-        FilterEqual(Appointment.over_quota, "超比例聘任", options=[("1", "是"), ("0", "否")]),
+        BooleanEqualFilter(Appointment.over_quota, "超比例聘任"),
     )
     column_formatters = {
         "person": lambda v, c, m, n: Markup('<a href="{}" title="查看职称历程">{}</a>').format(

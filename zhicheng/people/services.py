@@ -27,6 +27,7 @@ from zhicheng.people.models import (
 from zhicheng.persons.models import ID_TYPE_LABELS, IdType
 from zhicheng.persons.services import normalise_id_number
 from zhicheng.policy import P, require
+from zhicheng.security import parse_id
 from zhicheng.system import audit
 from zhicheng.validators import ValidationError, birth_date_of, check_phone, gender_of
 
@@ -166,13 +167,16 @@ def clean_person(raw: Mapping, today: date | None = None) -> dict:
 
 
 def visible_person(user, person_id) -> PersonRecord | None:
+    person_id = parse_id(person_id)
     if person_id is None:
         return None
     return db.session.scalar(select(PersonRecord).where(PersonRecord.id == person_id, scope.person_records(user)))
 
 
 def visible_unit(user, unit_id) -> Unit | None:
-    if not unit_id:
+    """A unit whose people the user manages, by its id (as posted: text), or None."""
+    unit_id = parse_id(unit_id)
+    if unit_id is None:
         return None
     return db.session.scalar(select(Unit).where(Unit.id == unit_id, scope.people_units(user)))
 
