@@ -17,7 +17,8 @@ class PersonForm(Form):
     id_number = StringField("证件号码", render_kw={"maxlength": 32, "autocomplete": "off"})
     gender = SelectField("性别", choices=[("", "按证件号码"), ("男", "男"), ("女", "女")], validate_choice=False)
     birth_date = StringField("出生日期", render_kw=DATE, description="居民身份证可不填，按证件号码确定")
-    unit_id = SelectField("所在单位", coerce=str, validate_choice=False)
+    unit_id = SelectField("所在单位", coerce=str, validate_choice=False,
+                          description="调至其他单位的，请同时为其在原单位的聘任填写聘任终止日期")
     education = StringField("学历", render_kw={"maxlength": 50})
     major = StringField("现从事专业", render_kw={"maxlength": 100})
     qualification = StringField("现有资格", render_kw={"maxlength": 100, "placeholder": "如：工程师"})
