@@ -200,3 +200,27 @@ def test_every_filter_of_the_lists_narrows_without_an_error(org, auth):
             assert r.status_code == 200 and expected in page, (endpoint, flt.name)
             # 来源, 聘任状态 (在聘) and 超比例聘任 (否) keep unit B's 乙老师一 too; the others leave him out.
             assert ("乙老师一" in page) == (str(flt.name) in ("来源", "聘任状态", "超比例聘任")), (endpoint, flt.name)
+
+
+def test_a_unit_still_ends_the_appointment_of_someone_who_moved_on(org, auth, csrf):
+    """甲员工一 moves from unit A to unit B (the root office 调动): unit A no longer sees him, but keeps
+    its 聘任 of him, which it may end; unit B sees him and not unit A's 聘任."""
+    w = populate_people(org)
+    from zhicheng import transaction
+    from zhicheng.people import services
+    services.update_person(org["root"], w["a1"], {"name": "甲员工一"}, org.unit_b.id)
+    transaction.commit()
+    a = auth.client("unita")
+    assert a.get(f"/admin/people/details/?id={w['a1'].id}").status_code == 404
+    listing = a.get("/admin/appointments/").get_data(as_text=True)
+    assert "甲员工一" in listing and f"/admin/people/details/?id={w['a1'].id}" not in listing
+    url = f"/admin/appointments/edit/?id={w['appt_a'].id}"
+    r = a.post(url, data={"post_title": "工程师", "level": "middle", "grade": "10", "start_date": "2020-01-01",
+                          "end_date": "2026-01-31", "csrf_token": csrf(a, url)})
+    assert r.status_code == 302 and r.headers["Location"].endswith("/admin/appointments/")
+    db.session.expire_all()
+    assert db.session.get(Appointment, w["appt_a"].id).end_date.isoformat() == "2026-01-31"
+    b = auth.client("unitb")
+    page = b.get(f"/admin/people/details/?id={w['a1'].id}").get_data(as_text=True)
+    appointments = page[page.index('id="appointments"'):page.index('id="materials"')]
+    assert "暂无聘任记录" in appointments

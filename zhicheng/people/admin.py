@@ -311,7 +311,7 @@ class AppointmentView(ListExport, RequestFilterOptions, ScopedModelView):
     column_auto_select_related = False
     list_template = "admin/people/appointment_list.html"
     page_intro = ("聘任后超出本单位岗位结构比例的，须填写超比例聘任理由，系统予以记录。"
-                  "点击姓名查看该人员的职称历程，点击聘任职务修改或删除聘任记录。")
+                  "点击姓名查看该人员的职称历程，点击聘任职务修改或删除聘任记录（人员调出后，原单位仍可为其聘任填写终止日期）。")
     column_list = ("person", "id_number", "unit", "post_title", "level", "grade", "start_date", "end_date", "status",
                    "over_quota")
     column_labels = {"person": "姓名", "id_number": "证件号码", "unit": "聘任单位", "post_title": "聘任职务",
@@ -329,12 +329,11 @@ class AppointmentView(ListExport, RequestFilterOptions, ScopedModelView):
         BooleanEqualFilter(Appointment.over_quota, "超比例聘任"),
     )
     column_formatters = {
-        "person": lambda v, c, m, n: Markup('<a href="{}" title="查看职称历程">{}</a>').format(
-            url_for("people.details_view", id=m.person_id), m.person.name),
+        "person": lambda v, c, m, n: v.person_link(m),
         "id_number": lambda v, c, m, n: m.person.id_number,
         "unit": lambda v, c, m, n: m.unit.name,
         "post_title": lambda v, c, m, n: Markup('<a href="{}" title="修改聘任">{}</a>').format(
-            row_url(".edit_view", m.id), m.post_title),
+            row_url(".edit_view", m.id), m.post_title) if can(current_user, P.PEOPLE_EDIT) else m.post_title,
         "level": lambda v, c, m, n: m.level_label,
         "grade": lambda v, c, m, n: m.grade_label,
         "status": lambda v, c, m, n: m.status(date.today()),
@@ -347,10 +346,25 @@ class AppointmentView(ListExport, RequestFilterOptions, ScopedModelView):
     def get_query(self):
         return super().get_query().options(joinedload(Appointment.person), joinedload(Appointment.unit))
 
+    def get_list(self, *args, **kwargs):
+        count, rows = super().get_list(*args, **kwargs)
+        if kwargs.get("execute", True):
+            ids = {a.person_id for a in rows}
+            # A 聘任 of someone who has moved to a unit the user does not manage: his name, no link.
+            g.zc_visible_people = set(db.session.scalars(select(PersonRecord.id).where(
+                PersonRecord.id.in_(ids), scope.person_records(current_user)))) if ids else set()
+        return count, rows
+
+    def person_link(self, appointment) -> Markup | str:
+        if appointment.person_id not in g.get("zc_visible_people", ()):
+            return appointment.person.name
+        return Markup('<a href="{}" title="查看职称历程">{}</a>').format(
+            url_for("people.details_view", id=appointment.person_id), appointment.person.name)
+
     @expose("/details/")
     def details_view(self):
         appointment = self.get_one(request.args.get("id"))
-        return redirect(url_for("people.details_view", id=appointment.person_id))
+        return redirect(self._person_page(appointment.person_id))
 
     def _page(self, form, title, person, appointment=None, warning=None, status=200):
         readonly = {}
@@ -358,7 +372,7 @@ class AppointmentView(ListExport, RequestFilterOptions, ScopedModelView):
             readonly = {"姓名": person.name, "证件号码": person.id_number}
         if current_user.is_unit:
             readonly["聘任单位"] = current_user.unit.name
-        back = url_for("people.details_view", id=person.id) if person is not None else self.get_url(".index_view")
+        back = self._person_page(person.id) if person is not None else self.get_url(".index_view")
         return self.render("admin/people/form.html", form=form, title=title, readonly=readonly, warning=warning,
                            back=back, delete_url=(self.get_url(".delete_view") if appointment is not None else None),
                            delete_id=appointment.id if appointment is not None else None), status
@@ -403,7 +417,13 @@ class AppointmentView(ListExport, RequestFilterOptions, ScopedModelView):
             return self._page(form, title, person if "id_number" not in form else None, appointment, warning, 400)
         note = "（超出岗位结构比例，已记录理由）" if saved.over_quota else ""
         flash(f"已保存{person.name}的聘任：{saved.post_title}{note}", "warning" if saved.over_quota else "success")
-        return redirect(url_for("people.details_view", id=person.id))
+        return redirect(self._person_page(person.id))
+
+    def _person_page(self, person_id) -> str:
+        """The person's 职称历程, or the 聘任 list when he now works in a unit the user does not manage."""
+        if services.visible_person(current_user, person_id) is not None:
+            return url_for("people.details_view", id=person_id)
+        return self.get_url(".index_view")
 
     @expose("/new/", methods=("GET", "POST"))
     def create_view(self):
@@ -439,7 +459,7 @@ class AppointmentView(ListExport, RequestFilterOptions, ScopedModelView):
         person_id = appointment.person_id
         services.delete_appointment(current_user, appointment)
         flash("已删除聘任记录", "success")
-        return redirect(url_for("people.details_view", id=person_id))
+        return redirect(self._person_page(person_id))
 
     @expose("/import/", methods=("GET", "POST"))
     def import_view(self):

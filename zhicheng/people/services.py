@@ -399,9 +399,11 @@ def save_appointment(actor, appointment: Appointment | None, person: PersonRecor
     at the same unit; one that takes the unit over its 岗位结构比例 needs 超比例聘任理由 (QuotaExceeded
     otherwise), which is kept with it. Nothing is written before every check passed."""
     require(actor, P.PEOPLE_EDIT)
-    if visible_person(actor, person.id) is None:
-        raise PeopleError("该人员不存在或不在本单位（部门）管辖范围内")
-    if appointment is not None and db.session.scalar(select(Appointment.id).where(
+    if appointment is None:
+        if visible_person(actor, person.id) is None:
+            raise PeopleError("该人员不存在或不在本单位（部门）管辖范围内")
+    # A unit keeps the 聘任 it made of a person who has since moved on: it may still end it.
+    elif appointment.person_id != person.id or db.session.scalar(select(Appointment.id).where(
             Appointment.id == appointment.id, scope.appointments(actor))) is None:
         raise PeopleError("该聘任记录不存在或不在本单位（部门）管辖范围内")
     data = clean_appointment(raw)
