@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from sqlalchemy import insert, select, update
+from sqlalchemy import text as sql
 
 from zhicheng import scope
 from zhicheng.extensions import db
@@ -59,6 +60,7 @@ UPDATABLE = {"gender": "性别", "birth_date": "出生日期", "education": "学
 APPOINTMENT_FIELDS = {"post_title": "聘任职务", "level": "岗位级别", "grade": "岗位等级", "end_date": "聘任终止日期"}
 STATUS_LABELS = {"added": "新增", "updated": "更新", "unchanged": "跳过", "rejected": "未导入"}
 CHUNK = 900  # values in one IN (…): under SQLite's limit of bound parameters
+ANALYZE_AFTER = 1000
 
 
 @dataclass
@@ -212,6 +214,11 @@ def import_people(actor, rows: list[tuple[int, dict]], today: date | None = None
         entry.status, entry.reason = "updated", "更新：" + "、".join(labels)
     if inserts:
         db.session.execute(insert(PersonRecord), inserts)
+        if len(inserts) >= ANALYZE_AFTER and db.session.get_bind().dialect.name == "postgresql":
+            # Thousands of rows at once: PostgreSQL's statistics (and the plans cached on pooled
+            # connections) would still describe the table before them until autovacuum comes by,
+            # and the next import's look-up by 证件号码 would read the whole table per batch.
+            db.session.execute(sql("ANALYZE person_record"))
     if updates:
         db.session.execute(update(PersonRecord), updates)
     audit.record("person_record.import", None, f"{report.title}：{report.summary()}", actor=actor)
