@@ -61,6 +61,10 @@ class Permission(StrEnum):
     # Checks that help reviewers (zhicheng.checks).
     DUPLICATES = "duplicates"  # 重复申报: the list and its 处理意见: 审核经办 of the root office
     APPLICANT = "applicant"  # 可申报资格 hints while filling: the unit side with 填写材料, a person
+    # 人员基本信息与聘任管理 and 结构比例管理 (the 主管单位版): each over the units it manages (zhicheng.scope).
+    PEOPLE = "people"  # 人员基本信息, 聘任, 结构比例, a person's 职称 history, 导出: the unit account, any staff
+    PEOPLE_EDIT = "people_edit"  # 新增/修改/删除/导入 人员 and 聘任: the unit account, a department's 管理员
+    POST_QUOTA = "post_quota"  # 设置岗位结构比例 of the units below: a department's 管理员
 
 
 P = Permission
@@ -112,6 +116,9 @@ RULES: dict[Permission, Callable] = {
     P.CERTIFICATES: lambda u: _root(u, P.PUBLISH),
     P.DUPLICATES: lambda u: _root(u, P.REVIEW),
     P.APPLICANT: lambda u: _unit_side(u, P.FILL) or u.is_person,
+    P.PEOPLE: lambda u: u.is_unit or u.is_staff,
+    P.PEOPLE_EDIT: lambda u: u.is_unit or _staff_role(u, P.ADMIN),
+    P.POST_QUOTA: lambda u: _staff_role(u, P.ADMIN),
 }
 
 
@@ -203,6 +210,9 @@ MESSAGES = {
     P.CERTIFICATES: "只有市人社局（职改办）的项目发布人员可以发文、管理证书",
     P.DUPLICATES: "只有市人社局（职改办）的审核经办人员可以处理重复申报",
     P.APPLICANT: "只有填写申报材料的用户可以进行此操作",
+    P.PEOPLE: "只有单位和主管部门可以查看人员基本信息与聘任",
+    P.PEOPLE_EDIT: "只有单位或主管部门的管理员可以维护人员基本信息与聘任",
+    P.POST_QUOTA: "只有主管部门的管理员可以设置岗位结构比例",
 }
 
 

@@ -20,6 +20,7 @@ from .. import factories
 from ..boards.world import EXPERT_ROLES, populate_boards
 from ..certificates.world import populate_certificates
 from ..codes import world as codes_world
+from ..people.world import populate_people
 
 ROLES = ["root", "xihu_admin", "xihu_review", "xihu_return", "xihu_publish", "edu_admin", "edu_review",
          "edusub_admin", "unit_a", "unit_b", "sub_a_full", "sub_a_none", "sub_a_perm_fill", "sub_a_perm_submit",
@@ -50,6 +51,7 @@ def _populate(org):
     populate_certificates(org)
     codes_world.dictionaries()
     codes_world.unit_codes(org)
+    populate_people(org)
     return [a_draft, a_sent, a_back, b_draft, b_sent]
 
 
@@ -173,6 +175,11 @@ EXPECTED = {
     "/admin/declare_import/": {"root", "xihu_review", "edu_review"},         # 导入申报数据 (审核经办)
     "/admin/print_templates/": ALL_STAFF,                                    # 打印模板设计
     "/admin/blank_forms/": ALL_STAFF,                                        # 打印空白表格
+    # 人员基本信息与聘任管理, 结构比例管理: units and departments, each over its own units (the rows
+    # and the edit, export and quota URLs per role: tests/people/test_access.py).
+    "/admin/people/": UNITS | ALL_STAFF,                                     # 人员基本信息
+    "/admin/appointments/": UNITS | ALL_STAFF,                               # 聘任管理
+    "/admin/post_quotas/": UNITS | ALL_STAFF,                                # 结构比例管理
 }
 
 

@@ -29,6 +29,7 @@ def init_admin(app) -> Admin:
     from zhicheng.exporting import admin as exporting
     from zhicheng.materials import admin as materials
     from zhicheng.org import admin as org
+    from zhicheng.people import admin as people
     from zhicheng.persons import admin as persons
     from zhicheng.persons import apply_admin as persons_apply
     from zhicheng.printing import admin as printing
@@ -40,6 +41,7 @@ def init_admin(app) -> Admin:
     exporting.register(admin)
     accounts.register(admin)
     org.register(admin)
+    people.register(admin)
     boards.register(admin)
     certificates.register(admin)
     declare.register(admin)

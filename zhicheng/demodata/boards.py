@@ -74,7 +74,7 @@ def load_demo_boards(root_admin: User, root: Department, unit_user: User, review
         birth = date(1985 + i, 3, 12)
         body = f"330106{birth:%Y%m%d}{301 + i:03d}"
         m = Material(project=project, unit_id=unit_user.unit_id, creator=unit_user, name=name, gender="男女"[i % 2],
-                     birth_date=birth, id_card=body + ric.calc_check_digit(body), phone="13800138000",
+                     birth_date=birth, id_card=body + ric.calc_check_digit(body + "0"), phone="13800138000",
                      work_start_date=date(2009 + i, 7, 1), current_major="计算机应用", series="工程",
                      major="计算机应用", qualification="工程师", education="本科", current_title="技术骨干",
                      achievements="主持完成单位核心业务系统的设计与实施。")

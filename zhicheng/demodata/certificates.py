@@ -25,7 +25,7 @@ def load_demo_certificates(root_admin: User, reviewer: User, unit_user: User, pr
         birth = date(1986 + i, 5, 20)
         body = f"330106{birth:%Y%m%d}{401 + i:03d}"
         m = Material(project=project, unit_id=unit_user.unit_id, creator=unit_user, name=name, gender="女男女"[i],
-                     birth_date=birth, id_card=body + ric.calc_check_digit(body), phone="13800138000",
+                     birth_date=birth, id_card=body + ric.calc_check_digit(body + "0"), phone="13800138000",
                      work_start_date=date(2010 + i, 7, 1), current_major="计算机应用", series="工程",
                      major="计算机应用", qualification="工程师", education="本科", current_title="助理工程师",
                      achievements="负责单位信息系统的开发与运维。")

@@ -42,7 +42,7 @@ CHUNK = 10000
 def _id_card(rng: random.Random, birth: date) -> str:
     from stdnum.cn import ric
     body = f"{rng.choice(AREAS)}{birth:%Y%m%d}{rng.randrange(1000):03d}"
-    return body + ric.calc_check_digit(body)
+    return body + ric.calc_check_digit(body + "0")
 
 
 def _uscc(n: int) -> str:

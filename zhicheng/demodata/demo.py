@@ -145,4 +145,6 @@ def load_demo(today: date | None = None) -> list[tuple[str, str, str]]:
     xihu_return = db.session.scalar(select(User).where(User.username == "xihu_return"))
     logins += load_demo_checks(root_admin, staff["xihu_review"], xihu_return, staff["xhsz"], staff["szsz"], middle,
                                today)
+    from zhicheng.demodata.people import load_demo_people
+    logins += load_demo_people(root_admin, today)
     return logins

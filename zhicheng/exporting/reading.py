@@ -1,6 +1,8 @@
-"""Reading an uploaded .xlsx table (单位名录, 考试成绩): the first row names the columns; rows come
-back with their row numbers so that a report can point at each one."""
+"""Reading an uploaded .xlsx table (单位名录, 考试成绩, 人员基本信息, 基本代码): the first row names the
+columns; rows come back with their row numbers so that a report can point at each one."""
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from zhicheng.validators import ValidationError
 
@@ -54,3 +56,38 @@ def sheet_rows(sheet, header: tuple[str, ...], *, where: str = "", optional: tup
         if len(rows) > MAX_ROWS:
             raise ValidationError(f"{where}一次最多导入{MAX_ROWS}行")
     return rows
+
+
+def _blank(value) -> bool:
+    return value is None or str(value).strip() == ""
+
+
+def read_xlsx_records(upload, columns: Sequence[tuple[str, str, tuple[str, ...], bool]]) -> list[tuple[int, dict]]:
+    """(row number, {key: value}) for every non-empty row of the first sheet. `columns` are
+    (key, header, other headers accepted, required): a column may stand anywhere and an optional one
+    may be missing (its key is then absent from the rows)."""
+    wb = open_workbook(upload)
+    try:
+        it = wb.worksheets[0].iter_rows(values_only=True)
+        found = [str(c or "").strip() for c in (next(it, None) or ())]
+        positions: dict[str, int] = {}
+        missing = []
+        for key, header, aliases, required in columns:
+            at = next((found.index(name) for name in (header, *aliases) if name in found), None)
+            if at is not None:
+                positions[key] = at
+            elif required:
+                missing.append(header)
+        if missing:
+            raise ValidationError(f"第1行表头缺少：{'、'.join(missing)}（表头应含：{'、'.join(c[1] for c in columns)}）")
+        rows = []
+        for line, values in enumerate(it, start=2):
+            picked = {key: (values[i] if i < len(values) else None) for key, i in positions.items()}
+            if all(_blank(v) for v in picked.values()):
+                continue
+            rows.append((line, picked))
+            if len(rows) > MAX_ROWS:
+                raise ValidationError(f"一次最多导入{MAX_ROWS}行")
+        return rows
+    finally:
+        wb.close()

@@ -39,6 +39,7 @@ from zhicheng.materials.models import (
     WorkHistory,
 )
 from zhicheng.org.models import APPROVAL_LABELS, Approval, Department, Unit, UnitNameChange, UnitRegistry
+from zhicheng.people.models import Appointment, PersonRecord, PostQuota
 from zhicheng.persons.models import (
     Membership,
     Person,
@@ -71,4 +72,5 @@ __all__ = [
     "Person", "SmsCode", "PersonEducation", "PersonWork", "PersonTraining", "PersonResearch", "PersonAssessment",
     "PersonAchievement", "PersonOpenLesson", "PersonTeaching", "Membership", "SignoffStep", "Signoff",
     "EligibilityRule", "DuplicateResolution", "ReturnSnapshot", "PrintTemplate",
+    "PersonRecord", "Appointment", "PostQuota",
 ]

@@ -101,6 +101,12 @@ ACTIONS: dict[str, str] = {
     "declare.print_list": "打印高中级申报信息",
     "declare.export_list": "导出高中级申报信息",
     "print.blank_form": "打印空白表格",
+    "person_record.collect": "从申报材料生成人员信息",
+    "person_record.export": "导出人员基本信息",
+    "appointment.export": "导出聘任信息",
+    "appointment.over_quota": "超比例聘任",
+    "post_quota.update": "设置岗位结构比例",
+    "post_quota.delete": "清除岗位结构比例",
 }
 
 # The object a code starts with, and the verb it ends with.
@@ -121,6 +127,9 @@ OBJECTS: dict[str, str] = {
     "export": "导出",
     "eligibility": "可申报资格表",
     "print_template": "打印模板",
+    "person_record": "人员基本信息",
+    "appointment": "聘任",
+    "post_quota": "岗位结构比例",
 }
 VERBS: dict[str, str] = {
     "create": "新增",
@@ -170,6 +179,9 @@ TARGET_TYPES: dict[str, str] = {
     "ConflictDeclaration": "回避声明",
     "Ballot": "表决票",
     "BallotReceipt": "投票回执",
+    "PersonRecord": "人员基本信息",
+    "Appointment": "聘任记录",
+    "PostQuota": "岗位结构比例",
     "MeetingResult": "评审结果",
     "Certificate": "证书",
     "IntegrityRecord": "诚信档案",
