@@ -203,6 +203,19 @@ class MaterialListView(RequestFilterOptions, ScopedModelView):
         cache[key] = tuple(options)
         return cache[key]
 
+    def plain_list(self):
+        """The list page reads plain rows (zhicheng.admin.base.read_plain_rows), not ORM objects:
+        the columns it shows, the ids of its related rows and their shown columns."""
+        cache = self.__dict__.setdefault("_load_options_cache", {})
+        if "plain" not in cache:
+            names = {"id", "number", "state", *(c.key for c in Material.__table__.c if c.key.endswith("_id")),
+                     *(c for c in self.column_list if c in Material.__table__.c)}
+            cache["plain"] = (tuple(getattr(Material, n) for n in sorted(names)),
+                              {name: columns for name, columns in self.relation_columns.items()
+                               if name in self.column_list})
+        columns, relations = cache["plain"]
+        return self._narrow(select(*columns).where(self.scope(current_user))), relations
+
     def one_query(self):
         """One material through the list's scope, its project, unit, department and account
         joined into the same statement (a page of one row has no LIMIT to worry about)."""
