@@ -14,7 +14,7 @@ from flask_admin.model import BaseModelView
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup, escape
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.exc import DataError, IntegrityError
 from sqlalchemy.orm import aliased
 from werkzeug.datastructures import iter_multi_items
@@ -225,17 +225,13 @@ class PlainRow:
     more still gets it, at the price of a statement (the query-count tests show it). Building
     ORM objects was most of a list page's SQLAlchemy time."""
 
-    __slots__ = ("_zc_cls", "_zc_values", "_zc_load", "_zc_obj")
-
     def __init__(self, cls, values: dict, load):
-        self._zc_cls, self._zc_values, self._zc_load, self._zc_obj = cls, values, load, None
+        self.__dict__.update(values)  # plain attribute look-ups for the values
+        self._zc_cls, self._zc_load, self._zc_obj = cls, load, None
 
-    def __getattr__(self, name: str):
-        if name.startswith("__"):  # protocol look-ups (__html__, __len__ …) are not columns
+    def __getattr__(self, name: str):  # only for what the values do not hold
+        if name.startswith("__") or name.startswith("_zc_"):  # protocol look-ups (__html__ …)
             raise AttributeError(name)
-        values = self._zc_values
-        if name in values:
-            return values[name]
         prop = _python_property(self._zc_cls, name)
         if prop is not None:
             return prop.fget(self)
@@ -244,7 +240,7 @@ class PlainRow:
         return getattr(self._zc_obj, name)
 
     def __repr__(self) -> str:
-        return f"<PlainRow {self._zc_cls.__name__} {self._zc_values.get('id')}>"
+        return f"<PlainRow {self._zc_cls.__name__} {self.__dict__.get('id')}>"
 
 
 @functools.cache
@@ -435,7 +431,8 @@ class ScopedModelView(GuardMixin, ModelView):
 
     def plain_list(self):
         """`(statement, relations)` for a list page read as plain rows (read_plain_rows): a select
-        of the model's columns the list shows, in the view's scope, and the many-to-one
+        of the model's columns the list shows, in the view's scope (get_query's rows: the page's
+        count is this select's, get_count_query is not asked), and the many-to-one
         relationships it shows with their columns. None (the default): Flask-Admin's ORM objects."""
         return None
 
@@ -443,18 +440,16 @@ class ScopedModelView(GuardMixin, ModelView):
         plain = self.plain_list() if execute else None
         if plain is None:
             return super().get_list(page, sort_column, sort_desc, search, filters, execute, page_size)
-        # Flask-Admin's get_list (search, filters, the count, sorting, the page) on the plain select.
+        # Flask-Admin's get_list (search, filters, the count, sorting, the page) on the plain
+        # select; the count is that select's rows.
         query, relations = plain
         joins: dict = {}
-        count_joins: dict = {}
-        count_query = self.get_count_query() if not self.simple_list_pager else None
         if self._search_supported and search:
-            query, count_query, joins, count_joins = self._apply_search(query, count_query, joins, count_joins,
-                                                                        search)
+            query, _, joins, _ = self._apply_search(query, None, joins, {}, search)
         if filters and self._filters:
-            query, count_query, joins, count_joins = self._apply_filters(query, count_query, joins, count_joins,
-                                                                         filters)
-        count = count_query.scalar() if count_query is not None else None
+            query, _, joins, _ = self._apply_filters(query, None, joins, {}, filters)
+        count = None if self.simple_list_pager else db.session.scalar(
+            query.with_only_columns(func.count(), maintain_column_froms=True))
         query, joins = self._apply_sorting(query, joins, sort_column, sort_desc)
         query = self._apply_pagination(query, page, page_size)
         return count, read_plain_rows(self.model, query, relations)
