@@ -6,6 +6,10 @@ its own .venv) back to back to compare two commits page by page.
     DATABASE_URL=postgresql+psycopg://…/zhicheng_city SECRET_KEY=x BASE_URL=http://127.0.0.1 \
         .venv/bin/python bench/page_cpu.py [--n 30] [--profile DIR]
 
+--serve: after the warm-up, print the pages' names (one JSON line), then run the page whose index
+is read from each line of stdin and print its thread CPU time in seconds; bench/page_cpu_ab.py
+drives two checkouts this way, request by request in turn.
+
 --profile DIR writes one cProfile file per page (DIR/<page>.pstats) instead of timing. Under a
 sampling profiler each page runs inside a function of its own, `page_<index>` (the index printed
 with the page), so that its samples can be told apart:
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import cProfile
+import json
 import os
 import re
 import statistics
@@ -48,6 +53,7 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=30)
     ap.add_argument("--profile")
     ap.add_argument("--queries", action="store_true", help="print the SQL statements of each page once")
+    ap.add_argument("--serve", action="store_true", help="run pages as asked on stdin (bench/page_cpu_ab.py)")
     args = ap.parse_args()
     app = create_app()
     with app.app_context():
@@ -111,20 +117,30 @@ def main() -> None:
             for stmt in statements:
                 print("   ", " ".join(stmt.split())[:300])
         return
+    def run(name, client, url) -> float:
+        if client is None:  # the login POST, from a new browser
+            client, data = login_post(None, url)
+            client.zc_data = data
+        prof = profiles[name] if args.profile else None
+        t0 = time.thread_time()
+        if prof:
+            prof.enable()
+        r = runners[name](client, url)
+        if prof:
+            prof.disable()
+        elapsed = time.thread_time() - t0
+        assert r.status_code == (302 if name == "登录 (POST)" else 200), (name, url, r.status_code)
+        return elapsed
+
+    if args.serve:
+        print(json.dumps([name for name, _, _ in pages], ensure_ascii=False), flush=True)
+        for line in sys.stdin:
+            name, client, url = pages[int(line)]
+            print(run(name, client, url), flush=True)
+        return
     for _ in range(args.n):
         for name, client, url in pages:
-            if client is None:  # the login POST, from a new browser
-                client, data = login_post(None, url)
-                client.zc_data = data
-            prof = profiles[name] if args.profile else None
-            t0 = time.thread_time()
-            if prof:
-                prof.enable()
-            r = runners[name](client, url)
-            if prof:
-                prof.disable()
-            times[name].append(time.thread_time() - t0)
-            assert r.status_code == (302 if name == "登录 (POST)" else 200), (name, url, r.status_code)
+            times[name].append(run(name, client, url))
     if args.profile:
         os.makedirs(args.profile, exist_ok=True)
         for i, (name, _, _) in enumerate(pages):
