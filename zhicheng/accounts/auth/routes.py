@@ -7,7 +7,7 @@ from datetime import datetime
 from flask import current_app, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import bindparam, func, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import Session, joinedload
 
 from zhicheng.accounts import passwords
 from zhicheng.accounts.auth import bp, captcha_code, password_reset, sessions, throttle
@@ -22,7 +22,7 @@ from zhicheng.accounts.models import password_fingerprint
 from zhicheng.accounts.services import AccountError
 from zhicheng.accounts.services import change_password as do_change_password
 from zhicheng.extensions import db, limiter, login_manager
-from zhicheng.models import LoginSession, Unit, User
+from zhicheng.models import Department, LoginSession, Unit, User
 from zhicheng.org.registration import (
     RegistrationData,
     RegistrationError,
@@ -50,22 +50,81 @@ def _account_statement():
             .options(joinedload(User.unit).joinedload(Unit.department), joinedload(User.department)))
 
 
+#: The account's rows in the order of _account_row's columns: the account, its unit, the unit's
+#: department, its own department.
+_ACCOUNT_ROWS = ((User, ()), (Unit, ("unit",)), (Department, ("unit", "department")), (Department, ("department",)))
+
+
+@functools.cache
+def _account_row():
+    """The same rows as _account_statement as one plain row: the session's last_seen_at, then
+    every column of the account, its unit, the unit's department and its own department."""
+    tables = [User.__table__, Unit.__table__.alias("u"), Department.__table__.alias("ud"),
+              Department.__table__.alias("d")]
+    user, unit, unit_dept, dept = tables
+    session = LoginSession.__table__
+    joined = (user.join(session, (session.c.user_id == user.c.id) & (session.c.id == bindparam("sid"))
+                        & session.c.ended_at.is_(None) & (session.c.expires_at > bindparam("now"))
+                        & (session.c.last_seen_at > bindparam("idle_since")))
+              .outerjoin(unit, unit.c.id == user.c.unit_id).outerjoin(unit_dept, unit_dept.c.id == unit.c.department_id)
+              .outerjoin(dept, dept.c.id == user.c.department_id))
+    return select(session.c.last_seen_at, *(c for t in tables for c in t.c)).select_from(joined).where(
+        user.c.id == bindparam("pk"))
+
+
+def _row_of(user) -> tuple:
+    """The account's loaded values in the order of _account_row (None for a missing row)."""
+    values: list = []
+    for model, path in _ACCOUNT_ROWS:
+        obj = user
+        for name in path:
+            obj = getattr(obj, name) if obj is not None else None
+        keys = [model.__mapper__.get_property_by_column(c).key for c in model.__table__.c]
+        values.extend(getattr(obj, k) for k in keys) if obj is not None else values.extend([None] * len(keys))
+    return tuple(values)
+
+
+_PASSWORD_HASH = list(User.__table__.c.keys()).index("password_hash")
+_ACCOUNTS = "zhicheng.accounts"
+
+
 @login_manager.user_loader
 def load_user(user_id: str):
-    # Every page needs the account's unit and department (menus, scope): one query, not three,
-    # and the same query checks that this browser's session was not ended (退出) or timed out.
+    # Every page needs the account's unit and department (menus, scope): one statement, not three,
+    # and the same statement checks that this browser's session was not ended (退出) or timed out.
+    # It reads them as one plain row; the ORM objects are copied from this process's last load of
+    # the account while every column of the four rows is still what that load saw (a change to
+    # any of them, a permission, 禁用, the password, the unit's or a department's, is seen on the
+    # next request), and loaded anew otherwise. Building the four objects from the rows was most
+    # of the cost of loading the account on every request.
     pk, _, fingerprint = (user_id or "").partition(":")
     sid = sessions.current_digest()
     if not pk.isascii() or not pk.isdigit() or sid is None:
         return None
     now = datetime.now()
-    row = db.session.execute(_account_statement(), {"pk": int(pk), "sid": sid, "now": now,
-                                                     "idle_since": now - sessions.idle()}).first()
+    params = {"pk": int(pk), "sid": sid, "now": now, "idle_since": now - sessions.idle()}
+    row = db.session.connection().execute(_account_row(), params).first()
     # A session from before the last password change or reset is over.
-    if row is None or password_fingerprint(row[0].password_hash) != fingerprint:
+    if row is None or password_fingerprint(row[1 + _PASSWORD_HASH]) != fingerprint:
         return None
-    sessions.touch(sid, row[1])
-    return row[0]
+    values = tuple(row)[1:]
+    accounts = current_app.extensions.setdefault(_ACCOUNTS, {})
+    known = accounts.get(int(pk))
+    if known is not None and known[0] == values:
+        user = db.session.merge(known[1], load=False)
+    else:
+        loaded = db.session.execute(_account_statement(), params).first()
+        if loaded is None or password_fingerprint(loaded[0].password_hash) != fingerprint:
+            return None
+        user = loaded[0]
+        scratch = Session()
+        copy = scratch.merge(user, load=False)
+        scratch.close()  # the copy is detached and never changed: the next requests' source
+        if len(accounts) > 5000:
+            accounts.clear()
+        accounts[int(pk)] = (_row_of(user), copy)
+    sessions.touch(sid, row[0])
+    return user
 
 
 def safe_next(target: str | None) -> str | None:
