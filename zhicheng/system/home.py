@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 from flask import current_app, g, redirect, request, url_for
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 
 def declared_links(admin) -> dict[str, tuple]:
@@ -47,6 +48,21 @@ def link_for(key: str, **params) -> str | None:
     return f"{base}{'&' if '?' in base else '?'}{urlencode(params)}"
 
 
+def count_cells(project_id: int, counts: dict, states) -> Markup:
+    """A unit's home page: one project's count in each state, a link to the list at that state
+    where the user may open it (link_for with `project=`), as one string: the table's ~200 cells
+    drawn through Jinja were most of the page's CPU."""
+    out = []
+    for s in states:
+        base = link_for(f"state:{s}")
+        cell = str(counts[s])
+        if base is not None:
+            link = f"{base}{'&' if '?' in base else '?'}{urlencode({'project': project_id})}"
+            cell = f'<a href="{escape(link)}">{cell}</a>'
+        out.append(f'<td class="zc-count" data-state="{escape(s)}">{cell}</td>')
+    return Markup("\n    ".join(out))
+
+
 class HomeView(AdminIndexView):
     def is_accessible(self):
         return current_user.is_authenticated and not current_user.must_change_password
@@ -59,4 +75,5 @@ class HomeView(AdminIndexView):
     @expose("/")
     def index(self):
         from zhicheng.system.dashboard import home_context
-        return self.render("admin/home.html", url_for_safe=link_for, **home_context(current_user))
+        return self.render("admin/home.html", url_for_safe=link_for, count_cells=count_cells,
+                           **home_context(current_user))
