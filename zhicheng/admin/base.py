@@ -260,6 +260,13 @@ def _related_by_ids(target, columns: tuple[str, ...]):
         target.id.in_(bindparam("ids", expanding=True)))
 
 
+def _plain(statement, params=None):
+    """A select of plain columns on the session's connection, in its transaction (pending changes
+    flushed first, as the session would): the session's execute builds an ORM result around it."""
+    db.session.flush()
+    return db.session.connection().execute(statement, params)
+
+
 def read_plain_rows(model, statement, relations: dict[str, tuple[str, ...]]) -> list[PlainRow]:
     """The rows of `statement` (a select of plain columns of `model`, with its id and the foreign
     keys of `relations`; sorted and paged) as PlainRows, with the related rows of `relations`
@@ -281,7 +288,7 @@ def read_plain_rows(model, statement, relations: dict[str, tuple[str, ...]]) -> 
             statement = (statement.join(alias, condition) if not fk.nullable else
                          statement.outerjoin(alias, condition))
             statement = statement.add_columns(*(getattr(alias, c) for c in columns))
-    result = db.session.execute(statement).all()
+    result = _plain(statement).all()
     width = len(keys)
     related: dict[str, dict] = {}
     for name, fk, target, columns in rels:
@@ -295,7 +302,7 @@ def read_plain_rows(model, statement, relations: dict[str, tuple[str, ...]]) -> 
         else:
             ids = list({row[keys.index(fk)] for row in result} - {None})
             by_id = {r[0]: dict(zip(columns, r[1:])) for r in
-                     (db.session.execute(_related_by_ids(target, columns), {"ids": ids}) if ids else ())}
+                     (_plain(_related_by_ids(target, columns), {"ids": ids}) if ids else ())}
         related[name] = by_id
     session = db.session
     rows = []
@@ -448,8 +455,8 @@ class ScopedModelView(GuardMixin, ModelView):
             query, _, joins, _ = self._apply_search(query, None, joins, {}, search)
         if filters and self._filters:
             query, _, joins, _ = self._apply_filters(query, None, joins, {}, filters)
-        count = None if self.simple_list_pager else db.session.scalar(
-            query.with_only_columns(func.count(), maintain_column_froms=True))
+        count = None if self.simple_list_pager else _plain(
+            query.with_only_columns(func.count(), maintain_column_froms=True)).scalar()
         query, joins = self._apply_sorting(query, joins, sort_column, sort_desc)
         query = self._apply_pagination(query, page, page_size)
         return count, read_plain_rows(self.model, query, relations)
