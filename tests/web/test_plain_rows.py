@@ -116,3 +116,34 @@ def test_plain_row_reads_values_properties_and_falls_back(app, org):
     assert not hasattr(row, "__html__") and loads == [1]
     with pytest.raises(AttributeError):
         row.no_such_attribute  # noqa: B018
+
+
+# Statements of each plain list page with rows of several projects: the account's, the count,
+# the page (its related names joined on PostgreSQL, one statement per relationship by primary
+# keys on SQLite), and what a list reads besides (退回理由, 考试 results).
+BUDGETS = [
+    ("unita", "/admin/materials/", 3, 5),
+    ("unita", "/admin/submit/", 3, 4),
+    ("unita", "/admin/returned/", 4, 5),
+    ("unita", "/admin/tracking/", 3, 5),
+    ("unita", "/admin/print/", 3, 4),
+    ("xihureview", "/admin/review/", 3, 5),
+    ("xihuadmin", "/admin/dept_materials/", 3, 6),
+    ("rootadmin", "/admin/dept_materials/", 3, 6),
+    ("rootadmin", "/admin/board_transfer/", 4, 6),
+]
+
+
+@pytest.mark.parametrize("username,url,pg,sqlite", BUDGETS)
+def test_plain_list_statements(app, org, auth, username, url, pg, sqlite):
+    from zhicheng.review import workflow
+
+    from .test_query_count import make_materials, statements_for
+    _populate_all(org)
+    ids = make_materials(org, 6, submit=True)
+    workflow.return_materials(org["xihu_return"], ids[:2], "请补充材料")
+    db.session.commit()
+    client = auth.client(username)
+    n = statements_for(app, client, url, -1)
+    assert n == (pg if db.engine.dialect.name == "postgresql" else sqlite), (url, n)
+    assert len(_page(client, url)[1]) >= 2, "rows of more than one material"

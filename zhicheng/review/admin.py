@@ -104,6 +104,7 @@ class BoardTransferView(ReviewerChecks, MaterialListView):
     column_list = ("number", "name", "id_card", "unit", "project", "exam", "submitted_at", "checks")
     column_labels = dict(MaterialListView.column_labels, exam="考试", checks=CHECKS_LABEL)
     column_formatters = dict(MaterialListView.column_formatters, exam=_exam, checks=checks_cell)
+    relation_columns = dict(ReviewerChecks.relation_columns, project=("name", "year", "requires_exam"))
 
     permission = P.REVIEW
     row_scope = scope.board_transfer
