@@ -8,7 +8,7 @@ import pytest
 from flask_login import login_user
 
 from zhicheng.extensions import db
-from zhicheng.models import STATE_LABELS, User
+from zhicheng.models import STATE_LABELS, Project, User
 from zhicheng.system.dashboard import unit_project_counts
 from zhicheng.system.home import count_cells, link_for
 
@@ -43,3 +43,15 @@ def test_count_cells_are_the_jinja_loops(app, org, role):
         links = [c for row in rows for c in _cells(count_cells(row["project"].id, row["counts"], STATE_LABELS))
                  if "<a " in c]
         assert bool(links) == (role != "sub_a_none")
+
+
+def test_a_units_home_page_shows_each_projects_facts(app, org, auth):
+    """The projects are read as plain rows: name, kind, year, issuer and dates as the project has them."""
+    import lxml.html
+    page = auth.client("unita").get("/admin/").get_data(as_text=True)
+    rows = lxml.html.fromstring(page).xpath('//table[@id="unit-counts"]/tbody/tr[@data-project]')
+    assert rows
+    for tr in rows:
+        p = db.session.get(Project, int(tr.get("data-project")))
+        cells = [" ".join(td.text_content().split()) for td in tr.findall("td")][:5]
+        assert cells == [p.name, p.kind_label, str(p.year), p.issuer.name, f"{p.start_date} 至 {p.end_date}"]

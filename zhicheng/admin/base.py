@@ -267,14 +267,16 @@ def _plain(statement, params=None):
     return db.session.connection().execute(statement, params)
 
 
-def read_plain_rows(model, statement, relations: dict[str, tuple[str, ...]]) -> list[PlainRow]:
+def read_plain_rows(model, statement, relations: dict[str, tuple[str, ...]], joined: bool | None = None
+                    ) -> list[PlainRow]:
     """The rows of `statement` (a select of plain columns of `model`, with its id and the foreign
     keys of `relations`; sorted and paged) as PlainRows, with the related rows of `relations`
     ({many-to-one relationship: its columns}). On PostgreSQL the related columns are joined into
     the statement (its planner joins by primary key after the sort and the LIMIT); SQLite would
     join every match before sorting, so there each relationship's rows come in one more
-    statement by their primary keys."""
-    joined = db.engine.dialect.name == "postgresql"
+    statement by their primary keys, unless `joined` (a statement of few rows)."""
+    if joined is None:
+        joined = db.engine.dialect.name == "postgresql"
     keys = [c.key for c in statement.selected_columns]
     rels = []
     for name, columns in relations.items():

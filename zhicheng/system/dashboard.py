@@ -2,19 +2,24 @@
 from __future__ import annotations
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
 from zhicheng import scope
+from zhicheng.admin.base import read_plain_rows
 from zhicheng.extensions import db
 from zhicheng.models import STATE_LABELS, Material, Project, Unit
 from zhicheng.models import MaterialState as S
 
 
+#: What a unit's home page shows of a project (templates/admin/home.html).
+_HOME_PROJECT_COLUMNS = ("id", "name", "kind", "year", "start_date", "end_date", "issuer_id")
+
+
 def unit_project_counts(user) -> list[dict]:
-    """Every project the unit may apply to, with counts per state of the materials it sees."""
-    projects = list(db.session.scalars(
-        select(Project).where(scope.projects(user)).options(joinedload(Project.issuer))
-        .order_by(Project.year.desc(), Project.id.desc())))
+    """Every project the unit may apply to, with counts per state of the materials it sees. The
+    projects are read as plain rows (the columns the page shows, the issuer's name joined)."""
+    projects = read_plain_rows(Project, select(*(getattr(Project, c) for c in _HOME_PROJECT_COLUMNS))
+                               .where(scope.projects(user)).order_by(Project.year.desc(), Project.id.desc()),
+                               {"issuer": ("name",)}, joined=True)
     rows = db.session.execute(
         select(Material.project_id, Material.state, func.count())
         .where(scope.materials(user))
