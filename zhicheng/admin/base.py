@@ -253,6 +253,13 @@ def _python_property(cls, name: str) -> property | None:
 
 
 @functools.cache
+def _alias(model, relationship: str):
+    """The related table of `model.relationship` under a name of its own, the same object every
+    time: a new alias in every statement makes SQLAlchemy compile the statement anew."""
+    return aliased(getattr(model, relationship).property.mapper.class_)
+
+
+@functools.cache
 def _related_by_ids(target, columns: tuple[str, ...]):
     """The related rows of a page by their primary keys, built once (SQLAlchemy keeps its cache
     key with it)."""
@@ -285,7 +292,7 @@ def read_plain_rows(model, statement, relations: dict[str, tuple[str, ...]], joi
         target = prop.mapper.class_
         rels.append((name, fk.key, target, columns))
         if joined:
-            alias = aliased(target)
+            alias = _alias(model, name)
             condition = alias.id == getattr(model, fk.key)
             statement = (statement.join(alias, condition) if not fk.nullable else
                          statement.outerjoin(alias, condition))
