@@ -147,3 +147,32 @@ def test_plain_list_statements(app, org, auth, username, url, pg, sqlite):
     n = statements_for(app, client, url, -1)
     assert n == (pg if db.engine.dialect.name == "postgresql" else sqlite), (url, n)
     assert len(_page(client, url)[1]) >= 2, "rows of more than one material"
+
+
+def test_review_records_read_as_plain_rows_show_every_field(app, org, auth):
+    """A material's 审核记录 on its details page (the unit's and the department's): each record's
+    time, action, department, next department, actor and reason, oldest first, none of another
+    material's."""
+    import lxml.html
+    from sqlalchemy import select
+
+    from zhicheng.models import ReviewRecord
+    from zhicheng.review import workflow
+
+    from .test_query_count import make_materials
+    mine, _other = make_materials(org, 2, submit=True)
+    workflow.return_materials(org["xihu_return"], [mine], "请补充学历证明")
+    workflow.submit_materials(org["unit_a"], [mine], "王经办", "13812345678")
+    workflow.pass_materials(org["xihu_review"], [mine])
+    db.session.commit()
+    records = db.session.scalars(select(ReviewRecord).where(ReviewRecord.material_id == mine)
+                                 .order_by(ReviewRecord.id)).all()
+    assert len(records) == 4 and any(r.to_department_id for r in records)
+    expected = [[str(r.at), r.action_label, r.department.name if r.department else "—",
+                 r.to_department.name if r.to_department else "—", r.actor_name, r.reason] for r in records]
+    for username, url in (("unita", f"/admin/materials/details/?id={mine}"),
+                          ("rootadmin", f"/admin/dept_materials/details/?id={mine}")):
+        page = auth.client(username).get(url)
+        assert page.status_code == 200, (username, page.status_code)
+        rows = lxml.html.fromstring(page.get_data(as_text=True)).xpath('//table[@id="review-records"]/tbody/tr')
+        assert [[" ".join(td.text_content().split()) for td in tr.findall("td")] for tr in rows] == expected

@@ -15,7 +15,7 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import joinedload, load_only, object_session, selectinload
 
 from zhicheng import scope, storage
-from zhicheng.admin.base import ScopedModelView, row_url
+from zhicheng.admin.base import ScopedModelView, read_plain_rows, row_url
 from zhicheng.boards.results import results_for
 from zhicheng.exporting.services import content_disposition
 from zhicheng.extensions import char_pairs, db
@@ -282,8 +282,10 @@ def send_attachment(att: Attachment):
     return response
 
 
-def review_records_of(material: Material) -> list[ReviewRecord]:
-    return list(db.session.scalars(
-        select(ReviewRecord).where(ReviewRecord.material_id == material.id, scope.review_records(current_user))
-        .options(joinedload(ReviewRecord.department), joinedload(ReviewRecord.to_department))
-        .order_by(ReviewRecord.id)))
+def review_records_of(material: Material) -> list:
+    """The material's 审核记录 the user may read, oldest first, as plain rows (PlainRow) with the
+    departments' names: a few rows that are only shown."""
+    return read_plain_rows(
+        ReviewRecord, select(*ReviewRecord.__table__.c).where(ReviewRecord.material_id == material.id,
+                                                              scope.review_records(current_user))
+        .order_by(ReviewRecord.id), {"department": ("name",), "to_department": ("name",)}, joined=True)
