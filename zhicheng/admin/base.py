@@ -254,8 +254,8 @@ def _python_property(cls, name: str) -> property | None:
 
 @functools.cache
 def _alias(model, relationship: str):
-    """The related table of `model.relationship` under a name of its own, the same object every
-    time: a new alias in every statement makes SQLAlchemy compile the statement anew."""
+    """The related table of `model.relationship` under a name of its own, built once: building
+    an alias (aliased()) costs more than running the statement it joins."""
     return aliased(getattr(model, relationship).property.mapper.class_)
 
 
