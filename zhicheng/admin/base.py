@@ -253,10 +253,12 @@ def _python_property(cls, name: str) -> property | None:
 
 
 @functools.cache
-def _alias(model, relationship: str):
-    """The related table of `model.relationship` under a name of its own, built once: building
-    an alias (aliased()) costs more than running the statement it joins."""
-    return aliased(getattr(model, relationship).property.mapper.class_)
+def _alias(model, path: str):
+    """The related table at `path` from `model` ("project", "material.unit") under a name of its
+    own, built once: building an alias (aliased()) costs more than running the statement it joins."""
+    for name in path.split("."):
+        model = getattr(model, name).property.mapper.class_
+    return aliased(model)
 
 
 @functools.cache
@@ -278,49 +280,60 @@ def read_plain_rows(model, statement, relations: dict[str, tuple[str, ...]], joi
                     ) -> list[PlainRow]:
     """The rows of `statement` (a select of plain columns of `model`, with its id and the foreign
     keys of `relations`; sorted and paged) as PlainRows, with the related rows of `relations`
-    ({many-to-one relationship: its columns}). On PostgreSQL the related columns are joined into
-    the statement (its planner joins by primary key after the sort and the LIMIT); SQLite would
-    join every match before sorting, so there each relationship's rows come in one more
-    statement by their primary keys, unless `joined` (a statement of few rows)."""
+    ({many-to-one relationship: its columns}; a relationship of a related row by its path,
+    "material.unit", after its parent). On PostgreSQL the related columns are joined into the
+    statement (its planner joins by primary key after the sort and the LIMIT); SQLite would join
+    every match before sorting, so there each relationship's rows come in one more statement by
+    their primary keys, unless `joined` (a statement of few rows)."""
     if joined is None:
         joined = db.engine.dialect.name == "postgresql"
     keys = [c.key for c in statement.selected_columns]
-    rels = []
-    for name, columns in relations.items():
-        prop = getattr(model, name).property
+    plan = []  # (path, parent path, name, foreign key, target, columns read)
+    targets = {"": model}
+    for path, columns in relations.items():
+        parent, _, name = path.rpartition(".")
+        prop = getattr(targets[parent], name).property
         (fk,) = prop.local_columns
-        target = prop.mapper.class_
-        rels.append((name, fk.key, target, columns))
-        if joined:
-            alias = _alias(model, name)
-            condition = alias.id == getattr(model, fk.key)
-            statement = (statement.join(alias, condition) if not fk.nullable else
-                         statement.outerjoin(alias, condition))
-            statement = statement.add_columns(*(getattr(alias, c) for c in columns))
+        targets[path] = prop.mapper.class_
+        plan.append([path, parent, name, fk, prop.mapper.class_, tuple(columns)])
+    for step in plan:  # a parent read by primary keys brings its children's foreign keys
+        step[5] += tuple(child[3].key for child in plan if child[1] == step[0] and child[3].key not in step[5])
+    if joined:
+        aliases, outer = {"": model}, {"": False}
+        for path, parent, _name, fk, _target, columns in plan:
+            alias = aliases[path] = _alias(model, path)
+            outer[path] = outer[parent] or fk.nullable
+            condition = alias.id == getattr(aliases[parent], fk.key)
+            statement = statement.outerjoin(alias, condition) if outer[path] else statement.join(alias, condition)
+            statement = statement.add_columns(alias.id, *(getattr(alias, c) for c in columns))
     result = _plain(statement).all()
-    width = len(keys)
-    related: dict[str, dict] = {}
-    for name, fk, target, columns in rels:
-        if joined:
-            by_id: dict = {}
-            for row in result:
-                pk = row[keys.index(fk)]
-                if pk is not None and pk not in by_id:
-                    by_id[pk] = dict(zip(columns, row[width:width + len(columns)]))
-            width += len(columns)
-        else:
-            ids = list({row[keys.index(fk)] for row in result} - {None})
-            by_id = {r[0]: dict(zip(columns, r[1:])) for r in
-                     (_plain(_related_by_ids(target, columns), {"ids": ids}) if ids else ())}
-        related[name] = by_id
+    by_id: dict[str, dict] = {}  # SQLite: each relationship's rows of the page by primary key
+    if not joined:
+        parents = {"": [dict(zip(keys, row)) for row in result]}
+        for path, parent, _name, fk, target, columns in plan:
+            ids = list({values[fk.key] for values in parents[parent]} - {None})
+            by_id[path] = {r[0]: {"id": r[0], **dict(zip(columns, r[1:]))} for r in
+                           (_plain(_related_by_ids(target, columns), {"ids": ids}) if ids else ())}
+            parents[path] = list(by_id[path].values())
     session = db.session
     rows = []
     for row in result:
-        values = dict(zip(keys, row))
-        for name, fk, target, _columns in rels:
-            pk = values[fk]
-            values[name] = None if pk is None else PlainRow(
-                target, {"id": pk, **related[name][pk]}, functools.partial(session.get, target, pk))
+        found = {"": dict(zip(keys, row))}
+        at = len(keys)
+        for path, parent, _name, fk, _target, columns in plan:
+            if joined:
+                pk = row[at]
+                found[path] = None if pk is None else {"id": pk, **dict(zip(columns, row[at + 1:at + 1 + len(columns)]))}
+                at += 1 + len(columns)
+            else:
+                up = found[parent]
+                found[path] = None if up is None or up[fk.key] is None else dict(by_id[path][up[fk.key]])
+        for path, parent, name, _fk, target, _columns in reversed(plan):  # children into their parents
+            values = found[path]
+            if found[parent] is not None:
+                found[parent][name] = None if values is None else PlainRow(
+                    target, values, functools.partial(session.get, target, values["id"]))
+        values = found[""]
         rows.append(PlainRow(model, values, functools.partial(session.get, model, values["id"])))
     return rows
 
@@ -445,6 +458,10 @@ class ScopedModelView(GuardMixin, ModelView):
     def get_count_query(self):
         return super().get_count_query().filter(self.scope(current_user))
 
+    #: Whether a plain list joins its related rows into its statement (None: on PostgreSQL only;
+    #: see read_plain_rows).
+    plain_joined: bool | None = None
+
     def plain_list(self):
         """`(statement, relations)` for a list page read as plain rows (read_plain_rows): a select
         of the model's columns the list shows, in the view's scope (get_query's rows: the page's
@@ -468,7 +485,7 @@ class ScopedModelView(GuardMixin, ModelView):
             query.with_only_columns(func.count(), maintain_column_froms=True)).scalar()
         query, joins = self._apply_sorting(query, joins, sort_column, sort_desc)
         query = self._apply_pagination(query, page, page_size)
-        return count, read_plain_rows(self.model, query, relations)
+        return count, read_plain_rows(self.model, query, relations, self.plain_joined)
 
     def one_query(self):
         """The query get_one loads a single row from: the list's own, unless a view loads one

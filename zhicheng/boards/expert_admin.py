@@ -81,6 +81,19 @@ class ExpertMaterialView(ScopedModelView):
     def get_count_query(self):
         return self._narrow(super().get_count_query())
 
+    # An expert's materials are those of his 学科组 (a few thousand at most): their related rows are
+    # joined into the list's statement on SQLite too, as the ORM's eager loads were.
+    plain_joined = True
+
+    def plain_list(self):
+        """The list page reads plain rows (zhicheng.admin.base.read_plain_rows): the meeting's and
+        the 学科组's names, the material's shown columns and its unit's name."""
+        columns = (MeetingMaterial.id, MeetingMaterial.meeting_id, MeetingMaterial.group_id,
+                   MeetingMaterial.material_id)
+        return self._narrow(select(*columns).where(self.scope(current_user))), {
+            "meeting": ("name",), "group": ("name",), "material": ("number", "name", "major", "current_title"),
+            "material.unit": ("name",)}
+
     def _member(self, mm: MeetingMaterial) -> MeetingMember | None:
         return db.session.scalar(select(MeetingMember).join(Expert, Expert.id == MeetingMember.expert_id)
                                  .where(MeetingMember.meeting_id == mm.meeting_id, Expert.user_id == current_user.id))
