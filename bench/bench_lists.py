@@ -4,7 +4,8 @@ Flask-Admin ModelView over the same table in the same run.
     .venv/bin/flask --app app demo-data --scale city          # once, with DATABASE_URL set
     DATABASE_URL=... .venv/bin/python bench/bench_lists.py [--n 30]
 
-Prints median / p95 per page (ms) and the ratio of medians ours / bare.
+Prints median / p95 per page (ms) and the ratio of medians ours / bare (--cpu: CPU time of the
+request's thread instead of wall time, for a machine busy with other work).
 Budgets: ratio ≤ 1.5, p95 ≤ 50 ms; exact lookup ≤ 5 ms; home counts ≤ 50 ms; a 姓名 / 单位名称
 search (ILIKE '%…%', pg_trgm GIN indexes on PostgreSQL) ≤ 20 ms p95.
 
@@ -67,13 +68,18 @@ def login(app, username):
     return c
 
 
+#: What a request's time is: wall time, or the thread's CPU time (--cpu: what other work on the
+#: machine weighs on least; SQLite's work counts, it runs in the thread).
+CLOCK = time.perf_counter
+
+
 def timed(client, url, n):
     client.get(url)  # warm-up
     samples = []
     for _ in range(n):
-        t = time.perf_counter()
+        t = CLOCK()
         r = client.get(url)
-        samples.append((time.perf_counter() - t) * 1000)
+        samples.append((CLOCK() - t) * 1000)
         assert r.status_code == 200, (url, r.status_code)
     samples.sort()
     return statistics.median(samples), samples[max(0, int(round(0.95 * len(samples))) - 1)]
@@ -124,7 +130,11 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=30)
     ap.add_argument("--search-only", action="store_true", help="only the substring searches")
+    ap.add_argument("--cpu", action="store_true", help="thread CPU time per request instead of wall time")
     args = ap.parse_args()
+    if args.cpu:
+        global CLOCK
+        CLOCK = time.thread_time
     app = create_app()
     bare_admin(app)
     failures = []

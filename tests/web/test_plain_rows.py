@@ -96,7 +96,7 @@ def test_a_formatter_reading_more_than_the_list_loads_gets_it(app, org, auth, mo
     mine = db.session.scalars(db.select(Material).where(Material.unit_id == org["unit_a"].unit_id)
                               .order_by(Material.id.desc())).all()
     mine = [m for m in mine if m.state != "person_draft"]
-    names = [dict((cls, text) for cls, text, _ in row["cells"])["col-name"] for row in rows]
+    names = [{cls: text for cls, text, _ in row["cells"]}["col-name"] for row in rows]
     assert names == [f"{m.name}|{m.submitter_phone}|{m.project.kind}|{m.unit.name}" for m in mine]
 
 

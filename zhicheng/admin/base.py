@@ -230,7 +230,7 @@ class PlainRow:
         self._zc_cls, self._zc_load, self._zc_obj = cls, load, None
 
     def __getattr__(self, name: str):  # only for what the values do not hold
-        if name.startswith("__") or name.startswith("_zc_"):  # protocol look-ups (__html__ …)
+        if name.startswith(("__", "_zc_")):  # protocol look-ups (__html__ …)
             raise AttributeError(name)
         prop = _python_property(self._zc_cls, name)
         if prop is not None:
@@ -462,7 +462,7 @@ class ScopedModelView(GuardMixin, ModelView):
     #: see read_plain_rows).
     plain_joined: bool | None = None
 
-    def plain_list(self):
+    def plain_list(self) -> tuple | None:
         """`(statement, relations)` for a list page read as plain rows (read_plain_rows): a select
         of the model's columns the list shows, in the view's scope (get_query's rows: the page's
         count is this select's, get_count_query is not asked), and the many-to-one

@@ -27,7 +27,7 @@ from zhicheng.materials.services import (
 from zhicheng.materials.states import sources, states_where
 from zhicheng.models import STATE_LABELS, Department, Material, Unit
 from zhicheng.models import MaterialState as S
-from zhicheng.policy import P, can
+from zhicheng.policy import P
 from zhicheng.review import workflow
 from zhicheng.review.workflow import WorkflowError
 

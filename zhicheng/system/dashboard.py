@@ -9,7 +9,6 @@ from zhicheng.extensions import db
 from zhicheng.models import STATE_LABELS, Material, Project, Unit
 from zhicheng.models import MaterialState as S
 
-
 #: What a unit's home page shows of a project (templates/admin/home.html).
 _HOME_PROJECT_COLUMNS = ("id", "name", "kind", "year", "start_date", "end_date", "issuer_id")
 
