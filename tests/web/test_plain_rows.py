@@ -121,17 +121,17 @@ def test_plain_row_reads_values_properties_and_falls_back(app, org):
 
 # Statements of each plain list page with rows of several projects: the account's, the count,
 # the page (its related names joined on PostgreSQL, one statement per relationship by primary
-# keys on SQLite), and what a list reads besides (退回理由, 考试 results).
+# keys on SQLite), and what a list reads besides (退回理由, 考试 results, 审核提示's duplicates).
 BUDGETS = [
     ("unita", "/admin/materials/", 3, 5),
     ("unita", "/admin/submit/", 3, 4),
     ("unita", "/admin/returned/", 4, 5),
     ("unita", "/admin/tracking/", 3, 5),
     ("unita", "/admin/print/", 3, 4),
-    ("xihureview", "/admin/review/", 3, 5),
+    ("xihureview", "/admin/review/", 4, 6),
     ("xihuadmin", "/admin/dept_materials/", 3, 6),
     ("rootadmin", "/admin/dept_materials/", 3, 6),
-    ("rootadmin", "/admin/board_transfer/", 4, 6),
+    ("rootadmin", "/admin/board_transfer/", 5, 7),
     ("experta", "/admin/expert_materials/", 3, 3),  # joined on SQLite too (ExpertMaterialView.plain_joined)
 ]
 

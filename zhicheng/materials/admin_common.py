@@ -209,7 +209,7 @@ class MaterialListView(RequestFilterOptions, ScopedModelView):
         cache = self.__dict__.setdefault("_load_options_cache", {})
         if "plain" not in cache:
             names = {"id", "number", "state", *(c.key for c in Material.__table__.c if c.key.endswith("_id")),
-                     *(c for c in self.column_list if c in Material.__table__.c)}
+                     *(c for c in self.column_list if c in Material.__table__.c), *self.extra_columns}
             cache["plain"] = (tuple(getattr(Material, n) for n in sorted(names)),
                               {name: columns for name, columns in self.relation_columns.items()
                                if name in self.column_list})
