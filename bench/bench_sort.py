@@ -1,7 +1,7 @@
 """组合排序 on 高中级申报信息管理 at city scale: the root office's list (every submitted material of
 the city) and a district's, sorted over two and three columns, whole requests in-process.
 
-    export DATABASE_URL=sqlite:////tmp/declare_city/city.sqlite     # or postgresql+psycopg://…
+    export DATABASE_URL=sqlite:////…/city.sqlite     # or postgresql+psycopg://…
     .venv/bin/flask --app app db upgrade && .venv/bin/flask --app app demo-data --scale city   # once
     .venv/bin/python bench/bench_sort.py [--n 30]
 
