@@ -177,7 +177,7 @@ class DeclareListView(JobPages, GuardedView):
             flash(f"共 {total} 条，已转入后台生成PDF，完成后可在本页下载", "info")
             return redirect(url_for(".job", id=job.id))
         rows = listing.all_rows(conds, order, [k for k, _ in columns])
-        pdf = render_list_pdf(title, current_user.department.name, listing.filters_description(f),
+        pdf = render_list_pdf(title, current_user.department.name, listing.filters_description(current_user, f),
                               listing.describe_order(order), columns, rows, total)
         audit.record("declare.print_list", None, f"打印{title} {total} 条；条件 {json.dumps(f.as_args(), ensure_ascii=False)}"
                                                  f"；排序 {listing.order_text(order) or '默认'}")

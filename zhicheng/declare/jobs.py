@@ -80,7 +80,7 @@ def run_list_print(job_id: int) -> None:
     try:
         conds, f, order, columns = _query(owner, params)
         total = count(conds)
-        pdf = render_list_pdf(params["title"], params["department"], filters_description(f), describe_order(order),
+        pdf = render_list_pdf(params["title"], params["department"], filters_description(owner, f), describe_order(order),
                               columns, all_rows(conds, order, [k for k, _ in columns]), total)
         spool.write_bytes(pdf)
         storage.put_export(stored, spool, "application/pdf")

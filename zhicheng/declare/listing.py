@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from sqlalchemy import func, select
 
+from zhicheng import scope
 from zhicheng.declare.fields import FIELDS, SORTABLE, SortProject, SortUnit, rows_statement
 from zhicheng.exporting.services import ExportFilters, material_conditions
 from zhicheng.extensions import db
@@ -170,18 +171,20 @@ def query_string(f: DeclareFilters | dict, order: list[SortKey], template_id: in
     return urlencode(args)
 
 
-def filters_description(f: DeclareFilters) -> str:
-    """The filters in words, for the printed list's heading."""
-    from zhicheng.models import STATE_LABELS, Department, Project
+def filters_description(user, f: DeclareFilters) -> str:
+    """The filters in words, for the printed list's heading (the project and the department named
+    only as the user may see them)."""
+    from zhicheng.materials.services import visible_project
+    from zhicheng.models import STATE_LABELS, Department
     parts = []
     if f.project is not None:
-        project = db.session.get(Project, f.project)
+        project = visible_project(user, f.project)
         if project is not None:
             parts.append(f"申报项目：{project.name}")
     if f.state:
         parts.append(f"状态：{STATE_LABELS.get(f.state, f.state)}")
     if f.department is not None:
-        dept = db.session.get(Department, f.department)
+        dept = db.session.scalar(select(Department).where(Department.id == f.department, scope.departments(user)))
         if dept is not None:
             parts.append(f"部门：{dept.name}")
     for key, label in (("unit", "单位"), ("name", "姓名"), ("id_card", "身份证号"), ("number", "编号"),
