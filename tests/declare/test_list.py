@@ -3,6 +3,7 @@ printed list and workbook holding exactly the listed rows under the office's 打
 from __future__ import annotations
 
 import re
+from datetime import date
 from urllib.parse import parse_qs, urlsplit
 
 from zhicheng.declare.listing import parse_order
@@ -244,3 +245,46 @@ def test_a_heading_with_an_invisible_character_is_refused(org, auth, csrf):
     page = _save_template(c, csrf, "名\u200b册", [("name", 1, "姓名")]).get_data(as_text=True)
     assert "模板名称不能包含控制字符等不可见字符" in page
     assert db.session.query(PrintTemplate).count() == 0
+
+
+SORTS_READ_BY_VALUE = ["education,submitted_at", "-education,name", "education,-qualification", "series,name",
+                       "qualification,unit", "-current_qualification,-submitted_at", "major,project,number",
+                       "education,series", "current_title,-birth_date"]
+
+
+def test_a_long_list_sorted_by_a_field_of_few_values_pages_as_one_sort_would(org, app, auth, monkeypatch):
+    """Sorted by 学历, 资格 … then other fields, a long list is read value by value of the first
+    field (listing.page_ids); every page holds exactly the rows one sort of the whole list gives it,
+    the empty value included, in either direction."""
+    from zhicheng.declare import listing
+    world = populate(org)
+    every = world["xihu"] + [world["edu"]]
+    educations = ["本科", "", "硕士研究生", "本科", "", "本科", "博士研究生"]
+    for m, education in zip(every, educations):
+        m.education, m.current_title = education, "工程师" if m.id % 2 else ""
+        m.current_qualification = "" if m.id % 3 else "助理工程师"
+        m.birth_date = date(1980 + m.id % 4, 1, 1)
+    db.session.commit()
+    names = {m.id: m.name for m in every}
+    monkeypatch.setattr(listing, "GROUPED_FROM", 1)  # the city's list, in miniature
+    wholes = {}
+    with app.test_request_context():
+        conds = listing.conditions(org["root"], listing.DeclareFilters())
+        total = listing.count(conds)
+        assert total == len(every)
+        for text in SORTS_READ_BY_VALUE:
+            order = parse_order(text)
+            wholes[text] = whole = list(db.session.scalars(listing.ids_statement(conds, order)))
+            assert sorted(whole) == sorted(names), text
+            for size in (1, 2, 3, 5):
+                paged = []
+                for start in range(0, total + size, size):
+                    paged += listing.page_ids(conds, order, start, size, total)
+                assert paged == whole, (text, size)
+    # The page itself, read value by value.
+    page = auth.client("rootadmin").get(URL + "?order=education,submitted_at").get_data(as_text=True)
+    assert names_in(page) == [names[i] for i in wholes["education,submitted_at"]]
+    # each 学历's rows together
+    educations = {m.name: m.education for m in every}
+    shown = [educations[n] for n in names_in(page)]
+    assert [e for i, e in enumerate(shown) if i == 0 or e != shown[i - 1]] == sorted(set(shown), key=shown.index)

@@ -114,7 +114,7 @@ class DeclareListView(JobPages, GuardedView):
         keys = [k for k, _ in columns]
         fields = [FIELDS[k] for k in keys]
         rows = [(mid, [text_of(fl, v) for fl, v in zip(fields, values)])
-                for mid, values in listing.page_rows(conds, order, keys, page, size)]
+                for mid, values in listing.page_rows(conds, order, keys, page, size, total)]
         user = current_user
         # The filter's options as plain rows (the root office's city has a hundred projects).
         projects = db.session.execute(select(Project.id, Project.name, Project.year).where(scope.projects(user))

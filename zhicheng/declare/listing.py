@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from zhicheng import scope
 from zhicheng.declare.fields import FIELDS, SORTABLE, SortProject, SortUnit, rows_statement
+from zhicheng.declare.models import NAME_SORT_FIELDS
 from zhicheng.exporting.services import ExportFilters, material_conditions
 from zhicheng.extensions import db
 from zhicheng.models import Material
@@ -95,29 +96,38 @@ def conditions(user, f: DeclareFilters) -> list:
 #: Sorts an index serves (zhicheng.declare.models): chosen fields that begin one of these are followed
 #: by its other fields before the id, so that the index gives the whole order and a page reads only
 #: its own rows (系列 then 资格 alone would sort every row of each 系列·资格 pair by id).
-INDEXED_ORDERS = (("series", "qualification", "submitted_at"), ("unit", "name"))
+INDEXED_ORDERS = (("series", "qualification", "submitted_at"), ("unit", "name"),
+                  *((field, "name") for field in NAME_SORT_FIELDS))
+#: Fields with few distinct values: a page sorted by one of them and then by other fields is read
+#: value by value (page_ids), each value's rows in the order of the other fields, which an index of
+#: theirs gives; sorting all of a value's rows (tens of thousands at city scale) is what this avoids.
+#: Each is NOT NULL ('' when not given).
+GROUPED_FIELDS = frozenset({"series", "education", "qualification", "current_qualification", "major",
+                            "current_major", "current_title"})
+GROUPED_FROM = 5000
 
 
 def _completed(order: list[SortKey]) -> list[SortKey]:
+    """The order as sorted: fields an index serves together are added after the chosen ones (系列 →
+    系列、资格、上报时间; 学历 → 学历、姓名), also after a grouped first field (学历、资格 → 学历、资格、姓名)."""
     keys = [k.key for k in order]
-    if not order or len({k.desc for k in order}) != 1:
-        return order
-    for indexed in INDEXED_ORDERS:
-        if tuple(keys) == indexed[:len(keys)]:
-            return order + [SortKey(key, order[-1].desc) for key in indexed[len(keys):]]
+    if order and len({k.desc for k in order}) == 1:
+        for indexed in INDEXED_ORDERS:
+            if tuple(keys) == indexed[:len(keys)]:
+                return order + [SortKey(key, order[-1].desc) for key in indexed[len(keys):]]
+    if len(order) > 1 and order[0].key in GROUPED_FIELDS:
+        return order[:1] + _completed(order[1:])
     return order
 
 
-def ids_statement(conds, order: list[SortKey]):
-    """The ids of the rows, in the list's order: the chosen fields, then the id (newest first when
-    nothing is chosen), so that every page and every file has the same, total order."""
-    order = _completed(order)
+def _statement(conds, order: list[SortKey]):
+    """The ids in `order` (already completed), then the id."""
     stmt = select(Material.id).where(*conds)
-    if [k.key for k in order[:3]] == list(INDEXED_ORDERS[0]):
+    if [k.key for k in order[:3]] == list(INDEXED_ORDERS[0]) or (order and order[0].key == "submitted_at"):
         # Implied by the scope (whatever reached a department was 上报 or 录入 at a time); said
-        # outright, the scan of ix_material_series_qualification skips the units' drafts, whose
-        # time is NULL (the root office's list: 17 ms → 0.4 ms on SQLite). Not in the count's
-        # conditions, which the state index answers alone.
+        # outright, the scan of ix_material_series_qualification or ix_material_submitted_at skips
+        # the units' drafts, whose time is NULL (the root office's list: 17 ms → 0.4 ms on SQLite).
+        # Not in the count's conditions, which the state index answers alone.
         stmt = stmt.where(Material.submitted_at.is_not(None))
     needed = {SORTABLE[k.key].sort_join for k in order}
     if "unit" in needed:
@@ -127,6 +137,61 @@ def ids_statement(conds, order: list[SortKey]):
     by = [expr.desc() if k.desc else expr for k in order for expr in SORTABLE[k.key].sort]
     last = Material.id.desc() if not order or order[-1].desc else Material.id
     return stmt.order_by(*by, last)
+
+
+def ids_statement(conds, order: list[SortKey]):
+    """The ids of the rows, in the list's order: the chosen fields, then the id (newest first when
+    nothing is chosen), so that every page and every file has the same, total order."""
+    return _statement(conds, _completed(order))
+
+
+def _index_served(full: list[SortKey]) -> bool:
+    keys = tuple(k.key for k in full)
+    return len({k.desc for k in full}) == 1 and any(keys == indexed[:len(keys)] for indexed in INDEXED_ORDERS)
+
+
+def _values_in_order(column, desc: bool):
+    """The distinct values of an indexed column in sort order, each found by one seek of the index."""
+    step, compare = (func.max, column.__lt__) if desc else (func.min, column.__gt__)
+    value = db.session.scalar(select(step(column)))
+    while value is not None:
+        yield value
+        value = db.session.scalar(select(step(column)).where(compare(value)))
+
+
+def page_ids(conds, order: list[SortKey], offset: int, limit: int, total: int) -> list[int]:
+    """The ids of one page: rows offset … offset + limit of ids_statement(conds, order) of `total`.
+
+    Sorted by a field with few values (学历, 资格 …) and then others, a long list is read value by
+    value of the first field, skipping whole values by their count (which the field's index answers):
+    a value with many rows in the order of the other fields, which their index gives, so that only
+    the page's rows are read; a value with few rows by the field's index, its rows sorted. A short
+    list (GROUPED_FROM rows or fewer) is sorted whole, which costs less than a query per value."""
+    full = _completed(order)
+    if total <= GROUPED_FROM or len(full) < 2 or full[0].key not in GROUPED_FIELDS or _index_served(full):
+        return list(db.session.scalars(_statement(conds, full).limit(limit).offset(offset)))
+    column = SORTABLE[full[0].key].sort[0]
+    ids: list[int] = []
+    for value in _values_in_order(column, full[0].desc):
+        group = [*conds, column == value]
+        # Counted only as far as needed: past the page's start, or past GROUPED_FROM.
+        n = db.session.scalar(select(func.count()).select_from(
+            select(Material.id).where(*group).limit(max(offset, GROUPED_FROM) + 1).subquery()))
+        if offset >= n:
+            offset -= n
+            continue
+        if n > GROUPED_FROM:
+            # `column || ''`: the same rows, but no use of the field's index, which would sort them all.
+            group = [*conds, column.concat("") == value]
+        else:
+            # The value's few rows found by the field's index first, then sorted (not found by
+            # walking another field's index, or every unit, in the hope of meeting them).
+            group = [Material.id.in_(select(Material.id).where(*group))]
+        ids += db.session.scalars(_statement(group, full[1:]).limit(limit - len(ids)).offset(offset))
+        offset = 0
+        if len(ids) == limit:
+            break
+    return ids
 
 
 def count(conds) -> int:
@@ -143,9 +208,8 @@ def rows_for(ids: list[int], keys: list[str]) -> list[tuple[int, list]]:
     return [(i, found[i]) for i in ids if i in found]
 
 
-def page_rows(conds, order, keys, page: int, page_size: int) -> list[tuple[int, list]]:
-    ids = list(db.session.scalars(ids_statement(conds, order).limit(page_size).offset(page * page_size)))
-    return rows_for(ids, keys)
+def page_rows(conds, order, keys, page: int, page_size: int, total: int) -> list[tuple[int, list]]:
+    return rows_for(page_ids(conds, order, page * page_size, page_size, total), keys)
 
 
 def all_rows(conds, order, keys, limit: int | None = None):
