@@ -178,3 +178,30 @@ def test_an_over_quota_row_with_its_reason_is_recorded(org, auth, csrf):
     db.session.expire_all()
     a = db.session.get(Appointment, a.id)
     assert a.end_date == date(2030, 12, 31) and a.over_quota_reason == "项目急需"
+
+
+def test_appointments_of_a_unit_without_a_quota_are_checked_for_overlaps_too(org, auth, csrf):
+    """Unit B has no 岗位结构比例: its new 聘任 are inserted together at the end, after the same checks."""
+    w = populate_people(org)  # 乙老师一: 二级教师 (初级) at unit B since 2021-09-01
+    c = auth.client("unitb")
+    token = csrf(c, "/admin/appointments/import/")
+    b1 = w["b1"].id_number
+    rows = [
+        [b1, "乙老师一", "一级教师", "中级", "", "2023-01-01", "", ""],                # 2 与已有聘任时间重叠
+        [b1, "乙老师一", "三级教师", "初级", "", "2018-01-01", "2019-12-31", ""],      # 3 新增
+        [b1, "乙老师一", "三级教师", "初级", "", "2019-06-01", "2020-06-30", ""],      # 4 与第3行时间重叠
+        [b1, "乙老师一", "二级教师", "初级", "", "2021-09-01", "2022-12-31", ""],      # 5 更新已有聘任的终止日期
+        [b1, "乙老师一", "一级教师", "中级", "", "2023-02-01", "", ""],                # 6 第5行后不再重叠：新增
+    ]
+    report = _report(upload(c, "/admin/appointments/import/", xlsx(APPT_HEADER, rows), token).get_data(as_text=True))
+    assert [report[n][0] for n in range(2, 7)] == ["未导入", "新增", "未导入", "更新", "新增"], report
+    assert "时间重叠" in report[2][1] and "2021-09-01至今" in report[2][1]
+    assert "时间重叠" in report[4][1] and "2018-01-01至2019-12-31" in report[4][1]
+    db.session.expire_all()
+    held = db.session.execute(select(Appointment.start_date, Appointment.end_date, Appointment.created_by)
+                              .where(Appointment.person_id == w["b1"].id).order_by(Appointment.start_date)).all()
+    assert [(s, e) for s, e, _ in held] == [(date(2018, 1, 1), date(2019, 12, 31)), (date(2021, 9, 1), date(2022, 12, 31)),
+                                            (date(2023, 2, 1), None)]
+    assert {by for _, _, by in held[::2]} == {"unitb"}
+    report = _report(upload(c, "/admin/appointments/import/", xlsx(APPT_HEADER, rows), token).get_data(as_text=True))
+    assert [report[n][0] for n in (3, 5, 6)] == ["跳过", "跳过", "跳过"]
