@@ -144,3 +144,28 @@ def test_the_reset_mail_is_a_job_the_worker_sends(rq_app, org, client, csrf):
     mails = outbox(rq_app)
     assert len(mails) == 1
     assert client.get(reset_link(mails[0])).status_code == 200
+
+
+def test_a_worker_runs_its_jobs_at_a_lower_cpu_priority(monkeypatch):
+    """JOBS_WORKER_NICE (default 10) is added to the worker's nice value before it takes jobs; the
+    work horses it forks inherit it. Clamped to 0–19."""
+    import subprocess
+    import sys
+    from types import SimpleNamespace
+
+    from rq import Worker
+
+    from zhicheng.config import Config
+    from zhicheng.jobs import worker
+    assert Config().JOBS_WORKER_NICE == 10
+    asked = []
+    monkeypatch.setattr(worker, "lower_priority", asked.append)
+    monkeypatch.setattr(worker, "app", lambda: SimpleNamespace(config={"JOBS_WORKER_NICE": 7}))
+    monkeypatch.setattr(Worker, "work", lambda self, *args, **kwargs: "worked")
+    assert worker.AppWorker.__new__(worker.AppWorker).work() == "worked" and asked == [7]
+    # In a process of its own (a nice value cannot be taken back): +3, then +25 stops at 19.
+    code = ("import os; from zhicheng.jobs.worker import lower_priority; "
+            "print(os.nice(0), lower_priority(3), lower_priority(25))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    base, after, last = map(int, out)
+    assert after == min(19, base + 3) and last == 19

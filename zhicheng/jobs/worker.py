@@ -40,9 +40,16 @@ def run_task(task: str, args: list) -> None:
     run_in_app(flask_app, task, args)
 
 
+def lower_priority(niceness: int) -> int:
+    """Add `niceness` (JOBS_WORKER_NICE, clamped to 0–19) to this process's nice value, which the
+    work horses it forks inherit; returns the nice value now."""
+    return os.nice(max(0, min(19, niceness)))
+
+
 class AppWorker(Worker):
-    """RQ's forking worker with the app built before the first fork."""
+    """RQ's forking worker with the app built before the first fork, at a lower CPU priority than
+    the app servers (JOBS_WORKER_NICE)."""
 
     def work(self, *args, **kwargs):
-        app()
+        lower_priority(app().config["JOBS_WORKER_NICE"])
         return super().work(*args, **kwargs)
