@@ -53,6 +53,20 @@ def options(kind: str) -> list[tuple[str, tuple[str, ...]]]:
     return _cached(("options", kind), compute)
 
 
+def field_options(kind: str, current: str | None = None) -> list[tuple[str, str | None]]:
+    """The options of a form's select for a dictionary field: (name, the names of its 系列 joined
+    by "|" for the page's script, or None for one offered with every 系列) of the entries in use,
+    and `current` (a value stored before, no longer or never in the list) kept offered with every
+    系列. Empty when the dictionary has no entry in use: the field is then typed in."""
+    if kind in PARENT_KINDS:
+        found = [(name, "|".join(parents) if parents else None) for name, parents in options(kind)]
+    else:
+        found = [(name, None) for name in active_names(kind)]
+    if found and current and current not in {name for name, _ in found}:
+        found.append((current, None))
+    return found
+
+
 def series_mismatch(kind: str, value: str | None, series: str | None) -> str | None:
     """The message refusing `value` (a 专业 or 资格名称) with the 系列 `series`, or None when they
     go together (or when the dictionary cannot tell: no 系列 chosen, or a name it does not list)."""

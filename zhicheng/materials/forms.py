@@ -269,16 +269,10 @@ def material_form(material=None, load: bool = False) -> MaterialFormBase:
         if kind in PARENT_KINDS:
             stored = (material.series, current) if material is not None else None
             checks.append(_follows_series(kind, stored))
-            linked = dictionaries.options(kind)
-            options = [o for o, _ in linked]
-            series_of = {o: "|".join(parents) for o, parents in linked if parents}
-        else:
-            options, series_of = dict_names(kind), {}
+        options = dictionaries.field_options(kind, current)
         if options:
-            if current and current not in options:
-                options.append(current)
-            choices = [("", "请选择", {})] + [(o, o, {"data-series": series_of[o]} if o in series_of else {})
-                                              for o in options]
+            choices = [("", "请选择", {})] + [(o, o, {"data-series": series} if series else {})
+                                              for o, series in options]
             attrs[name] = SelectField(label, choices=choices,
                                       validators=checks + [_in_choices(f"请从列表中选择{label}")],
                                       validate_choice=False,

@@ -257,13 +257,30 @@ def _editable(material: Material) -> None:
         raise ApplicationError(f"材料{material.number}状态为“{material.state_label}”，不能修改")
 
 
+#: The fields the person chooses from the dictionaries (zhicheng.codes), with their labels: selects
+#: when the dictionary has entries in use, 专业 and 资格名称 following the 系列, as on the unit's form.
+DICT_FIELDS = (("series", "申报系列"), ("major", "申报专业"), ("qualification", "申报资格名称"))
+
+
+def dict_options(material: Material) -> dict[str, list[tuple[str, str | None]]]:
+    """The options of each dictionary field of the material's form (zhicheng.codes.dictionaries.
+    field_options): the entries in use and the value stored; empty for a field typed in."""
+    from zhicheng.codes.dictionaries import field_options
+    return {name: field_options(name, getattr(material, name)) for name, _ in DICT_FIELDS}
+
+
 def _check_series(material: Material, values: dict) -> None:
-    """申报专业 and 申报资格名称 of the 申报系列 (zhicheng.codes), as on the unit's form."""
+    """申报系列, 申报专业 and 申报资格名称 from their dictionaries (the value stored may stay), the
+    专业 and 资格名称 of the 系列 (a combination stored before the link is kept when left as it
+    was): the unit's form's checks and messages (zhicheng.materials.forms.material_form)."""
     from zhicheng.codes.dictionaries import series_mismatch
+    options = dict_options(material)
     series = values.get("series", material.series)
-    for name in ("major", "qualification"):
+    for name, label in DICT_FIELDS:
         value = values.get(name, getattr(material, name))
-        if (series, value) != (material.series, getattr(material, name)):
+        if value and options[name] and value not in {o for o, _ in options[name]}:
+            raise ApplicationError(f"请从列表中选择{label}")
+        if name != "series" and (series, value) != (material.series, getattr(material, name)):
             message = series_mismatch(name, value, series)
             if message:
                 raise ApplicationError(message)

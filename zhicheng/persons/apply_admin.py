@@ -186,7 +186,8 @@ class PersonApplyView(_Pages):
         return self.render("persons/apply_edit.html", m=material, kinds=PERSON_ATTACHMENT_KINDS,
                            records=review_records_of(material), editable=_person_editable(material),
                            file_max=applications.FILE_MAX_MB, id_photo_kind=ID_PHOTO_KIND,
-                           achievements_max=ACHIEVEMENTS_MAX, eligibility=verdict_of(material))
+                           achievements_max=ACHIEVEMENTS_MAX, eligibility=verdict_of(material),
+                           dict_options=applications.dict_options(material))
 
     @expose("/upload", methods=("POST",))
     def upload(self):
