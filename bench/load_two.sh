@@ -8,8 +8,12 @@
 #   (the city data: flask --app app demo-data --scale city; nginx: make nginx)
 #
 # Same knobs as bench/load.sh (USERS, RATE, DURATION, LOAD_WAIT_MIN/MAX); EXPORTS (default 10)
-# jobs are started when the statistics start. Each server runs GUNICORN_WORKERS (default 2)
-# workers. The set-up is bench/two_servers.sh's (deploy/nginx.conf rendered into a private prefix,
+# jobs are started when the statistics start. SERVERS (default 2) app servers run GUNICORN_WORKERS
+# workers each, by default two in all (one each), as many as bench/load.sh's one server: on one
+# machine the comparison is at equal workers (the second server stands for a second machine).
+# SERVERS=1 EXPORTS=0: one app server behind the same nginx, no exports (the baseline with the
+# same proxy hop; bench/load.sh is that server without nginx). The RQ worker runs at
+# JOBS_WORKER_NICE (default 19). The set-up is bench/two_servers.sh's (deploy/nginx.conf rendered into a private prefix,
 # PROXY_COUNT=1, jobs on Redis) except that the export files go to a local directory the
 # worker and the servers share (one machine), and the Redis database LOAD_REDIS_URL (default
 # redis://127.0.0.1:6379/12) is emptied first and used for the rate limiter and the queue.
@@ -22,6 +26,7 @@ USERS=${USERS:-250}
 RATE=${RATE:-8}
 DURATION=${DURATION:-70}
 EXPORTS=${EXPORTS:-10}
+SERVERS=${SERVERS:-2}
 OUT=${OUT:-bench/out/two}
 NGINX_BIN=${NGINX_BIN:-$(command -v nginx || echo /usr/sbin/nginx)}
 [ -x "$NGINX_BIN" ] || { echo "nginx not found: run 'make nginx' first" >&2; exit 2; }
@@ -72,10 +77,11 @@ with create_app().app_context():
 PY
 )
 
-for side in a b; do
+SIDES="a b"; [ "$SERVERS" = 1 ] && SIDES="a"
+for side in $SIDES; do
   port=$PORT_A; [ "$side" = b ] && port=$PORT_B
   start "server-$side" env GUNICORN_BIND="127.0.0.1:$port" PROMETHEUS_MULTIPROC_DIR="$TMP/metrics-$side" \
-    GUNICORN_WORKERS=${GUNICORN_WORKERS:-2} GUNICORN_ACCESS_LOG=/dev/null \
+    GUNICORN_WORKERS=${GUNICORN_WORKERS:-$((3 - SERVERS))} GUNICORN_ACCESS_LOG=/dev/null \
     "$BIN/gunicorn" -c gunicorn.conf.py --control-socket "$TMP/server-$side.ctl" 'app:app'
 done
 start worker "$BIN/rq" worker -w zhicheng.jobs.worker.AppWorker --url "$JOBS_REDIS_URL" --name "zhicheng-load-$$" "$JOBS_QUEUE"
@@ -90,6 +96,8 @@ values = {"LISTEN": "127.0.0.1:$PORT_NGINX", "SERVER_NAME": "127.0.0.1",
           "APP_SERVER_1": "127.0.0.1:$PORT_A", "APP_SERVER_2": "127.0.0.1:$PORT_B", "STATIC_DIR": "$STATIC_DIR",
           "ADMIN_STATIC_DIR": "$ADMIN_STATIC_DIR"}
 text = open(sys.argv[1], encoding="utf-8").read()
+if "$SERVERS" == "1":  # one app server behind the same nginx: the baseline
+    text = "".join(line for line in text.splitlines(True) if "@APP_SERVER_2@" not in line)
 open(sys.argv[2], "w", encoding="utf-8").write(re.sub(r"@([A-Z0-9_]+)@", lambda m: values.get(m.group(1), m.group(0)), text))
 PY
 USER_LINE=""
@@ -113,7 +121,8 @@ http {
 }
 CONF
 start nginx "$NGINX_BIN" -p "$NGX/" -c "$NGX/nginx.conf" -e "$OUT/nginx-error.log" -g 'daemon off;'
-for port in $PORT_A $PORT_B $PORT_NGINX; do
+PORTS="$PORT_A $PORT_B $PORT_NGINX"; [ "$SERVERS" = 1 ] && PORTS="$PORT_A $PORT_NGINX"
+for port in $PORTS; do
   for _ in $(seq 1 150); do
     curl -fs -H "Host: 127.0.0.1:$PORT_NGINX" "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2
   done
@@ -153,6 +162,7 @@ wait $LPID || true
 echo "load at the end: $(uptime)"
 tail -40 "$OUT/locust.txt"
 "$PY" bench/locust_summary.py "$OUT/load_stats.csv" 2>&1 >/dev/null
+[ -n "$JOB_IDS" ] || exit 0
 "$PY" - "$JOB_IDS" <<'PY'
 import sys, time
 from zhicheng import create_app

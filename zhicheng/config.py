@@ -147,7 +147,7 @@ class Config:
         self.JOBS_PER_USER = int(os.environ.get("JOBS_PER_USER", "2"))
         # An RQ worker lowers its CPU priority by this much (0–19), so that on a host it shares with
         # app servers the pages are served first and the exports take what CPU is left.
-        self.JOBS_WORKER_NICE = int(os.environ.get("JOBS_WORKER_NICE", "10"))
+        self.JOBS_WORKER_NICE = int(os.environ.get("JOBS_WORKER_NICE", "19"))
         self.MAX_CONTENT_LENGTH = 30 * 1024 * 1024
         # What one 申报材料 may hold: rows of each table (学历学位, 工作经历), attachments, and their
         # bytes in all. Beyond them the material is refused with a message; they also bound its PDF.

@@ -147,7 +147,7 @@ def test_the_reset_mail_is_a_job_the_worker_sends(rq_app, org, client, csrf):
 
 
 def test_a_worker_runs_its_jobs_at_a_lower_cpu_priority(monkeypatch):
-    """JOBS_WORKER_NICE (default 10) is added to the worker's nice value before it takes jobs; the
+    """JOBS_WORKER_NICE (default 19) is added to the worker's nice value before it takes jobs; the
     work horses it forks inherit it. Clamped to 0–19."""
     import subprocess
     import sys
@@ -157,7 +157,7 @@ def test_a_worker_runs_its_jobs_at_a_lower_cpu_priority(monkeypatch):
 
     from zhicheng.config import Config
     from zhicheng.jobs import worker
-    assert Config().JOBS_WORKER_NICE == 10
+    assert Config().JOBS_WORKER_NICE == 19
     asked = []
     monkeypatch.setattr(worker, "lower_priority", asked.append)
     monkeypatch.setattr(worker, "app", lambda: SimpleNamespace(config={"JOBS_WORKER_NICE": 7}))

@@ -104,7 +104,11 @@ INDEXED_ORDERS = (("series", "qualification", "submitted_at"), ("unit", "name"),
 #: Each is NOT NULL ('' when not given).
 GROUPED_FIELDS = frozenset({"series", "education", "qualification", "current_qualification", "major",
                             "current_major", "current_title"})
-GROUPED_FROM = 5000
+#: Lists longer than this are read value by value (a district's 14,000 rows sort whole in 9 ms).
+GROUPED_FROM = 30_000
+#: A value with no more rows than this has them fetched and sorted; a larger one is read in the
+#: order of the other fields' index, which meets its rows often enough to stop soon.
+SMALL_GROUP = 5000
 
 
 def _completed(order: list[SortKey]) -> list[SortKey]:
@@ -174,19 +178,20 @@ def page_ids(conds, order: list[SortKey], offset: int, limit: int, total: int) -
     ids: list[int] = []
     for value in _values_in_order(column, full[0].desc):
         group = [*conds, column == value]
-        # Counted only as far as needed: past the page's start, or past GROUPED_FROM.
+        # Counted only as far as needed: past the page's start, or past SMALL_GROUP.
         n = db.session.scalar(select(func.count()).select_from(
-            select(Material.id).where(*group).limit(max(offset, GROUPED_FROM) + 1).subquery()))
+            select(Material.id).where(*group).limit(max(offset, SMALL_GROUP) + 1).subquery()))
         if offset >= n:
             offset -= n
             continue
-        if n > GROUPED_FROM:
+        if n > SMALL_GROUP:
             # `column || ''`: the same rows, but no use of the field's index, which would sort them all.
             group = [*conds, column.concat("") == value]
         else:
-            # The value's few rows found by the field's index first, then sorted (not found by
-            # walking another field's index, or every unit, in the hope of meeting them).
-            group = [Material.id.in_(select(Material.id).where(*group))]
+            # The value's few rows (SMALL_GROUP at most) found first, then sorted by their ids:
+            # not found by walking another field's index, or every unit, in the hope of meeting
+            # them (which either database may choose for a subquery).
+            group = [Material.id.in_(list(db.session.scalars(select(Material.id).where(*group))))]
         ids += db.session.scalars(_statement(group, full[1:]).limit(limit - len(ids)).offset(offset))
         offset = 0
         if len(ids) == limit:
