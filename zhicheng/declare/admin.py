@@ -14,7 +14,6 @@ from flask import Response, abort, current_app, flash, redirect, request, send_f
 from flask_admin import expose
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from zhicheng import scope
 from zhicheng.admin.base import GuardedView
@@ -39,6 +38,7 @@ from zhicheng.materials.forms import TABS, material_form
 from zhicheng.materials.services import Upload, UploadFailed
 from zhicheng.models import STATE_LABELS, Department, Material, Project
 from zhicheng.policy import P
+from zhicheng.printing.pdf import material_to_print
 from zhicheng.review.workflow import WorkflowError
 from zhicheng.scope import SUBMITTED_STATES
 from zhicheng.security import parse_id
@@ -228,10 +228,7 @@ class DeclareListView(JobPages, GuardedView):
     # --- one material ----------------------------------------------------------------------
 
     def _material(self, id: int) -> Material:
-        material = db.session.scalar(
-            select(Material).where(Material.id == id, scope.materials(current_user))
-            .options(selectinload(Material.educations), selectinload(Material.work_histories),
-                     selectinload(Material.review_records)))
+        material = material_to_print(current_user, id)
         if material is None:
             abort(404)
         return material
