@@ -25,6 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import func, insert, select
 
+from bench._common import drop_database
 from tests import factories
 from tests.conftest import RequestClient, csrf_token
 from zhicheng import create_app
@@ -133,10 +134,7 @@ def main() -> int:
                 changes, statuses = timed_import(client, token, third, "one row in ten changed, one in 100 bad")
                 assert statuses["rejected"] == args.rows // 100 and statuses["updated"] > 0, statuses
             finally:
-                db.session.remove()
-                if args.database_url:
-                    db.drop_all()
-                db.engine.dispose()
+                drop_database(args.database_url)
     worst = max(elapsed, again, changes)
     ok = worst <= BUDGET
     print(f"slowest {worst:.2f} s, budget {BUDGET:.0f} s: {'within budget' if ok else 'OVER BUDGET'}")
