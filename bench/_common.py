@@ -37,18 +37,18 @@ def median_p95(samples: list[float]) -> tuple[float, float]:
     return statistics.median(samples), p95(samples)
 
 
-def city_materials() -> int | None:
+def city_materials(app) -> int | None:
     """The number of materials, after VACUUM (ANALYZE) on PostgreSQL (the state autovacuum would
-    keep; load runs leave dead rows and it may be off); None, said, below the city data's 100k.
-    In the app's context."""
+    keep; load runs leave dead rows and it may be off); None, said, below the city data's 100k."""
     from sqlalchemy import func, select, text
 
     from zhicheng.extensions import db
     from zhicheng.models import Material
-    if db.engine.dialect.name == "postgresql":
-        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text("VACUUM (ANALYZE)"))
-    total = db.session.scalar(select(func.count(Material.id)))
+    with app.app_context():
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("VACUUM (ANALYZE)"))
+        total = db.session.scalar(select(func.count(Material.id)))
     if total < 100_000:
         print(f"only {total} materials: load the city data first (flask demo-data --scale city)")
         return None

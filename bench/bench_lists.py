@@ -124,10 +124,10 @@ def main() -> int:
     app = create_app()
     bare_admin(app)
     failures = []
+    total = city_materials(app)
+    if total is None:
+        return 2
     with app.app_context():
-        total = city_materials()
-        if total is None:
-            return 2
         # Representative accounts: a unit with materials, its sub-account, a busy district reviewer, the root office.
         unit_id = db.session.scalar(select(Material.unit_id).group_by(Material.unit_id)
                                     .order_by(func.count().desc()).limit(1))

@@ -79,10 +79,10 @@ def main() -> int:
     ap.add_argument("--plans", action="store_true", help="print the id query's plan for each order")
     args = ap.parse_args()
     app = create_app()
+    total = city_materials(app)
+    if total is None:
+        return 2
     with app.app_context():
-        total = city_materials()
-        if total is None:
-            return 2
         department, reviewer = busiest_reviewer()
         print(f"{db.engine.dialect.name}, {total} materials; root office {ROOT}, district reviewer {reviewer} "
               f"({department.name})\n")

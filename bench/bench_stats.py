@@ -83,10 +83,10 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=40)
     args = ap.parse_args()
     app = create_app()
+    total = city_materials(app)
+    if total is None:
+        return 2
     with app.app_context():
-        total = city_materials()
-        if total is None:
-            return 2
         # The first-level department with the most units under it, and its 审核经办.
         bureau = db.session.execute(
             select(Department.id, Department.name).join(Unit, Unit.department_id == Department.id)
