@@ -35,7 +35,7 @@ from zhicheng.exporting.services import XLSX, content_disposition, write_xlsx
 from zhicheng.extensions import db
 from zhicheng.forms import Form
 from zhicheng.materials.forms import TABS, material_form
-from zhicheng.materials.services import Upload, UploadFailed
+from zhicheng.materials.services import UploadFailed
 from zhicheng.models import STATE_LABELS, Department, Material, Project
 from zhicheng.policy import P
 from zhicheng.printing.pdf import material_to_print
@@ -281,12 +281,10 @@ class EntryView(GuardedView):
                                unit=unit, projects=projects, matches=entry.UNIT_MATCHES)
         form = material_form()
         if form.validate_on_submit():
-            uploads = [Upload("review_form", form.review_form.data)] + [Upload("scan", f) for f in form.scans.data or []]
             try:
-                material = entry.enter(user, unit.id, project.id, form.to_input(), uploads)
+                material = entry.enter(user, unit.id, project.id, form.to_input(), form.uploads())
             except UploadFailed as e:
-                field = form.review_form if e.kind == "review_form" else form.scans
-                field.errors = list(field.errors) + [str(e)]
+                form.upload_failed(e)
             except WorkflowError as e:
                 flash(str(e), "error")
             else:
