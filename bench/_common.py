@@ -37,13 +37,16 @@ def median_p95(samples: list[float]) -> tuple[float, float]:
     return statistics.median(samples), p95(samples)
 
 
-def city_materials(app) -> int | None:
-    """The number of materials, after VACUUM (ANALYZE) on PostgreSQL (the state autovacuum would
-    keep; load runs leave dead rows and it may be off); None, said, below the city data's 100k."""
+def city_app():
+    """The app (create_app, on DATABASE_URL) and its number of materials, counted after VACUUM
+    (ANALYZE) on PostgreSQL (the state autovacuum would keep; load runs leave dead rows and it may
+    be off); None for the number, said, below the city data's 100k."""
     from sqlalchemy import func, select, text
 
+    from zhicheng import create_app
     from zhicheng.extensions import db
     from zhicheng.models import Material
+    app = create_app()
     with app.app_context():
         if db.engine.dialect.name == "postgresql":
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
@@ -51,8 +54,8 @@ def city_materials(app) -> int | None:
         total = db.session.scalar(select(func.count(Material.id)))
     if total < 100_000:
         print(f"only {total} materials: load the city data first (flask demo-data --scale city)")
-        return None
-    return total
+        return app, None
+    return app, total
 
 
 def busiest_reviewer():

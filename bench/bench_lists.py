@@ -31,8 +31,7 @@ from flask_admin import Admin, AdminIndexView  # noqa: E402
 from flask_admin.contrib.sqla import ModelView  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
 
-from bench._common import busiest_reviewer, city_materials, login, median_p95  # noqa: E402
-from zhicheng import create_app  # noqa: E402
+from bench._common import busiest_reviewer, city_app, login, median_p95  # noqa: E402
 from zhicheng.extensions import db  # noqa: E402
 from zhicheng.models import (  # noqa: E402
     Expert,
@@ -121,12 +120,11 @@ def main() -> int:
     if args.cpu:
         global CLOCK
         CLOCK = time.thread_time
-    app = create_app()
-    bare_admin(app)
-    failures = []
-    total = city_materials(app)
+    app, total = city_app()
     if total is None:
         return 2
+    bare_admin(app)
+    failures = []
     with app.app_context():
         # Representative accounts: a unit with materials, its sub-account, a busy district reviewer, the root office.
         unit_id = db.session.scalar(select(Material.unit_id).group_by(Material.unit_id)

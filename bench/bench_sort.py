@@ -27,8 +27,7 @@ os.environ.setdefault("LOGIN_RATE_LIMIT", "1000 per minute")
 
 from sqlalchemy import select, text  # noqa: E402
 
-from bench._common import busiest_reviewer, city_materials, login, median_p95  # noqa: E402
-from zhicheng import create_app  # noqa: E402
+from bench._common import busiest_reviewer, city_app, login, median_p95  # noqa: E402
 from zhicheng.extensions import db  # noqa: E402
 from zhicheng.models import User  # noqa: E402
 
@@ -78,8 +77,7 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=30)
     ap.add_argument("--plans", action="store_true", help="print the id query's plan for each order")
     args = ap.parse_args()
-    app = create_app()
-    total = city_materials(app)
+    app, total = city_app()
     if total is None:
         return 2
     with app.app_context():

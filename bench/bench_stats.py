@@ -29,8 +29,7 @@ os.environ.setdefault("LOGIN_RATE_LIMIT", "1000 per minute")
 
 from sqlalchemy import event, func, select, text  # noqa: E402
 
-from bench._common import city_materials, login, p95  # noqa: E402
-from zhicheng import create_app  # noqa: E402
+from bench._common import city_app, login, p95  # noqa: E402
 from zhicheng.extensions import db  # noqa: E402
 from zhicheng.models import Department, Unit, User  # noqa: E402
 
@@ -82,8 +81,7 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=40)
     args = ap.parse_args()
-    app = create_app()
-    total = city_materials(app)
+    app, total = city_app()
     if total is None:
         return 2
     with app.app_context():
