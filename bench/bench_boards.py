@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import insert, select, text  # noqa: E402
 from werkzeug.security import generate_password_hash  # noqa: E402
 
+from bench._common import drop_database  # noqa: E402
 from zhicheng import create_app, transaction  # noqa: E402
 from zhicheng.accounts.models import KIND_EXPERT, KIND_STAFF, KIND_UNIT  # noqa: E402
 from zhicheng.boards.draw import DrawRequest, draw_matches, draw_members  # noqa: E402
@@ -226,10 +227,7 @@ def main() -> int:
                       f"(budget {TALLY_BUDGET:.0f} s)")
                 ok &= tally_s <= TALLY_BUDGET and close_s <= TALLY_BUDGET
             finally:
-                db.session.remove()
-                if args.database_url:
-                    db.drop_all()
-                db.engine.dispose()
+                drop_database(args.database_url)
     return 0 if ok else 1
 
 

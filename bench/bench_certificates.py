@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import insert, inspect, select  # noqa: E402
 
+from bench._common import drop_database, verdict  # noqa: E402
 from tests import factories  # noqa: E402
 from zhicheng import create_app, transaction  # noqa: E402
 from zhicheng.certificates import issuing  # noqa: E402
@@ -200,12 +201,8 @@ def main() -> int:
                     else:
                         ok &= bench_pdf(app, org, rng)
                 finally:
-                    db.session.remove()
-                    if args.database_url:
-                        db.drop_all()
-                    db.engine.dispose()
-    print("all within budget" if ok else "OVER BUDGET")
-    return 0 if ok else 1
+                    drop_database(args.database_url)
+    return verdict(ok)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import statistics
 import sys
 import time
@@ -32,22 +31,17 @@ from flask_admin import Admin, AdminIndexView  # noqa: E402
 from flask_admin.contrib.sqla import ModelView  # noqa: E402
 from sqlalchemy import func, select, text  # noqa: E402
 
-from zhicheng import create_app  # noqa: E402
-from zhicheng.demodata.demo import DEMO_PASSWORD  # noqa: E402
+from bench._common import busiest_reviewer, city_app, login, median_p95  # noqa: E402
 from zhicheng.extensions import db  # noqa: E402
 from zhicheng.models import (  # noqa: E402
-    Department,
     Expert,
     Material,
-    MaterialState,
     Meeting,
     MeetingMaterial,
     MeetingMember,
     Unit,
     User,
 )
-
-_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def bare_admin(app):
@@ -58,14 +52,6 @@ def bare_admin(app):
         view = ModelView(model, db, endpoint=f"bare_{name}", url=f"/bare/{name}")
         view.page_size = 20
         admin.add_view(view)
-
-
-def login(app, username):
-    c = app.test_client()
-    token = _CSRF.search(c.get("/login").get_data(as_text=True)).group(1)
-    r = c.post("/login", data={"username": username, "password": DEMO_PASSWORD, "csrf_token": token})
-    assert r.status_code == 302, (username, r.status_code)
-    return c
 
 
 #: What a request's time is: wall time, or the thread's CPU time (--cpu: what other work on the
@@ -81,8 +67,7 @@ def timed(client, url, n):
         r = client.get(url)
         samples.append((CLOCK() - t) * 1000)
         assert r.status_code == 200, (url, r.status_code)
-    samples.sort()
-    return statistics.median(samples), samples[max(0, int(round(0.95 * len(samples))) - 1)]
+    return median_p95(samples)
 
 
 def name_searches(app, client, n, failures):
@@ -135,32 +120,20 @@ def main() -> int:
     if args.cpu:
         global CLOCK
         CLOCK = time.thread_time
-    app = create_app()
+    app, total = city_app()
+    if total is None:
+        return 2
     bare_admin(app)
     failures = []
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            # Start from the state autovacuum would keep (load runs leave dead rows; it may be off).
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(text("VACUUM (ANALYZE)"))
-        total = db.session.scalar(select(func.count(Material.id)))
-        if total < 100_000:
-            print(f"only {total} materials: load the city data first (flask demo-data --scale city)")
-            return 2
         # Representative accounts: a unit with materials, its sub-account, a busy district reviewer, the root office.
         unit_id = db.session.scalar(select(Material.unit_id).group_by(Material.unit_id)
                                     .order_by(func.count().desc()).limit(1))
         unit_user = db.session.scalar(select(User.username).where(User.unit_id == unit_id, User.kind == "unit"))
         sub_user = db.session.scalar(select(User.username).join(Material, Material.creator_id == User.id)
                                      .where(User.unit_id == unit_id).limit(1))
-        busiest = db.session.scalar(
-            select(Material.current_department_id)
-            .join(Department, Department.id == Material.current_department_id)
-            .where(Material.state == MaterialState.IN_REVIEW, Department.parent_id.isnot(None))
-            .group_by(Material.current_department_id).order_by(func.count().desc()).limit(1))
-        dept_name = db.session.get(Department, busiest).name
-        reviewer = db.session.scalar(select(User.username).where(User.department_id == busiest,
-                                                                 User.role_review.is_(True)).limit(1))
+        department, reviewer = busiest_reviewer()
+        dept_name = department.name
         sample = db.session.execute(select(Material.id_card, Material.number, Material.unit_id)
                                     .where(Material.unit_id == unit_id).limit(1)).one()
         # 评审: a member of the meeting in 评议 whose 学科组 holds the most materials (2,000 in the city).

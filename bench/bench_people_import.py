@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import func, insert, select
 
+from bench._common import drop_database
 from tests import factories
 from tests.conftest import RequestClient, csrf_token
 from zhicheng import create_app
@@ -85,15 +86,7 @@ def appointment_rows(people: list[list], rng: random.Random) -> list[list]:
 
 
 def workbook(header: list[str], rows: list[list]) -> bytes:
-    from openpyxl import Workbook
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("导入")
-    ws.append(header)
-    for row in rows:
-        ws.append(row)
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return factories.xlsx([header, *rows]).getvalue()
 
 
 def timed_import(client, url: str, token: str, data: bytes, label: str) -> tuple[float, dict]:
@@ -156,10 +149,7 @@ def main() -> int:
                                                     "the same 聘任 file again")
                 assert statuses["unchanged"] == args.rows, statuses
             finally:
-                db.session.remove()
-                if args.database_url:
-                    db.drop_all()
-                db.engine.dispose()
+                drop_database(args.database_url)
     worst = max(elapsed, again, changes, hired, hired_again)
     ok = worst <= BUDGET
     print(f"slowest {worst:.2f} s, budget {BUDGET:.0f} s: {'within budget' if ok else 'OVER BUDGET'}")

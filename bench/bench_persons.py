@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import update  # noqa: E402
 from stdnum.cn import ric  # noqa: E402
 
+from bench._common import csrf_token, login  # noqa: E402
 from zhicheng import create_app  # noqa: E402
 from zhicheng.config import TestConfig  # noqa: E402
 from zhicheng.extensions import db  # noqa: E402
@@ -43,16 +44,11 @@ from zhicheng.models import (  # noqa: E402
 
 REGISTER_BUDGET_MS, ARCHIVE_BUDGET_MS = 100.0, 50.0
 PASSWORD = "Geren2026ok"
-_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def id_card(seq: int) -> str:
     body = f"330106{date(1980, 1, 1) + timedelta(days=seq):%Y%m%d}{seq % 1000:03d}"
     return body + ric.calc_check_digit(body + "0")
-
-
-def token(client, url: str) -> str:
-    return _CSRF.search(client.get(url).get_data(as_text=True)).group(1)
 
 
 def last_code(app, phone: str) -> str:
@@ -85,7 +81,7 @@ def bench_registration(app, runs: int) -> tuple[list[float], list[float]]:
     for i in range(runs):
         client = app.test_client()
         phone = f"137{i:08d}"
-        t = token(client, "/person/register")
+        t = csrf_token(client, "/person/register")
         ms, r = timed(lambda: client.post("/person/register/code", data={"phone": phone, "csrf_token": t}), "code")
         assert r.status_code == 200, re.findall(r"invalid-feedback[^>]*>([^<]+)", r.get_data(as_text=True))
         codes.append(ms)
@@ -131,13 +127,6 @@ def fill_archive(user_id: int, per_section: int, research: int = 0, achievements
     db.session.commit()
 
 
-def login(app, username: str):
-    client = app.test_client()
-    r = client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token(client, "/login")})
-    assert r.status_code == 302, r.status_code
-    return client
-
-
 def bench_archive(app, runs: int) -> dict[str, list[float]]:
     from zhicheng.models import User
     with app.app_context():
@@ -148,7 +137,7 @@ def bench_archive(app, runs: int) -> dict[str, list[float]]:
         fill_archive(users[2][0], 0, achievements=200)
         db.session.remove()
     result: dict[str, list[float]] = {}
-    c1, c2, c3 = (login(app, u[1]) for u in users)
+    c1, c2, c3 = (login(app, u[1], PASSWORD) for u in users)
     pages = [(c1, f"/admin/{s}/", f"{s} (25 of 200)") for s in SECTIONS]
     pages.append((c2, "/admin/person_research/", "person_research (200 研究成果)"))
     pages.append((c3, "/admin/person_achievement/", "person_achievement (200 工作业绩)"))

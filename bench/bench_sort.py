@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -27,14 +25,12 @@ os.environ.setdefault("SECRET_KEY", "bench-sort-in-process")
 os.environ.setdefault("BASE_URL", "http://localhost")
 os.environ.setdefault("LOGIN_RATE_LIMIT", "1000 per minute")
 
-from sqlalchemy import func, select, text  # noqa: E402
+from sqlalchemy import select, text  # noqa: E402
 
-from zhicheng import create_app  # noqa: E402
-from zhicheng.demodata.demo import DEMO_PASSWORD  # noqa: E402
+from bench._common import busiest_reviewer, city_app, login, median_p95  # noqa: E402
 from zhicheng.extensions import db  # noqa: E402
-from zhicheng.models import Department, Material, MaterialState, User  # noqa: E402
+from zhicheng.models import User  # noqa: E402
 
-_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 ROOT = "rsj_admin"
 #: (label, order, budgeted): the budget is for two-column sorts on the root office's list.
 ORDERS = [
@@ -57,14 +53,6 @@ ORDERS = [
 ]
 
 
-def login(app, username):
-    c = app.test_client()
-    token = _CSRF.search(c.get("/login").get_data(as_text=True)).group(1)
-    r = c.post("/login", data={"username": username, "password": DEMO_PASSWORD, "csrf_token": token})
-    assert r.status_code == 302, (username, r.status_code)
-    return c
-
-
 def timed(client, url, n):
     r = client.get(url)  # warm-up
     assert r.status_code == 200, (url, r.status_code)
@@ -75,8 +63,7 @@ def timed(client, url, n):
         r = client.get(url)
         samples.append((time.perf_counter() - t) * 1000)
         assert r.status_code == 200, (url, r.status_code)
-    samples.sort()
-    return statistics.median(samples), samples[max(0, round(0.95 * len(samples)) - 1)]
+    return median_p95(samples)
 
 
 def plan(app, username, order) -> list[str]:
@@ -95,24 +82,13 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=30)
     ap.add_argument("--plans", action="store_true", help="print the id query's plan for each order")
     args = ap.parse_args()
-    app = create_app()
+    app, total = city_app()
+    if total is None:
+        return 2
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(text("VACUUM (ANALYZE)"))
-        total = db.session.scalar(select(func.count(Material.id)))
-        if total < 100_000:
-            print(f"only {total} materials: load the city data first (flask demo-data --scale city)")
-            return 2
-        busiest = db.session.scalar(
-            select(Material.current_department_id)
-            .join(Department, Department.id == Material.current_department_id)
-            .where(Material.state == MaterialState.IN_REVIEW, Department.parent_id.isnot(None))
-            .group_by(Material.current_department_id).order_by(func.count().desc()).limit(1))
-        reviewer = db.session.scalar(select(User.username).where(User.department_id == busiest,
-                                                                 User.role_review.is_(True)).limit(1))
+        department, reviewer = busiest_reviewer()
         print(f"{db.engine.dialect.name}, {total} materials; root office {ROOT}, district reviewer {reviewer} "
-              f"({db.session.get(Department, busiest).name})\n")
+              f"({department.name})\n")
     clients = {u: login(app, u) for u in (ROOT, reviewer)}
     failures = []
     for label, url in (("对照：打印空白表格页（页面框架）", "/admin/blank_forms/"),
@@ -157,8 +133,7 @@ def timed_call(fn, n):
         t = time.perf_counter()
         fn()
         samples.append((time.perf_counter() - t) * 1000)
-    samples.sort()
-    return statistics.median(samples), samples[max(0, round(0.95 * len(samples)) - 1)]
+    return median_p95(samples)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import statistics
 import sys
 import time
@@ -30,26 +29,11 @@ os.environ.setdefault("LOGIN_RATE_LIMIT", "1000 per minute")
 
 from sqlalchemy import event, func, select, text  # noqa: E402
 
-from zhicheng import create_app  # noqa: E402
-from zhicheng.demodata.demo import DEMO_PASSWORD  # noqa: E402
+from bench._common import city_app, login, p95  # noqa: E402
 from zhicheng.extensions import db  # noqa: E402
-from zhicheng.models import Department, Material, Unit, User  # noqa: E402
+from zhicheng.models import Department, Unit, User  # noqa: E402
 
 P95_BUDGET_MS = 200.0
-_CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
-
-
-def login(app, username):
-    c = app.test_client()
-    token = _CSRF.search(c.get("/login").get_data(as_text=True)).group(1)
-    r = c.post("/login", data={"username": username, "password": DEMO_PASSWORD, "csrf_token": token})
-    assert r.status_code == 302, (username, r.status_code)
-    return c
-
-
-def _p95(samples):
-    samples = sorted(samples)
-    return samples[max(0, int(round(0.95 * len(samples))) - 1)]
 
 
 def timed(client, url, n):
@@ -64,7 +48,7 @@ def timed(client, url, n):
         wall.append((time.perf_counter() - t) * 1000)
         cpu.append((time.thread_time() - c) * 1000)
         assert r.status_code == 200, (url, r.status_code)
-    return statistics.median(wall), _p95(wall), _p95(cpu)
+    return statistics.median(wall), p95(wall), p95(cpu)
 
 
 def statements(app, client, url):
@@ -97,15 +81,10 @@ def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--n", type=int, default=40)
     args = ap.parse_args()
-    app = create_app()
+    app, total = city_app()
+    if total is None:
+        return 2
     with app.app_context():
-        if db.engine.dialect.name == "postgresql":
-            with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-                conn.execute(text("VACUUM (ANALYZE)"))
-        total = db.session.scalar(select(func.count(Material.id)))
-        if total < 100_000:
-            print(f"only {total} materials: load the city data first (flask demo-data --scale city)")
-            return 2
         # The first-level department with the most units under it, and its 审核经办.
         bureau = db.session.execute(
             select(Department.id, Department.name).join(Unit, Unit.department_id == Department.id)

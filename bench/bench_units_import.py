@@ -24,6 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from openpyxl import Workbook  # noqa: E402
 
+from bench._common import drop_database, verdict  # noqa: E402
 from tests import factories  # noqa: E402
 from zhicheng import create_app  # noqa: E402
 from zhicheng.codes.units import IMPORT_HEADER  # noqa: E402
@@ -105,12 +106,8 @@ def main() -> int:
                 assert count == n, count
         finally:
             with app.app_context():
-                db.session.remove()
-                if args.database_url:
-                    db.drop_all()
-                db.engine.dispose()
-    print("all within budget" if ok else "OVER BUDGET")
-    return 0 if ok else 1
+                drop_database(args.database_url)
+    return verdict(ok)
 
 
 if __name__ == "__main__":

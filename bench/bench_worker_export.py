@@ -35,6 +35,8 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 sys.path.insert(0, str(ROOT))
 
+from tests.processes import descendants  # noqa: E402
+
 
 def _settings(tmp: str) -> dict:
     env = dict(os.environ)
@@ -83,23 +85,6 @@ def job_row(app, job_id: int):
         row = (job.status, job.done, job.total, job.started_at, job.finished_at, job.heartbeat_at, job.error)
         db.session.remove()
     return row
-
-
-def _descendants(pid: int) -> list[int]:
-    """The processes below `pid` (the work horse RQ forks for a job)."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
 
 
 def drop_queue(app) -> None:
@@ -158,7 +143,7 @@ def kill(env: dict, filters: dict, every: float, limit: float, first: float) -> 
             if status not in ("pending", "running") or time.monotonic() > deadline:
                 raise SystemExit(f"the job did not get going: {status}")
             time.sleep(0.2)
-        horses = _descendants(worker.pid)
+        horses = descendants(worker.pid)
         for pid in [worker.pid, *horses]:
             os.kill(pid, signal.SIGKILL)
         killed = time.monotonic()

@@ -11,6 +11,7 @@
 # DURATION, LOAD_WAIT_MIN/MAX as in bench/load.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/_common.sh
 HERE=$PWD
 : "${DATABASE_URL:?set DATABASE_URL to the city-scale PostgreSQL database}"
 USERS=${USERS:-150}
@@ -24,17 +25,7 @@ export RATELIMIT_STORAGE_URI=${RATELIMIT_STORAGE_URI:-redis://127.0.0.1:6379/0}
 export CAPTCHA_ENABLED=0
 export SECRET_KEY=${SECRET_KEY:-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')}
 export BASE_URL=${BASE_URL:-http://127.0.0.1:$PORT}
-export LOAD_REVIEWERS=$(.venv/bin/python - <<'PY'
-from sqlalchemy import select, text
-from zhicheng import create_app
-from zhicheng.extensions import db
-from zhicheng.models import User
-with create_app().app_context():
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("VACUUM (ANALYZE)"))
-    print(",".join(db.session.scalars(select(User.username).where(User.username.like("d%review")))))
-PY
-)
+export LOAD_REVIEWERS=$(load_reviewers)
 n=0
 for CHECKOUT in "$@"; do
   n=$((n + 1))
@@ -45,10 +36,7 @@ for CHECKOUT in "$@"; do
   GPID=$!
   trap 'kill $GPID 2>/dev/null || true' EXIT
   for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/login" >/dev/null && break; sleep 0.2; done
-  RAMP=$(( (USERS + RATE - 1) / RATE + 3 ))
-  .venv/bin/locust -f bench/locustfile.py --headless -u "$USERS" -r "$RATE" -t "$((RAMP + DURATION))s" --reset-stats \
-    --host "http://127.0.0.1:$PORT" --csv "$OUT/$tag" --only-summary > "$OUT/$tag-locust.txt" 2>&1 &
-  LPID=$!
+  start_locust bench/locustfile.py "http://127.0.0.1:$PORT" "$OUT/$tag" "$OUT/$tag-locust.txt"
   sleep "$RAMP"
   .venv/bin/python bench/cpu_pids.py snap $GPID "$DBNAME" > "$OUT/$tag-cpu0.json"
   sleep "$((DURATION - 3))"

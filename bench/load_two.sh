@@ -19,6 +19,7 @@
 # redis://127.0.0.1:6379/12) is emptied first and used for the rate limiter and the queue.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/_common.sh
 : "${DATABASE_URL:?set DATABASE_URL to the city-scale PostgreSQL database}"
 PY=.venv/bin/python
 BIN=.venv/bin
@@ -44,16 +45,7 @@ cleanup() {
 trap cleanup EXIT
 start() { local name=$1; shift; "$@" >"$OUT/$name.log" 2>&1 & PIDS+=("$!"); }
 
-read -r PORT_NGINX PORT_A PORT_B < <("$PY" - <<'PY'
-import socket
-socks = [socket.socket() for _ in range(3)]
-for s in socks:
-    s.bind(("127.0.0.1", 0))
-print(*(s.getsockname()[1] for s in socks))
-for s in socks:
-    s.close()
-PY
-)
+read -r PORT_NGINX PORT_A PORT_B < <(free_ports 3)
 LOAD_REDIS_URL=${LOAD_REDIS_URL:-redis://127.0.0.1:6379/12}
 export SECRET_KEY=${SECRET_KEY:-$("$PY" -c 'import secrets; print(secrets.token_urlsafe(32))')}
 export BASE_URL="http://127.0.0.1:$PORT_NGINX"
@@ -65,17 +57,7 @@ export JOBS_PER_USER=$((EXPORTS + 2))
 export EXPORT_DIR="$TMP/exports" UPLOAD_DIR="$TMP/uploads" MAIL_OUTBOX_DIR="$TMP/outbox" ZHICHENG_INSTANCE="$TMP"
 export CAPTCHA_ENABLED=0
 "$PY" -c 'import os, redis; redis.Redis.from_url(os.environ["JOBS_REDIS_URL"]).flushdb()'
-export LOAD_REVIEWERS=$("$PY" - <<'PY'
-from sqlalchemy import select, text
-from zhicheng import create_app
-from zhicheng.extensions import db
-from zhicheng.models import User
-with create_app().app_context():
-    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text("VACUUM (ANALYZE)"))
-    print(",".join(db.session.scalars(select(User.username).where(User.username.like("d%review")))))
-PY
-)
+export LOAD_REVIEWERS=$(load_reviewers)
 
 SIDES="a b"; [ "$SERVERS" = 1 ] && SIDES="a"
 for side in $SIDES; do
@@ -87,39 +69,9 @@ done
 start worker "$BIN/rq" worker -w zhicheng.jobs.worker.AppWorker --url "$JOBS_REDIS_URL" --name "zhicheng-load-$$" "$JOBS_QUEUE"
 
 NGX="$TMP/nginx"
-mkdir -p "$NGX/temp"
-STATIC_DIR=$("$PY" -c 'from zhicheng.config import STATIC; print(STATIC)')
-ADMIN_STATIC_DIR=$("$PY" -c 'import flask_admin, os; print(os.path.join(os.path.dirname(flask_admin.__file__), "static"))')
-"$PY" - deploy/nginx.conf "$NGX/zhicheng.conf" <<PY
-import re, sys
-values = {"LISTEN": "127.0.0.1:$PORT_NGINX", "SERVER_NAME": "127.0.0.1",
-          "APP_SERVER_1": "127.0.0.1:$PORT_A", "APP_SERVER_2": "127.0.0.1:$PORT_B", "STATIC_DIR": "$STATIC_DIR",
-          "ADMIN_STATIC_DIR": "$ADMIN_STATIC_DIR"}
-text = open(sys.argv[1], encoding="utf-8").read()
-if "$SERVERS" == "1":  # one app server behind the same nginx: the baseline
-    text = "".join(line for line in text.splitlines(True) if "@APP_SERVER_2@" not in line)
-open(sys.argv[2], "w", encoding="utf-8").write(re.sub(r"@([A-Z0-9_]+)@", lambda m: values.get(m.group(1), m.group(0)), text))
-PY
-USER_LINE=""
-[ "$(id -u)" = 0 ] && USER_LINE="user root;"
-cat >"$NGX/nginx.conf" <<CONF
-$USER_LINE
-worker_processes 2;
-pid $NGX/nginx.pid;
-error_log $OUT/nginx-error.log warn;
-events { worker_connections 2048; }
-http {
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    access_log off;
-    client_body_temp_path $NGX/temp/client_body;
-    proxy_temp_path $NGX/temp/proxy;
-    fastcgi_temp_path $NGX/temp/fastcgi;
-    uwsgi_temp_path $NGX/temp/uwsgi;
-    scgi_temp_path $NGX/temp/scgi;
-    include $NGX/zhicheng.conf;
-}
-CONF
+SECOND=$PORT_B; [ "$SERVERS" = 1 ] && SECOND=""
+render_nginx_site "$NGX" "$PORT_NGINX" "$PORT_A" "$SECOND"
+write_nginx_frame "$NGX" "$OUT/nginx-error.log" 2048 "access_log off;"
 start nginx "$NGINX_BIN" -p "$NGX/" -c "$NGX/nginx.conf" -e "$OUT/nginx-error.log" -g 'daemon off;'
 PORTS="$PORT_A $PORT_B $PORT_NGINX"; [ "$SERVERS" = 1 ] && PORTS="$PORT_A $PORT_NGINX"
 for port in $PORTS; do
@@ -131,10 +83,7 @@ for port in $PORTS; do
 done
 echo "nginx :$PORT_NGINX -> :$PORT_A, :$PORT_B; worker on $JOBS_QUEUE; load: $(uptime)"
 
-RAMP=$(( (USERS + RATE - 1) / RATE + 3 ))
-$BIN/locust -f bench/locustfile.py --headless -u "$USERS" -r "$RATE" -t "$((RAMP + DURATION))s" --reset-stats \
-  --host "$BASE_URL" --csv "$OUT/load" --only-summary > "$OUT/locust.txt" 2>&1 &
-LPID=$!
+start_locust bench/locustfile.py "$BASE_URL" "$OUT/load" "$OUT/locust.txt"
 sleep "$RAMP"
 # The exports, as the 导出汇总表 page starts them (the root office, one project each), when the
 # statistics start.

@@ -14,6 +14,7 @@
 # the rate limiter on Redis (LOAD_REDIS_URL, default redis://127.0.0.1:6379/13, emptied first).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/_common.sh
 : "${DATABASE_URL:?set DATABASE_URL to the city-scale PostgreSQL database}"
 USERS=${USERS:-400}
 RATE=${RATE:-40}
@@ -71,16 +72,7 @@ GUNICORN_BIND="127.0.0.1:$PORT" GUNICORN_ACCESS_LOG=/dev/null .venv/bin/gunicorn
 GPID=$!
 trap 'kill $GPID 2>/dev/null || true' EXIT
 for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/verify" >/dev/null && break; sleep 0.2; done
-RAMP=$(( (USERS + RATE - 1) / RATE + 3 ))
-.venv/bin/locust -f bench/locust_verify.py --headless -u "$USERS" -r "$RATE" -t "$((RAMP + DURATION))s" \
-  --reset-stats --host "http://127.0.0.1:$PORT" --csv "$OUT/load" --only-summary > "$OUT/locust.txt" 2>&1 &
-LPID=$!
-sleep "$RAMP"
-.venv/bin/python bench/cpu_share.py snap > "$OUT/cpu_start.json"
-sleep "$((DURATION - 3))"
-.venv/bin/python bench/cpu_share.py snap > "$OUT/cpu_end.json"
-wait $LPID || true
+start_locust bench/locust_verify.py "http://127.0.0.1:$PORT" "$OUT/load" "$OUT/locust.txt"
+cpu_window
 tail -25 "$OUT/locust.txt"
-RPS=$(.venv/bin/python bench/locust_summary.py "$OUT/load_stats.csv")
-echo "CPU during the last $((DURATION - 3)) s:"
-.venv/bin/python bench/cpu_share.py diff "$OUT/cpu_start.json" "$OUT/cpu_end.json" "$((DURATION - 3))" "$RPS"
+cpu_report

@@ -156,22 +156,29 @@ PHASES = ("routing, Flask-Admin, app code", "session and account loading", "CSRF
           "Jinja rendering", "counts", "login: Argon2")
 
 
+def page_stacks(path: str):
+    """The collapsed stacks of a py-spy file as (page, frames, samples): the page is the page_…
+    frame's name, or the whole mix for a gunicorn worker's stack outside one (others are left out)."""
+    for line in open(path, encoding="utf-8"):
+        stack, _, n = line.rstrip("\n").rpartition(" ")
+        frames = stack.split(";")
+        page = next((f.split(" ")[0] for f in frames if f.startswith("page_")), None)
+        if page is None:
+            if not any("gunicorn/workers" in f for f in frames):
+                continue
+            page = "whole mix (gunicorn workers)"
+        yield page, frames, int(n)
+
+
 def spy_table(files: list[str], names: dict[str, str]) -> None:
     """A markdown table: each page's share of its samples per phase (samples waiting for
     PostgreSQL left out)."""
     for path in files:
         pages: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
-        for line in open(path, encoding="utf-8"):
-            stack, _, n = line.rstrip("\n").rpartition(" ")
-            frames = stack.split(";")
-            page = next((f.split(" ")[0] for f in frames if f.startswith("page_")), None)
-            if page is None:
-                if not any("gunicorn/workers" in f for f in frames):
-                    continue
-                page = "whole mix (gunicorn workers)"
+        for page, frames, count in page_stacks(path):
             if any(w in frames[-1] for w in WAITING):
                 continue
-            pages[page][spy_phase(frames)] += int(n)
+            pages[page][spy_phase(frames)] += count
         print(f"\n{path}\n")
         print("| page | samples | " + " | ".join(PHASES) + " |")
         print("|---|---|" + "---|" * len(PHASES))
@@ -185,17 +192,9 @@ def spy(files: list[str]) -> None:
     for path in files:
         pages: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
         marks: dict[str, collections.Counter] = collections.defaultdict(collections.Counter)
-        for line in open(path, encoding="utf-8"):
-            stack, _, n = line.rstrip("\n").rpartition(" ")
-            frames = stack.split(";")
-            page = next((f.split(" ")[0] for f in frames if f.startswith("page_")), None)
-            if page is None:
-                if not any("gunicorn/workers" in f for f in frames):
-                    continue
-                page = "whole mix (gunicorn workers)"
-            else:
+        for page, frames, count in page_stacks(path):
+            if page.startswith("page_"):
                 frames = frames[next(i for i, f in enumerate(frames) if f.startswith("page_")):]
-            count = int(n)
             pages[page][spy_part(frames)] += count
             for label, needles in SPY_INCLUSIVE:
                 if any(needle in f for f in frames for needle in needles):

@@ -13,6 +13,7 @@
 # database TWO_REDIS_URL (default redis://127.0.0.1:6379/13); nothing else of either is touched.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/_common.sh
 
 PY=.venv/bin/python
 BIN=.venv/bin
@@ -104,16 +105,7 @@ psql_admin() { PGOPTIONS='-c client_min_messages=warning' psql -h "$PGHOST" -p "
 
 # Five distinct free loopback ports: nginx, server A, server B, the S3 server, and one that a
 # server refused to start on would have used.
-read -r PORT_NGINX PORT_A PORT_B PORT_S3 PORT_SPARE < <("$PY" - <<'PY'
-import socket
-socks = [socket.socket() for _ in range(5)]
-for s in socks:
-    s.bind(("127.0.0.1", 0))
-print(*(s.getsockname()[1] for s in socks))
-for s in socks:
-    s.close()
-PY
-)
+read -r PORT_NGINX PORT_A PORT_B PORT_S3 PORT_SPARE < <(free_ports 5)
 
 echo "== two app servers behind nginx ($TMP)"
 echo "   nginx :$PORT_NGINX -> server A :$PORT_A, server B :$PORT_B; S3 :$PORT_S3; $TWO_REDIS_URL; database $TWO_DB"
@@ -180,47 +172,8 @@ WORKER_PID=${PIDS[-1]}
 
 # --- nginx: deploy/nginx.conf rendered into a private prefix, run as this user in the foreground ------
 NGX="$TMP/nginx"
-mkdir -p "$NGX/temp"
-STATIC_DIR=$("$PY" -c 'from zhicheng.config import STATIC; print(STATIC)')
-ADMIN_STATIC_DIR=$("$PY" -c 'import flask_admin, os; print(os.path.join(os.path.dirname(flask_admin.__file__), "static"))')
-"$PY" - deploy/nginx.conf "$NGX/zhicheng.conf" <<PY
-import re, sys
-values = {"LISTEN": "127.0.0.1:$PORT_NGINX", "SERVER_NAME": "127.0.0.1",
-          "APP_SERVER_1": "127.0.0.1:$PORT_A", "APP_SERVER_2": "127.0.0.1:$PORT_B",
-          "STATIC_DIR": "$STATIC_DIR",
-          "ADMIN_STATIC_DIR": "$ADMIN_STATIC_DIR"}
-text = open(sys.argv[1], encoding="utf-8").read()
-text = re.sub(r"@([A-Z0-9_]+)@", lambda m: values.get(m.group(1), m.group(0)), text)
-left = [line for line in text.splitlines() if re.search(r"@[A-Z0-9_]+@", line.split("#", 1)[0])]
-if left:
-    sys.exit(f"deploy/nginx.conf: placeholders not filled in: {left}")
-open(sys.argv[2], "w", encoding="utf-8").write(text)
-PY
-USER_LINE=""
-# As root nginx would hand its workers to "nobody", who cannot read the temporary directory.
-[ "$(id -u)" = 0 ] && USER_LINE="user root;"
-MIME_TYPES="include /etc/nginx/mime.types;"
-[ -f /etc/nginx/mime.types ] || MIME_TYPES="types { text/css css; application/javascript js; image/png png; }"
-cat >"$NGX/nginx.conf" <<CONF
-# The frame around deploy/nginx.conf for this check (Debian's /etc/nginx/nginx.conf in production).
-$USER_LINE
-worker_processes 2;
-pid $NGX/nginx.pid;
-error_log $TMP/nginx-error.log warn;
-events { worker_connections 512; }
-http {
-    $MIME_TYPES
-    default_type application/octet-stream;
-    sendfile on;
-    access_log $TMP/nginx-access.log;
-    client_body_temp_path $NGX/temp/client_body;
-    proxy_temp_path $NGX/temp/proxy;
-    fastcgi_temp_path $NGX/temp/fastcgi;
-    uwsgi_temp_path $NGX/temp/uwsgi;
-    scgi_temp_path $NGX/temp/scgi;
-    include $NGX/zhicheng.conf;
-}
-CONF
+render_nginx_site "$NGX" "$PORT_NGINX" "$PORT_A" "$PORT_B"
+write_nginx_frame "$NGX" "$TMP/nginx-error.log" 512 "sendfile on; access_log $TMP/nginx-access.log;"
 "$NGINX_BIN" -t -q -p "$NGX/" -c "$NGX/nginx.conf" -e "$TMP/nginx-error.log"
 start nginx "$NGINX_BIN" -p "$NGX/" -c "$NGX/nginx.conf" -e "$TMP/nginx-error.log" -g 'daemon off;'
 NGINX_PID=${PIDS[-1]}

@@ -299,6 +299,14 @@ def check_body_limit() -> None:
            f"{limit} passed on to the app ({at})")
 
 
+def check_sent_to_login(browser: Browser, vias, what: str) -> None:
+    """/admin/ through each server of `vias` sends the browser to the login page (`what` names the
+    check, with {via})."""
+    for via in vias:
+        r = browser.get(via, "/admin/")
+        check(r.status == 302 and "/login" in r.location, what.format(via=via), f"{r.status} → {r.location!r}")
+
+
 def check_login_and_session() -> Browser:
     browser = Browser(UNIT)
     r = login(browser, "nginx", UNIT, DEMO_PASSWORD)
@@ -311,11 +319,7 @@ def check_login_and_session() -> Browser:
         r = browser.get(via, "/admin/")
         check(r.status == 200 and 'action="/logout"' in r.text, f"the session on server {via}",
               f"status {r.status} → {r.location!r}")
-    anonymous = Browser("anonymous")
-    for via in ("A", "B"):
-        r = anonymous.get(via, "/admin/")
-        check(r.status == 302 and "/login" in r.location, f"no session on server {via} without the cookie",
-              f"{r.status} → {r.location!r}")
+    check_sent_to_login(Browser("anonymous"), ("A", "B"), "no session on server {via} without the cookie")
     passed("the session cookie from the nginx login is valid on server A and on server B (same SECRET_KEY, "
            "sessions in PostgreSQL); without it both send to /login")
     return browser
@@ -486,10 +490,7 @@ def check_logout_everywhere(browser: Browser) -> None:
     other_tab.cookies = dict(browser.cookies)
     r = browser.post_form("B", "/logout", {"csrf_token": csrf_of(page.text)})
     check(r.status == 302 and "/login" in r.location, "logout on B", f"{r.status} → {r.location!r}")
-    for via in ("A", "nginx"):
-        r = other_tab.get(via, "/admin/")
-        check(r.status == 302 and "/login" in r.location, f"the old session cookie is dead on {via}",
-              f"{r.status} → {r.location!r}")
+    check_sent_to_login(other_tab, ("A", "nginx"), "the old session cookie is dead on {via}")
     passed("退出 on server B ends that login on server A and through nginx, even with the old cookie kept "
            "(login sessions in PostgreSQL)")
 

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from io import BytesIO
 
+from openpyxl import Workbook
 from stdnum.cn import ric, uscc
 from werkzeug.security import generate_password_hash
 
@@ -225,3 +227,15 @@ def person_material(person_user: User, project: Project, *, submit: bool = False
         db.session.commit()
     db.session.expire_all()
     return db.session.get(Material, m.id)
+
+
+def xlsx(rows) -> BytesIO:
+    """An .xlsx file of the rows (the first one the header), as a user uploads it."""
+    wb = Workbook()
+    ws = wb.active
+    for row in rows:
+        ws.append(list(row))
+    out = BytesIO()
+    wb.save(out)
+    out.seek(0)
+    return out

@@ -14,13 +14,37 @@ from flask_admin.form import BaseForm as FlaskAdminBaseForm
 from flask_wtf import FlaskForm
 from wtforms import Form as WTForm
 from wtforms.csrf.core import CSRFTokenField
-from wtforms.fields import FieldList, FileField, FormField, MultipleFileField, TextAreaField
-from wtforms.validators import StopValidation
+from wtforms.fields import FieldList, FileField, FormField, MultipleFileField, StringField, TextAreaField
+from wtforms.validators import Length, StopValidation
 from wtforms.widgets import TextArea
 
 from zhicheng import textcheck
 
 _NOT_TEXT = (CSRFTokenField, FieldList, FormField, FileField, MultipleFileField)
+
+
+def int_or_none(value):
+    """A SelectField's coerce for an id whose first choice is empty: None for anything not a number."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def captcha_field() -> StringField:
+    """图形验证码 of a public form (checked by zhicheng.accounts.auth.captcha_code)."""
+    return StringField("图形验证码", validators=[Length(max=10)], render_kw={"autocomplete": "off"})
+
+
+def sms_code_field() -> StringField:
+    """短信验证码: the six digits the phone received."""
+    return StringField("短信验证码", render_kw={"maxlength": 6, "autocomplete": "one-time-code", "inputmode": "numeric"})
+
+
+def add_errors(form, errors: dict[str, str]) -> None:
+    """A refusal by field (a service's error: field name → message), shown under each field."""
+    for name, message in errors.items():
+        form[name].errors.append(message)
 
 
 def is_multiline(field) -> bool:

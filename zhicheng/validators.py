@@ -139,3 +139,16 @@ def check_password_rule(value: str) -> str:
     if len(value or "") < 8 or not re.search(r"[A-Za-z]", value) or not re.search(r"[0-9]", value):
         raise ValidationError("密码至少8位，且须同时包含字母和数字")
     return value
+
+
+def check_chosen_password(password: str, confirm: str, errors: dict[str, str], field: str = "password",
+                          mismatch: str = "两次输入的密码不一致") -> None:
+    """A password chosen on a form and its confirmation, into `errors` by field: the rule's message
+    under `field`, else `mismatch` under "confirm"."""
+    try:
+        check_password_rule(password)
+    except ValidationError as e:
+        errors[field] = str(e)
+    else:
+        if password != confirm:
+            errors["confirm"] = mismatch

@@ -3,9 +3,7 @@ whose 证书编号 collides is refused and changes nothing; verification covers 
 from __future__ import annotations
 
 from datetime import date
-from io import BytesIO
 
-from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from zhicheng.certificates.models import Certificate
@@ -17,19 +15,8 @@ URL = "/admin/cert_import/"
 HEADER = ("姓名", "身份证号", "资格名称", "证书编号", "发证日期", "发证单位")
 
 
-def _xlsx(rows) -> BytesIO:
-    wb = Workbook()
-    ws = wb.active
-    for row in rows:
-        ws.append(row)
-    out = BytesIO()
-    wb.save(out)
-    out.seek(0)
-    return out
-
-
 def _import(c, csrf, rows):
-    return c.post(URL, data={"file": (_xlsx([HEADER, *rows]), "证书.xlsx"), "csrf_token": csrf(c, URL)},
+    return c.post(URL, data={"file": (factories.xlsx([HEADER, *rows]), "证书.xlsx"), "csrf_token": csrf(c, URL)},
                   content_type="multipart/form-data").get_data(as_text=True)
 
 

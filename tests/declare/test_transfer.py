@@ -7,7 +7,7 @@ import re
 from datetime import date
 from io import BytesIO
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from zhicheng.declare.transfer import IMPORT_HEADER
 from zhicheng.extensions import db
@@ -17,17 +17,6 @@ from .. import factories
 from .world import populate, xlsx_rows
 
 URL = "/admin/declare_import/"
-
-
-def _xlsx(rows) -> BytesIO:
-    wb = Workbook()
-    ws = wb.active
-    for row in rows:
-        ws.append(list(row))
-    out = BytesIO()
-    wb.save(out)
-    out.seek(0)
-    return out
 
 
 def _import(c, csrf, book: BytesIO) -> str:
@@ -69,14 +58,14 @@ def test_export_holds_the_scoped_rows_with_their_fields(org, auth):
 def test_import_creates_then_changes_nothing_the_second_time(org, auth, csrf):
     c = auth.client("xihureview")
     book = [IMPORT_HEADER, _row(org, "蒋导入", 61), _row(org, "沈导入", 62, 单位统一社会信用代码=org.unit_a.uscc.lower())]
-    page = _import(c, csrf, _xlsx(book))
+    page = _import(c, csrf, factories.xlsx(book))
     assert _statuses(page) == {2: "added", 3: "added"}
     made = db.session.query(Material).filter(Material.name.in_(["蒋导入", "沈导入"])).all()
     assert len(made) == 2
     for m in made:
         assert (m.state, m.current_department_id) == (MaterialState.IN_REVIEW, org.xihu.id)
         assert [r.action for r in m.review_records] == ["enter"]
-    page = _import(c, csrf, _xlsx(book))
+    page = _import(c, csrf, factories.xlsx(book))
     assert _statuses(page) == {2: "unchanged", 3: "unchanged"}
     assert db.session.query(Material).count() == 2
     assert db.session.query(ReviewRecord).count() == 2
@@ -84,7 +73,7 @@ def test_import_creates_then_changes_nothing_the_second_time(org, auth, csrf):
 
 def test_an_exported_workbook_imports_back_unchanged_and_an_edit_updates_the_offices_entry(org, auth, csrf):
     c = auth.client("xihureview")
-    _import(c, csrf, _xlsx([IMPORT_HEADER, _row(org, "韩导入", 63)]))
+    _import(c, csrf, factories.xlsx([IMPORT_HEADER, _row(org, "韩导入", 63)]))
     world = populate(org)
     exported = c.get("/admin/declare/data.xlsx")
     page = _import(c, csrf, BytesIO(exported.data))
@@ -129,7 +118,7 @@ def test_bad_rows_are_refused_with_reasons_and_leave_nothing(org, auth, csrf):
         _row(org, "", 77),
         _row(org, "坏日期", 78, 出生日期="去年"),
     ]
-    page = _import(c, csrf, _xlsx([IMPORT_HEADER, *rows]))
+    page = _import(c, csrf, factories.xlsx([IMPORT_HEADER, *rows]))
     assert _statuses(page) == {2: "added", 3: "rejected", 4: "rejected", 5: "rejected", 6: "rejected",
                                7: "rejected", 8: "rejected", 9: "rejected", 10: "rejected"}
     for reason in ("身份证号", "未在本部门或下级部门注册", "申报项目“不存在的项目”不存在",
@@ -146,7 +135,7 @@ def test_a_workbook_that_is_not_one_is_refused(org, auth, csrf):
     r = c.post(URL, data={"file": (BytesIO(b"name,id\n"), "a.xlsx"), "csrf_token": csrf(c, URL)},
                content_type="multipart/form-data")
     assert "文件不是Excel" in r.get_data(as_text=True)
-    page = c.post(URL, data={"file": (_xlsx([["姓名", "身份证号"]]), "a.xlsx"), "csrf_token": csrf(c, URL)},
+    page = c.post(URL, data={"file": (factories.xlsx([["姓名", "身份证号"]]), "a.xlsx"), "csrf_token": csrf(c, URL)},
                   content_type="multipart/form-data").get_data(as_text=True)
     assert "第1行应为表头" in page
     assert db.session.query(Material).count() == 0
@@ -158,7 +147,7 @@ def test_an_exceptional_row_needs_its_reason_and_keeps_it(org, auth, csrf):
     c = auth.client("xihureview")
     book = [IMPORT_HEADER, _row(org, "许破格", 64, 破格申报="是", 破格理由="获省级科技进步一等奖"),
             _row(org, "吕破格", 65, 破格申报="是")]
-    page = _import(c, csrf, _xlsx(book))
+    page = _import(c, csrf, factories.xlsx(book))
     assert _statuses(page) == {2: "added", 3: "rejected"} and "破格" in page
     m = db.session.query(Material).filter_by(name="许破格").one()
     assert m.exceptional and m.exception_reason == "获省级科技进步一等奖"

@@ -21,6 +21,7 @@ from zhicheng.models import ExportJob
 from zhicheng.review.workflow import submit_materials
 
 from .. import factories
+from ..processes import descendants
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
@@ -36,23 +37,6 @@ def redis_url():
     except redis.exceptions.ConnectionError:
         pytest.skip("no Redis at " + REDIS_URL)
     return REDIS_URL
-
-
-def _descendants(pid: int) -> list[int]:
-    """The processes below `pid` (the work horse RQ forks for a job, in a process group of its own)."""
-    children: dict[int, list[int]] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
 
 
 def _job(job_id) -> ExportJob:
@@ -88,7 +72,7 @@ def test_a_killed_workers_job_is_failed_by_the_reaper(app, org, auth, redis_url,
             assert worker.poll() is None, worker.stdout.read().decode()
             assert time.monotonic() < deadline, "the worker did not start the job"
             time.sleep(0.1)
-        horses = _descendants(worker.pid)
+        horses = descendants(worker.pid)
         assert horses, "RQ runs the job in a work horse of its own"
         for pid in [worker.pid, *horses]:
             os.kill(pid, signal.SIGKILL)

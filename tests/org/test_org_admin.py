@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from io import BytesIO
 
-from openpyxl import Workbook
 from sqlalchemy import select
 
 from zhicheng.extensions import db
@@ -254,22 +253,11 @@ def test_new_unit_nature_is_offered_to_units(org, auth, csrf):
 
 # --- 单位名录 ---
 
-def _xlsx(rows) -> BytesIO:
-    wb = Workbook()
-    ws = wb.active
-    for row in rows:
-        ws.append(row)
-    out = BytesIO()
-    wb.save(out)
-    out.seek(0)
-    return out
-
-
 def test_registry_import_with_report(org, auth, csrf):
     good1, good2 = factories.make_uscc(501), factories.make_uscc(502)
     bad_check = factories.make_uscc(503)[:-1] + ("0" if factories.make_uscc(503)[-1] != "0" else "1")
     existing = factories.make_uscc(900)  # already in the registry (built by the factories)
-    data = _xlsx([
+    data = factories.xlsx([
         ("机构代码", "法定代表人", "单位名称"),
         (good1, "陈一", "杭州第一有限公司"),
         (bad_check, "陈二", "校验位错误公司"),
@@ -304,7 +292,7 @@ def test_registry_import_rejects_a_non_excel_file(org, auth, csrf):
                                             "csrf_token": csrf(c, REGISTRY + "import/")},
                content_type="multipart/form-data")
     assert "文件不是Excel" in r.get_data(as_text=True)
-    wrong_header = _xlsx([("代码", "名称"), ("x", "y")])
+    wrong_header = factories.xlsx([("代码", "名称"), ("x", "y")])
     r = c.post(REGISTRY + "import/", data={"file": (wrong_header, "a.xlsx"), "csrf_token": csrf(c, REGISTRY + "import/")},
                content_type="multipart/form-data")
     assert "第1行应为表头" in r.get_data(as_text=True)

@@ -39,17 +39,7 @@ def populate_people(org) -> dict:
 
 def xlsx(header: list[str], rows: list[list]) -> bytes:
     """An .xlsx file with the header row and the rows, as a user would fill it in."""
-    from io import BytesIO
-
-    from openpyxl import Workbook
-    wb = Workbook()
-    ws = wb.active
-    ws.append(header)
-    for row in rows:
-        ws.append(row)
-    out = BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return factories.xlsx([header, *rows]).getvalue()
 
 
 def read_xlsx(data: bytes) -> list[list]:

@@ -3,10 +3,7 @@
 comes back into the 审核记录 the unit reads."""
 from __future__ import annotations
 
-from io import BytesIO
-
 import pytest
-from openpyxl import Workbook
 from sqlalchemy import select
 
 from zhicheng.extensions import db
@@ -21,18 +18,6 @@ IMPORT = "/admin/exam_import/"
 TRANSFER = "/admin/board_transfer/"
 
 
-def xlsx(rows, header=("身份证号", "姓名", "成绩", "是否合格")) -> BytesIO:
-    wb = Workbook()
-    ws = wb.active
-    ws.append(list(header))
-    for row in rows:
-        ws.append(list(row))
-    out = BytesIO()
-    wb.save(out)
-    out.seek(0)
-    return out
-
-
 @pytest.fixture
 def setup(org):
     project = factories.review_project(org, requires_exam=True)
@@ -41,8 +26,8 @@ def setup(org):
     return project, passed, failed
 
 
-def _import(client, csrf, project, rows, **kw):
-    return client.post(IMPORT, data={"project": str(project.id), "file": (xlsx(rows, **kw), "成绩.xlsx"),
+def _import(client, csrf, project, rows, header=("身份证号", "姓名", "成绩", "是否合格")):
+    return client.post(IMPORT, data={"project": str(project.id), "file": (factories.xlsx([header, *rows]), "成绩.xlsx"),
                                      "csrf_token": csrf(client, IMPORT)}, content_type="multipart/form-data")
 
 

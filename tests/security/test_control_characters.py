@@ -11,7 +11,6 @@ from io import BytesIO
 
 import pytest
 import wtforms
-from openpyxl import Workbook
 from sqlalchemy import func, select, update
 
 import zhicheng
@@ -246,20 +245,10 @@ def test_project_form(org, auth, csrf):
     assert count(Project) == before
 
 
-def _xlsx(rows) -> BytesIO:
-    wb = Workbook()
-    for row in rows:
-        wb.active.append(row)
-    out = BytesIO()
-    wb.save(out)
-    out.seek(0)
-    return out
-
-
 def test_registry_import_rejects_the_row(org, auth, csrf):
     # A line break is what an Excel cell can hold (Alt+Enter); a name is one line.
     code = factories.make_uscc(778)
-    data = _xlsx([("机构代码", "法定代表人", "单位名称"), (code, "陈一", "杭州某某\n有限公司")])
+    data = factories.xlsx([("机构代码", "法定代表人", "单位名称"), (code, "陈一", "杭州某某\n有限公司")])
     c = auth.client("rootadmin")
     url = "/admin/registry/import/"
     r = c.post(url, data={"file": (data, "名录.xlsx"), "csrf_token": csrf(c, url)},

@@ -92,13 +92,20 @@ MIX = [
 ]
 
 
-@pytest.mark.parametrize("username,url,pg,sqlite", MIX)
-def test_load_mix_pages_statement_budget(app, org, auth, username, url, pg, sqlite):
+def mix_materials(org) -> tuple[list[int], list[int]]:
+    """The materials MIX's URLs name, by id: unit A's drafts and those it submitted (one more was
+    submitted and returned)."""
     ids = make_materials(org, 4)
     waiting = make_materials(org, 2, start=4, submit=True)
     returned = make_materials(org, 1, start=6, submit=True)
     workflow.return_materials(org["xihu_return"], returned, "请补充材料")
     db.session.commit()
+    return ids, waiting
+
+
+@pytest.mark.parametrize("username,url,pg,sqlite", MIX)
+def test_load_mix_pages_statement_budget(app, org, auth, username, url, pg, sqlite):
+    ids, waiting = mix_materials(org)
     client = auth.client(username)
     n = _statements(app, client, url.format(draft=ids[0], waiting=waiting[0]))
     budget = pg if db.engine.dialect.name == "postgresql" else sqlite

@@ -9,19 +9,13 @@ from sqlalchemy import event
 from sqlalchemy.engine.default import CACHE_HIT
 
 from zhicheng.extensions import db
-from zhicheng.review import workflow
 
-from .test_frame_cost import MIX
-from .test_query_count import make_materials
+from .test_frame_cost import MIX, mix_materials
 
 
 @pytest.mark.parametrize("username,url,pg,sqlite", MIX)
 def test_mix_pages_compile_nothing_the_second_time(app, org, auth, username, url, pg, sqlite):
-    ids = make_materials(org, 4)
-    waiting = make_materials(org, 2, start=4, submit=True)
-    returned = make_materials(org, 1, start=6, submit=True)
-    workflow.return_materials(org["xihu_return"], returned, "请补充材料")
-    db.session.commit()
+    ids, waiting = mix_materials(org)
     client = auth.client(username)
     with app.app_context():
         assert client.get(url.format(draft=ids[0], waiting=waiting[0])).status_code == 200

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from flask import make_response
+from flask import abort, make_response
+from flask_login import current_user
 from sqlalchemy import false, select, true
 from wtforms import BooleanField
 from wtforms.validators import ValidationError as FieldError
@@ -15,7 +16,7 @@ from zhicheng.extensions import db
 from zhicheng.models import (
     Department,
 )
-from zhicheng.policy import P
+from zhicheng.policy import P, can
 from zhicheng.system import audit
 from zhicheng.validators import (
     ValidationError,
@@ -123,6 +124,30 @@ class NoEditPage:
     """Read-only list: admin/base.py answers 404 on the edit URL."""
 
     can_edit = False
+
+
+class EditPermission:
+    """新建, 修改 and 删除 only for the holders of `edit_permission` (the list is read under the
+    view's own `permission`): the others' pages show no such buttons, and a page of its own that
+    changes something calls `_editor_only()` (403 for them)."""
+
+    edit_permission = P.ROOT_DICT
+
+    @property
+    def can_create(self) -> bool:
+        return can(current_user, self.edit_permission)
+
+    @property
+    def can_edit(self) -> bool:
+        return can(current_user, self.edit_permission)
+
+    @property
+    def can_delete(self) -> bool:
+        return can(current_user, self.edit_permission)
+
+    def _editor_only(self) -> None:
+        if not can(current_user, self.edit_permission):
+            abort(403)
 
 
 class RootOfficeTable:

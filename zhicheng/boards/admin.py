@@ -7,7 +7,7 @@ refusals come back as the Chinese message over the form, nothing saved.
 """
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request
+from flask import flash, redirect, request
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import BooleanEqualFilter, FilterLike
@@ -17,7 +17,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from zhicheng import scope
 from zhicheng.admin.base import ScopedModelView
-from zhicheng.admin.common import _department_choices, _no_store, _scoped_department
+from zhicheng.admin.common import EditPermission, _department_choices, _no_store, _scoped_department
 from zhicheng.boards import boards as services
 from zhicheng.boards.common import BoardError
 from zhicheng.boards.forms import (
@@ -31,31 +31,20 @@ from zhicheng.boards.forms import (
 from zhicheng.codes.dictionaries import board_code_choices
 from zhicheng.extensions import db
 from zhicheng.models import Expert, ReviewBoard, SubjectGroup
-from zhicheng.policy import P, can
+from zhicheng.policy import P
 
 CAT_BOARDS = "评审管理"
 OTP_NOTICE = "请将初始密码告知专家本人，专家首次登录后须修改密码"
 FORM = "admin/accounts/form.html"
 
 
-class _DictionaryPages:
+class _DictionaryPages(EditPermission):
     """Read by every staff member; 新增 and 修改 only for the root office's 字典维护."""
 
     permission = P.STAFF
+    edit_permission = P.ROOT_DICT
     can_delete = False
     can_view_details = False
-
-    @property
-    def can_create(self) -> bool:
-        return can(current_user, P.ROOT_DICT)
-
-    @property
-    def can_edit(self) -> bool:
-        return can(current_user, P.ROOT_DICT)
-
-    def _maintainer(self) -> None:
-        if not can(current_user, P.ROOT_DICT):
-            abort(403)
 
     def _saved(self, form, save, message: str):
         """Run `save()`; a refusal goes over the form (None: render the form again)."""
@@ -96,7 +85,7 @@ class BoardView(_DictionaryPages, ScopedModelView):
 
     @expose("/new/", methods=("GET", "POST"))
     def create_view(self):
-        self._maintainer()
+        self._editor_only()
         form = BoardForm()
         form.department_id.choices = _department_choices(current_user)
         form.code.choices = board_code_choices()
@@ -116,7 +105,7 @@ class BoardView(_DictionaryPages, ScopedModelView):
 
     @expose("/edit/", methods=("GET", "POST"))
     def edit_view(self):
-        self._maintainer()
+        self._editor_only()
         board = self.get_one(request.args.get("id"))
         form = BoardEditForm(obj=board)
         form.code.choices = board_code_choices(board.code)
@@ -149,7 +138,7 @@ class SubjectGroupView(_DictionaryPages, ScopedModelView):
 
     @expose("/new/", methods=("GET", "POST"))
     def create_view(self):
-        self._maintainer()
+        self._editor_only()
         form = GroupForm()
         form.board_id.choices = [(b.id, b.name) for b in db.session.scalars(
             select(ReviewBoard).order_by(ReviewBoard.id))]
@@ -167,7 +156,7 @@ class SubjectGroupView(_DictionaryPages, ScopedModelView):
 
     @expose("/edit/", methods=("GET", "POST"))
     def edit_view(self):
-        self._maintainer()
+        self._editor_only()
         group = self.get_one(request.args.get("id"))
         form = GroupEditForm(obj=group)
         if request.method == "GET":

@@ -103,16 +103,25 @@ def set_board_rule(actor, board: ReviewBoard, *, min_members: int | None = None,
     return board
 
 
-def add_subject_group(actor, board: ReviewBoard, name: str, majors: list[str]) -> SubjectGroup:
-    """学科组 of a 评委会 with the 专业 it covers."""
-    require(actor, P.ROOT_DICT, message=DICT_MESSAGE, error=BoardError)
+def _group_fields(board: ReviewBoard, name: str, majors: list[str], group_id: int | None = None):
+    """A 学科组's name and its 专业 (each once, in order), or BoardError: no 专业, or the name taken
+    by another group of the board (`group_id`: the group being renamed)."""
     name = _text(name, "学科组名称")
     cleaned = list(dict.fromkeys(m.strip() for m in majors or [] if m and m.strip()))
     if not cleaned:
         raise BoardError("请填写学科组涵盖的专业")
-    if db.session.scalar(select(SubjectGroup.id).where(SubjectGroup.board_id == board.id,
-                                                       SubjectGroup.name == name)) is not None:
+    taken = select(SubjectGroup.id).where(SubjectGroup.board_id == board.id, SubjectGroup.name == name)
+    if group_id is not None:
+        taken = taken.where(SubjectGroup.id != group_id)
+    if db.session.scalar(taken) is not None:
         raise BoardError(f"评委会“{board.name}”已有学科组“{name}”")
+    return name, cleaned
+
+
+def add_subject_group(actor, board: ReviewBoard, name: str, majors: list[str]) -> SubjectGroup:
+    """学科组 of a 评委会 with the 专业 it covers."""
+    require(actor, P.ROOT_DICT, message=DICT_MESSAGE, error=BoardError)
+    name, cleaned = _group_fields(board, name, majors)
     group = SubjectGroup(board_id=board.id, name=name,
                          major_rows=[SubjectGroupMajor(major=m) for m in cleaned])
     db.session.add(group)
@@ -182,14 +191,7 @@ def update_board(actor, board: ReviewBoard, *, series: str = "", scope: str = ""
 def update_subject_group(actor, group: SubjectGroup, name: str, majors: list[str]) -> SubjectGroup:
     """修改学科组: its name and the 专业 it covers (past meetings keep the groups they drew)."""
     require(actor, P.ROOT_DICT, message=DICT_MESSAGE, error=BoardError)
-    name = _text(name, "学科组名称")
-    cleaned = list(dict.fromkeys(m.strip() for m in majors or [] if m and m.strip()))
-    if not cleaned:
-        raise BoardError("请填写学科组涵盖的专业")
-    if db.session.scalar(select(SubjectGroup.id).where(SubjectGroup.board_id == group.board_id,
-                                                       SubjectGroup.name == name,
-                                                       SubjectGroup.id != group.id)) is not None:
-        raise BoardError(f"评委会“{group.board.name}”已有学科组“{name}”")
+    name, cleaned = _group_fields(group.board, name, majors, group.id)
     group.name = name
     kept = {r.major: r for r in group.major_rows}
     group.major_rows = [kept.get(m) or SubjectGroupMajor(major=m) for m in cleaned]

@@ -4,7 +4,7 @@ from flask_wtf.file import FileField
 from wtforms import DateField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length, Optional
 
-from zhicheng.forms import Form
+from zhicheng.forms import Form, captcha_field
 
 
 class ObjectionForm(Form):
@@ -12,14 +12,14 @@ class ObjectionForm(Form):
     filer_name = StringField("您的姓名", validators=[Length(max=50)])
     contact = StringField("联系方式", validators=[Length(max=100)])
     content = TextAreaField("异议内容", validators=[Length(max=2000)], render_kw={"rows": 6})
-    captcha = StringField("图形验证码", validators=[Length(max=10)], render_kw={"autocomplete": "off"})
+    captcha = captcha_field()
 
 
 class VerifyForm(Form):
     no = StringField("证书编号", validators=[Length(max=40)])
     name = StringField("姓名", validators=[Length(max=50)])
     code = StringField("查询码或身份证号后6位", validators=[Length(max=12)], render_kw={"autocomplete": "off"})
-    captcha = StringField("图形验证码", validators=[Length(max=10)], render_kw={"autocomplete": "off"})
+    captcha = captcha_field()
 
 
 class BatchForm(Form):

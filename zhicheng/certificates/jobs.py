@@ -2,20 +2,15 @@
 job of zhicheng.printing.jobs), downloaded by its owner from the job's page."""
 from __future__ import annotations
 
-import json
-from datetime import datetime
-
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from zhicheng import jobs, scope
+from zhicheng import scope
 from zhicheng.certificates.models import Certificate
 from zhicheng.exporting.models import ExportJob
-from zhicheng.exporting.services import check_job_cap
 from zhicheng.extensions import db
 from zhicheng.policy import P, require
-from zhicheng.printing.jobs import MAX_FORMS
-from zhicheng.system import audit
+from zhicheng.printing.jobs import MAX_FORMS, start_merged_pdf
 
 #: The most certificates one job merges (a 发文 of more is printed in parts).
 MAX_CERTIFICATES = max(MAX_FORMS, 1000)
@@ -30,16 +25,9 @@ def start_certificate_print(user, batch) -> ExportJob:
         raise CertificateError("该批次尚未发文，没有可打印的证书")
     if len(ids) > MAX_CERTIFICATES:
         raise CertificateError(f"一次最多打印{MAX_CERTIFICATES}份证书")
-    check_job_cap(user)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    job = ExportJob(user_id=user.id, kind="print", status="pending", total=len(ids),
-                    params=json.dumps({"certificates": ids}),
-                    filename=f"证书-{batch.doc_number}-{len(ids)}份-{stamp}.pdf", created_at=datetime.now())
-    db.session.add(job)
-    audit.record("certificate.print_batch", batch, f"批量打印证书 {len(ids)} 份（{batch.doc_number}）", actor=user)
-    db.session.flush()
-    jobs.enqueue("zhicheng.certificates.jobs.run_certificate_print", job.id)
-    return job
+    return start_merged_pdf(user, "certificates", ids, f"证书-{batch.doc_number}-{len(ids)}份",
+                            "zhicheng.certificates.jobs.run_certificate_print",
+                            ("certificate.print_batch", batch, f"批量打印证书 {len(ids)} 份（{batch.doc_number}）"))
 
 
 def run_certificate_print(job_id: int) -> None:

@@ -4,7 +4,6 @@ uploaded with the 发文, and a QR code to the public 证书查询. Rendered by 
 font of zhicheng.printing."""
 from __future__ import annotations
 
-import io
 import shutil
 import tempfile
 from pathlib import Path
@@ -15,8 +14,8 @@ from sqlalchemy import select
 from zhicheng import storage
 from zhicheng.certificates.models import Certificate
 from zhicheng.extensions import db
-from zhicheng.printing.fonts import FONT_FAMILY, register_fonts
-from zhicheng.printing.pdf import PrintError
+from zhicheng.printing.fonts import FONT_FAMILY
+from zhicheng.printing.pdf import html_to_pdf
 
 TEMPLATE = "certificates/certificate.html"
 
@@ -61,10 +60,6 @@ def _cn_date(value) -> str:
 
 
 def render_certificate_pdf(cert: Certificate) -> bytes:
-    from xhtml2pdf import pisa
-    from xhtml2pdf.config.resources import ResourceAccessPolicy
-
-    register_fonts()
     folder = Path(tempfile.mkdtemp(prefix="zhicheng-cert-"))
     try:
         _qr_png(verify_url(cert), folder / "qr.png")
@@ -74,11 +69,6 @@ def render_certificate_pdf(cert: Certificate) -> bytes:
                                qr_url=(folder / "qr.png").as_uri(),
                                photo_url=(folder / "photo.img").as_uri() if photo else None,
                                seal_url=(folder / "seal.img").as_uri() if seal else None)
-        policy = ResourceAccessPolicy.server(base_dir=folder, allow_remote=False)
-        out = io.BytesIO()
-        status = pisa.CreatePDF(html, dest=out, encoding="utf-8", resource_policy=policy)
-        if status.err:
-            raise PrintError(f"生成证书PDF失败（{status.err}）")
-        return out.getvalue()
+        return html_to_pdf(html, folder, failure="生成证书PDF失败")
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -17,9 +17,22 @@ from wtforms.validators import InputRequired, Length
 
 from zhicheng import scope
 from zhicheng.admin.base import GuardedView, ScopedModelView, row_url
-from zhicheng.admin.common import CAT_SYSTEM, AuditedModelView, NoDetailsPage, _department_choices, _no_store
+from zhicheng.admin.common import (
+    CAT_SYSTEM,
+    AuditedModelView,
+    EditPermission,
+    NoDetailsPage,
+    _department_choices,
+    _no_store,
+)
 from zhicheng.codes import dictionaries, units, workbook
-from zhicheng.codes.models import DICT_KINDS, PARENT_KINDS, CodeUpdate, DictItem, UnitCode
+from zhicheng.codes.models import (
+    DICT_KINDS,
+    PARENT_KINDS,
+    CodeUpdate,
+    DictItem,
+    UnitCode,
+)
 from zhicheng.exporting.reading import read_xlsx_table
 from zhicheng.exporting.services import Column, content_disposition, write_xlsx
 from zhicheng.extensions import db
@@ -31,41 +44,26 @@ from zhicheng.security import parse_id
 from zhicheng.validators import ValidationError
 
 
-class _RootOfficeEdits:
+class _RootOfficeEdits(EditPermission):
     """Read by every staff member; 新建, 修改 and 删除 only by the root office's 字典维护 (403 for
     the others, whose pages show no such buttons)."""
 
     permission = P.STAFF
-
-    @property
-    def can_create(self) -> bool:
-        return can(current_user, P.ROOT_DICT)
-
-    @property
-    def can_edit(self) -> bool:
-        return can(current_user, P.ROOT_DICT)
-
-    @property
-    def can_delete(self) -> bool:
-        return can(current_user, P.ROOT_DICT)
-
-    def _maintainer(self) -> None:
-        if not can(current_user, P.ROOT_DICT):
-            abort(403)
+    edit_permission = P.ROOT_DICT
 
     @expose("/new/", methods=("GET", "POST"))
     def create_view(self):
-        self._maintainer()
+        self._editor_only()
         return super().create_view()
 
     @expose("/edit/", methods=("GET", "POST"))
     def edit_view(self):
-        self._maintainer()
+        self._editor_only()
         return super().edit_view()
 
     @expose("/delete/", methods=("POST",))
     def delete_view(self):
-        self._maintainer()
+        self._editor_only()
         return super().delete_view()
 
 
@@ -134,11 +132,12 @@ def _registered(view, context, model, name):
     return unit or ""
 
 
-class UnitDictView(NoDetailsPage, ScopedModelView):
+class UnitDictView(EditPermission, NoDetailsPage, ScopedModelView):
     """单位字典: the units of the department and its sub-departments with their 单位代码; every
     staff member reads his department's, its 管理员 keeps them (新建, 修改, 删除, 接收原系统数据)."""
 
     permission = P.STAFF
+    edit_permission = P.ADMIN
     row_scope = scope.unit_codes
     list_template = "admin/codes/unit_list.html"
     column_list = ("code", "name", "department", "uscc", "nature", "industry", "region", "active", "registered")
@@ -162,22 +161,6 @@ class UnitDictView(NoDetailsPage, ScopedModelView):
         "code": lambda v, c, m, n: Markup('<a href="{}">{}</a>').format(row_url(".edit_view", m.id), m.code)
         if v.can_edit else m.code,
     }
-
-    @property
-    def can_create(self) -> bool:
-        return can(current_user, P.ADMIN)
-
-    @property
-    def can_edit(self) -> bool:
-        return can(current_user, P.ADMIN)
-
-    @property
-    def can_delete(self) -> bool:
-        return can(current_user, P.ADMIN)
-
-    def _keeper(self) -> None:
-        if not can(current_user, P.ADMIN):
-            abort(403)
 
     def get_query(self):
         from sqlalchemy.orm import joinedload
@@ -207,7 +190,7 @@ class UnitDictView(NoDetailsPage, ScopedModelView):
         return form
 
     def _save(self, entry: UnitCode | None):
-        self._keeper()
+        self._editor_only()
         form = self._form(entry)
         if form.validate_on_submit():
             department = db.session.scalar(select(Department).where(scope.departments(current_user),
@@ -238,7 +221,7 @@ class UnitDictView(NoDetailsPage, ScopedModelView):
 
     @expose("/edit/", methods=("GET", "POST"))
     def edit_view(self):
-        self._keeper()
+        self._editor_only()
         return self._save(self.get_one(request.args.get("id")))
 
     def delete_model(self, model):
@@ -252,13 +235,13 @@ class UnitDictView(NoDetailsPage, ScopedModelView):
 
     @expose("/delete/", methods=("POST",))
     def delete_view(self):
-        self._keeper()
+        self._editor_only()
         return super().delete_view()
 
     @expose("/import/", methods=("GET", "POST"))
     def import_view(self):
         """接收原系统数据 · 单位."""
-        self._keeper()
+        self._editor_only()
         form = UnitImportForm()
         error = None
         if form.validate_on_submit():

@@ -14,7 +14,6 @@ from flask import Response, abort, current_app, flash, redirect, request, send_f
 from flask_admin import expose
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from zhicheng import scope
 from zhicheng.admin.base import GuardedView
@@ -36,9 +35,10 @@ from zhicheng.exporting.services import XLSX, content_disposition, write_xlsx
 from zhicheng.extensions import db
 from zhicheng.forms import Form
 from zhicheng.materials.forms import TABS, material_form
-from zhicheng.materials.services import Upload, UploadFailed
+from zhicheng.materials.services import UploadFailed
 from zhicheng.models import STATE_LABELS, Department, Material, Project
 from zhicheng.policy import P
+from zhicheng.printing.pdf import material_to_print
 from zhicheng.review.workflow import WorkflowError
 from zhicheng.scope import SUBMITTED_STATES
 from zhicheng.security import parse_id
@@ -228,10 +228,7 @@ class DeclareListView(JobPages, GuardedView):
     # --- one material ----------------------------------------------------------------------
 
     def _material(self, id: int) -> Material:
-        material = db.session.scalar(
-            select(Material).where(Material.id == id, scope.materials(current_user))
-            .options(selectinload(Material.educations), selectinload(Material.work_histories),
-                     selectinload(Material.review_records)))
+        material = material_to_print(current_user, id)
         if material is None:
             abort(404)
         return material
@@ -284,12 +281,10 @@ class EntryView(GuardedView):
                                unit=unit, projects=projects, matches=entry.UNIT_MATCHES)
         form = material_form()
         if form.validate_on_submit():
-            uploads = [Upload("review_form", form.review_form.data)] + [Upload("scan", f) for f in form.scans.data or []]
             try:
-                material = entry.enter(user, unit.id, project.id, form.to_input(), uploads)
+                material = entry.enter(user, unit.id, project.id, form.to_input(), form.uploads())
             except UploadFailed as e:
-                field = form.review_form if e.kind == "review_form" else form.scans
-                field.errors = list(field.errors) + [str(e)]
+                form.upload_failed(e)
             except WorkflowError as e:
                 flash(str(e), "error")
             else:

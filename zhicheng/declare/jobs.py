@@ -7,13 +7,11 @@ import json
 import secrets
 from datetime import datetime
 
-from flask import current_app
-
 from zhicheng import jobs, storage, transaction
 from zhicheng.declare.fields import FIELDS
 from zhicheng.declare.listing import DeclareFilters, all_rows, conditions, order_text, parse_order
 from zhicheng.exporting.models import ExportJob
-from zhicheng.exporting.services import XLSX, check_job_cap, write_xlsx
+from zhicheng.exporting.services import XLSX, check_job_cap, job_done, job_failed, write_xlsx
 from zhicheng.extensions import db
 from zhicheng.models import User
 from zhicheng.system import audit
@@ -41,7 +39,9 @@ def start_list_job(user, kind: str, f: DeclareFilters, order, columns: list[tupl
     return job
 
 
-def _start(job_id: int):
+def _start(job_id: int, suffix: str):
+    """The pending job set running: its owner, its params, the name its file will be stored under
+    and the spool file it is written to first (None: reaped meanwhile, or delivered twice)."""
     job = db.session.get(ExportJob, job_id)
     if job is None or job.status != "pending":
         return None
@@ -49,7 +49,7 @@ def _start(job_id: int):
     params = json.loads(job.params)
     owner = db.session.get(User, job.user_id)
     transaction.commit()
-    return owner, params
+    return owner, params, f"{secrets.token_hex(16)}{suffix}", storage.spool_file(suffix)
 
 
 def _query(owner, params):
@@ -58,25 +58,13 @@ def _query(owner, params):
     return conditions(owner, f), f, parse_order(params["order"]), columns
 
 
-def _failed(job_id: int, spool, stored: str) -> None:
-    spool.unlink(missing_ok=True)
-    storage.delete(stored, area="exports")
-    db.session.rollback()
-    job = db.session.get(ExportJob, job_id)
-    current_app.logger.exception("declare job %s failed", job_id)
-    job.status, job.error = "failed", "请稍后重试；如问题持续，请联系系统管理员"
-    job.finished_at = datetime.now()
-
-
 def run_list_print(job_id: int) -> None:
     from zhicheng.declare.listing import count, describe_order, filters_description
     from zhicheng.declare.pdf import render_list_pdf
-    started = _start(job_id)
+    started = _start(job_id, ".pdf")
     if started is None:
         return
-    owner, params = started
-    stored = f"{secrets.token_hex(16)}.pdf"
-    spool = storage.spool_file(".pdf")
+    owner, params, stored, spool = started
     try:
         conds, f, order, columns = _query(owner, params)
         total = count(conds)
@@ -84,20 +72,16 @@ def run_list_print(job_id: int) -> None:
                               columns, all_rows(conds, order, [k for k, _ in columns]), total)
         spool.write_bytes(pdf)
         storage.put_export(stored, spool, "application/pdf")
-        job = db.session.get(ExportJob, job_id)
-        job.status, job.done, job.total, job.stored_name = "done", total, total, stored
-        job.finished_at = job.heartbeat_at = datetime.now()
-    except Exception:  # noqa: BLE001 (logged and shown on the job page by _failed, never lost)
-        _failed(job_id, spool, stored)
+        job_done(job_id, stored, total)
+    except Exception:  # noqa: BLE001 (logged and shown on the job page by job_failed, never lost)
+        job_failed(job_id, spool, stored, "declare")
 
 
 def run_list_export(job_id: int) -> None:
-    started = _start(job_id)
+    started = _start(job_id, ".xlsx")
     if started is None:
         return
-    owner, params = started
-    stored = f"{secrets.token_hex(16)}.xlsx"
-    spool = storage.spool_file(".xlsx")
+    owner, params, stored, spool = started
 
     def progress(n):
         # No cursor is open between two batches of rows (listing.all_rows reads each in full).
@@ -111,8 +95,6 @@ def run_list_export(job_id: int) -> None:
             n = write_xlsx(out, params["title"], [FIELDS[k].column(h) for k, h in columns],
                            all_rows(conds, order, [k for k, _ in columns]), progress=progress, every=PROGRESS_EVERY)
         storage.put_export(stored, spool, XLSX)
-        job = db.session.get(ExportJob, job_id)
-        job.status, job.done, job.total, job.stored_name = "done", n, n, stored
-        job.finished_at = job.heartbeat_at = datetime.now()
-    except Exception:  # noqa: BLE001 (logged and shown on the job page by _failed, never lost)
-        _failed(job_id, spool, stored)
+        job_done(job_id, stored, n)
+    except Exception:  # noqa: BLE001 (logged and shown on the job page by job_failed, never lost)
+        job_failed(job_id, spool, stored, "declare")

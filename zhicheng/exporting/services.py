@@ -324,18 +324,29 @@ def run_export_job(job_id: int) -> None:
         with open(spool, "wb") as out:
             n = export_materials_to(out, user, f, progress=progress)
         storage.put_export(stored, spool, XLSX)  # the shared storage: any app server can send it
-        job = db.session.get(ExportJob, job_id)
-        job.status, job.done, job.total, job.stored_name = "done", n, n, stored
-        job.finished_at = job.heartbeat_at = datetime.now()
-    except Exception:  # reported on the job page, never lost silently
-        spool.unlink(missing_ok=True)
-        storage.delete(stored, area="exports")
-        db.session.rollback()
-        job = db.session.get(ExportJob, job_id)
-        # The page shows Chinese; the details (which may quote any stored text) go to the log.
-        current_app.logger.exception("export job %s failed", job_id)
-        job.status, job.error = "failed", "请稍后重试；如问题持续，请联系系统管理员"
-        job.finished_at = datetime.now()
+        job_done(job_id, stored, n)
+    except Exception:  # noqa: BLE001 (logged and shown on the job page by job_failed, never lost)
+        job_failed(job_id, spool, stored, "export")
+
+
+def job_done(job_id: int, stored: str, rows: int) -> None:
+    """A job whose file of `rows` rows is in storage under `stored`."""
+    job = db.session.get(ExportJob, job_id)
+    job.status, job.done, job.total, job.stored_name = "done", rows, rows, stored
+    job.finished_at = job.heartbeat_at = datetime.now()
+
+
+def job_failed(job_id: int, spool: Path, stored: str, kind: str) -> None:
+    """A job that raised (called in its except clause): its partial file gone from the spool and
+    the storage, the session rolled back, the job failed. The page shows Chinese; the details
+    (which may quote any stored text) go to the log, as "`kind` job <id> failed"."""
+    spool.unlink(missing_ok=True)
+    storage.delete(stored, area="exports")
+    db.session.rollback()
+    job = db.session.get(ExportJob, job_id)
+    current_app.logger.exception("%s job %s failed", kind, job_id)
+    job.status, job.error = "failed", "请稍后重试；如问题持续，请联系系统管理员"
+    job.finished_at = datetime.now()
 
 
 def reap_stale_jobs(now: datetime | None = None) -> int:

@@ -2,6 +2,7 @@
 the read-only details page and attachment downloads."""
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections import OrderedDict
@@ -28,11 +29,19 @@ PROJECT_OPTIONS_TTL = 30.0
 _OPTIONS_KEY = "zhicheng.project_options"
 
 
+def per_request(options):
+    """A list filter's options, which depend on who is looking: Flask-Admin also asks for them
+    once at start-up, before anyone logs in, and gets none then."""
+    @functools.wraps(options)
+    def wrapper():
+        return options() if has_request_context() else []
+    return wrapper
+
+
+@per_request
 def _project_options():
     """Projects in the user's scope for a list's 申报项目 filter: the same for every account of a
     department (staff) or of units under the same department, so they are shared for a while."""
-    if not has_request_context():  # called once at start-up, before anyone logs in
-        return []
     user = current_user
     key = (user.is_staff, user.department_id if user.is_staff else (user.unit.department_id if user.unit else None))
     cache = current_app.extensions.setdefault(_OPTIONS_KEY, {})
@@ -268,18 +277,22 @@ class MaterialListView(RequestFilterOptions, ScopedModelView):
         return send_attachment(att)
 
 
-def send_attachment(att: Attachment):
-    """An attachment the caller has checked through scope.attachments: the original name is kept
-    but its extension follows the type found from the content."""
-    mimetype, name, ascii_name = storage.served_as(att.original_name, att.stored_name, att.mime,
-                                                   fallback=f"attachment-{att.id}")
+def send_stored(stored_name: str, original_name: str, mime: str, fallback: str):
+    """An uploaded file as a download (404 when it is gone), the caller having checked who may have
+    it: the original name is kept but its extension follows the type found from the content."""
+    mimetype, name, ascii_name = storage.served_as(original_name, stored_name, mime, fallback=fallback)
     try:
-        response = storage.download(att.stored_name, mimetype=mimetype, download_name=ascii_name,
+        response = storage.download(stored_name, mimetype=mimetype, download_name=ascii_name,
                                     disposition=content_disposition(ascii_name, name))
     except FileNotFoundError:
         abort(404)
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def send_attachment(att: Attachment):
+    """An attachment the caller has checked through scope.attachments."""
+    return send_stored(att.stored_name, att.original_name, att.mime, f"attachment-{att.id}")
 
 
 def review_records_of(material: Material) -> list:

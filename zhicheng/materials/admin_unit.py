@@ -17,7 +17,6 @@ from zhicheng.materials.admin_common import MaterialListView, review_records_of
 from zhicheng.materials.forms import TABS, ChangeDepartmentForm, CommitmentForm, SubmitForm, material_form
 from zhicheng.materials.services import (
     CommitmentMissing,
-    Upload,
     UploadFailed,
     check_can_fill,
     create_material,
@@ -85,16 +84,6 @@ class ManageMaterialsView(ApplicantListView):
                            tabs=TABS, error_tabs=error_tabs, records=records, active_tab=active,
                            eligibility=verdict_of(material) if material is not None else None)
 
-    def _uploads(self, form) -> list[Upload]:
-        uploads = [Upload("review_form", form.review_form.data)]
-        uploads += [Upload("scan", f) for f in (form.scans.data or [])]
-        return uploads
-
-    @staticmethod
-    def _upload_error(form, e: UploadFailed):
-        field = form.review_form if e.kind == "review_form" else form.scans
-        field.errors = list(field.errors) + [str(e)]
-
     @expose("/fill/", methods=("GET", "POST"))
     def fill_view(self):
         """填写材料: a new material for a project in the window."""
@@ -111,9 +100,9 @@ class ManageMaterialsView(ApplicantListView):
         form = material_form()
         if form.validate_on_submit():
             try:
-                material = create_material(current_user, project, form.to_input(), self._uploads(form))
+                material = create_material(current_user, project, form.to_input(), form.uploads())
             except UploadFailed as e:
-                self._upload_error(form, e)
+                form.upload_failed(e)
             except WorkflowError as e:
                 flash(str(e), "error")
             else:
@@ -151,11 +140,11 @@ class ManageMaterialsView(ApplicantListView):
         form = material_form(material) if request.method == "POST" else material_form(material, load=True)
         if form.validate_on_submit():
             try:
-                update_material(current_user, material, form.to_input(), self._uploads(form),
+                update_material(current_user, material, form.to_input(), form.uploads(),
                                 [int(i) for i in request.form.getlist("remove_attachment")
                                  if i.isascii() and i.isdigit()])
             except UploadFailed as e:
-                self._upload_error(form, e)
+                form.upload_failed(e)
             except WorkflowError as e:
                 flash(str(e), "error")
                 return redirect(url_for(".details_view", id=material.id))

@@ -22,7 +22,15 @@ from zhicheng import validators as v
 from zhicheng.codes import dictionaries
 from zhicheng.codes.models import PARENT_KINDS
 from zhicheng.forms import Form, RowForm
-from zhicheng.materials.services import ACHIEVEMENTS_MAX, BASIC_FIELDS, EDUCATION_FIELDS, WORK_FIELDS, MaterialInput
+from zhicheng.materials.services import (
+    ACHIEVEMENTS_MAX,
+    BASIC_FIELDS,
+    EDUCATION_FIELDS,
+    WORK_FIELDS,
+    MaterialInput,
+    Upload,
+    UploadFailed,
+)
 
 
 def _strip(value):
@@ -231,6 +239,15 @@ class MaterialFormBase(Form):
         works = [{k: row.form[k].data for k in WORK_FIELDS}
                  for row in self.work_histories if not row.form.is_blank()]
         return MaterialInput(basic, educations, works)
+
+    def uploads(self) -> list[Upload]:
+        """The 评审表 and the other scans, as saving a material takes them."""
+        return [Upload("review_form", self.review_form.data)] + [Upload("scan", f) for f in self.scans.data or []]
+
+    def upload_failed(self, e: UploadFailed) -> None:
+        """A refused file, shown under its field (评审表 or 其他扫描件)."""
+        field = self.review_form if e.kind == "review_form" else self.scans
+        field.errors = list(field.errors) + [str(e)]
 
     def tabs_with_errors(self) -> set[str]:
         return {key for key, _, names in TABS if any(self[n].errors for n in names)}

@@ -108,19 +108,12 @@ class SubDepartmentView(NoDetailsPage, NoEditPage, ScopedModelView):
 
 def send_license(unit: Unit):
     """The unit's licence scan (营业执照 / 机构代码证) as a download; the caller checked the scope."""
-    from zhicheng.exporting.services import content_disposition
+    from zhicheng.materials.admin_common import send_stored
     if not unit.license_file:
         abort(404)
     mime = storage.ALLOWED.get(unit.license_file.rpartition(".")[2], "application/octet-stream")
-    mimetype, name, ascii_name = storage.served_as(unit.license_name or f"{unit.license_kind or '营业执照'}",
-                                                   unit.license_file, mime, fallback=f"license-{unit.id}")
-    try:
-        response = storage.download(unit.license_file, mimetype=mimetype, download_name=ascii_name,
-                                    disposition=content_disposition(ascii_name, name))
-    except FileNotFoundError:
-        abort(404)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return send_stored(unit.license_file, unit.license_name or f"{unit.license_kind or '营业执照'}", mime,
+                       f"license-{unit.id}")
 
 
 def send_seal(unit: Unit):
@@ -169,19 +162,25 @@ class UnitFilesView(GuardedView):
     def index(self):
         return self._page(self._unit())
 
-    @expose("/license/", methods=("POST",))
-    def upload_license(self):
+    def _upload(self, form, field, save, which: str, saved):
+        """Hand the file of `field` to `save(user, unit, file)` and say `saved(unit)`; a refusal goes
+        under the field, the page again (`which` names its form for _page) with 400."""
         unit = self._unit()
-        form = LicenseForm()
         if form.validate_on_submit():
             try:
-                profile.upload_license(current_user, unit, form.license.data)
+                save(current_user, unit, field.data)
             except profile.UnitInfoError as e:
-                form.license.errors.append(str(e))
-                return self._page(unit, license_form=form, status=400)
-            flash(f"{unit.license_kind}已上传", "success")
+                field.errors.append(str(e))
+                return self._page(unit, status=400, **{which: form})
+            flash(saved(unit), "success")
             return redirect(self.get_url(".index"))
-        return self._page(unit, license_form=form, status=400)
+        return self._page(unit, status=400, **{which: form})
+
+    @expose("/license/", methods=("POST",))
+    def upload_license(self):
+        form = LicenseForm()
+        return self._upload(form, form.license, profile.upload_license, "license_form",
+                            lambda unit: f"{unit.license_kind}已上传")
 
     @expose("/license/file")
     def license_file(self):
@@ -189,17 +188,9 @@ class UnitFilesView(GuardedView):
 
     @expose("/seal/", methods=("POST",))
     def upload_seal(self):
-        unit = self._unit()
         form = SealForm()
-        if form.validate_on_submit():
-            try:
-                profile.set_seal(current_user, unit, form.seal.data)
-            except profile.UnitInfoError as e:
-                form.seal.errors.append(str(e))
-                return self._page(unit, seal_form=form, status=400)
-            flash("电子签章已生成，请核对预览；打印表格时将盖在单位意见处", "success")
-            return redirect(self.get_url(".index"))
-        return self._page(unit, seal_form=form, status=400)
+        return self._upload(form, form.seal, profile.set_seal, "seal_form",
+                            lambda unit: "电子签章已生成，请核对预览；打印表格时将盖在单位意见处")
 
     @expose("/seal.png")
     def seal_image(self):

@@ -6,15 +6,8 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
-from zhicheng.forms import Form
+from zhicheng.forms import Form, captcha_field, int_or_none, sms_code_field
 from zhicheng.org import codes
-
-
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 class LicenseForm(Form):
@@ -48,11 +41,10 @@ class ResubmitForm(Form):
 
 
 class UnitForgotForm(Form):
-    department_id = SelectField("归口部门", coerce=_int_or_none, validate_choice=False)
+    department_id = SelectField("归口部门", coerce=int_or_none, validate_choice=False)
     uscc = StringField("统一社会信用代码", render_kw={"maxlength": 18, "autocomplete": "off"})
     id_card = StringField("工作人员证件号码", render_kw={"maxlength": 18, "autocomplete": "off"})
-    captcha = StringField("图形验证码", validators=[Length(max=10)], render_kw={"autocomplete": "off"})
-    sms_code = StringField("短信验证码", render_kw={"maxlength": 6, "autocomplete": "one-time-code",
-                                                "inputmode": "numeric"})
+    captcha = captcha_field()
+    sms_code = sms_code_field()
     new_password = PasswordField("新密码", render_kw={"autocomplete": "new-password"})
     confirm = PasswordField("确认新密码", render_kw={"autocomplete": "new-password"})

@@ -23,7 +23,7 @@ from zhicheng.persons import sms
 from zhicheng.persons.models import IdType, Membership, MembershipState, Person, SmsPurpose
 from zhicheng.persons.services import normalise_id_number
 from zhicheng.system import audit
-from zhicheng.validators import ValidationError, ascii_digits, check_id_card, check_password_rule, check_uscc
+from zhicheng.validators import ValidationError, ascii_digits, check_chosen_password, check_id_card, check_uscc
 
 #: Digits (with a final X): meant as a 身份证 / 居住证 number, checked by check_id_card; anything
 #: else with letters is taken as a passport number.
@@ -124,13 +124,7 @@ def reset_password(data: UnitResetData) -> User:
     of it ends). UnitResetError by field; the code is looked at only when the rest is right."""
     errors: dict[str, str] = {}
     code, number = _identify(data, errors)
-    try:
-        check_password_rule(data.new_password)
-    except ValidationError as e:
-        errors["new_password"] = str(e)
-    else:
-        if data.new_password != data.confirm:
-            errors["confirm"] = "两次输入的新密码不一致"
+    check_chosen_password(data.new_password, data.confirm, errors, "new_password", "两次输入的新密码不一致")
     if not (data.sms_code or "").strip():
         errors["sms_code"] = "请输入短信验证码"
     if errors:

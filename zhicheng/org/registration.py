@@ -21,7 +21,7 @@ from zhicheng.extensions import db
 from zhicheng.models import Approval, Department, Unit, UnitRegistry
 from zhicheng.org import codes
 from zhicheng.system import audit
-from zhicheng.validators import ValidationError, check_password_rule, check_uscc, check_username
+from zhicheng.validators import ValidationError, check_chosen_password, check_uscc, check_username
 
 # Deliberately loose: the address is proved by the reset mail, not by a pattern.
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
@@ -138,13 +138,7 @@ def _check(data: RegistrationData, errors: dict[str, str]) -> dict:
             errors["username"] = f"用户账号“{username}”已被使用，请换一个"
         clean["username"] = username
 
-    try:
-        check_password_rule(data.password)
-    except ValidationError as e:
-        errors["password"] = str(e)
-    else:
-        if data.password != data.confirm:
-            errors["confirm"] = "两次输入的密码不一致"
+    check_chosen_password(data.password, data.confirm, errors)
 
     from zhicheng.org.profile import check_codes
     for key in ("unit_type", "industry", "region"):

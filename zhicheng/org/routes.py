@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, sess
 
 from zhicheng.accounts.models import User, password_fingerprint
 from zhicheng.extensions import db, limiter
+from zhicheng.forms import add_errors
 from zhicheng.org import approval, codes, password_sms
 from zhicheng.org.forms import ResubmitForm, UnitForgotForm
 from zhicheng.org.models import APPROVAL_LABELS, Approval
@@ -97,8 +98,7 @@ def forgot_password():
         try:
             password_sms.reset_password(_data(form))
         except password_sms.UnitResetError as e:
-            for name, message in e.errors.items():
-                form[name].errors.append(message)
+            add_errors(form, e.errors)
             return _forgot_page(form, 400)
         flash("单位密码已重置，请使用新密码登录", "success")
         return redirect(url_for("auth.login"))
@@ -120,8 +120,7 @@ def send_forgot_code():
     try:
         password_sms.send_code(_data(form))
     except password_sms.UnitResetError as e:
-        for name, message in e.errors.items():
-            form[name].errors.append(message)
+        add_errors(form, e.errors)
         return _forgot_page(form, 400)
     except sms.SmsError as e:
         form.id_card.errors.append(str(e))

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, g, has_request_context, redirect, request, url_for
+from flask import abort, flash, g, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter, BooleanEqualFilter, FilterEqual, FilterLike
 from flask_login import current_user
@@ -21,7 +21,7 @@ from zhicheng.admin.common import CAT_ORG, _scoped_department
 from zhicheng.exporting.reading import read_xlsx_records
 from zhicheng.extensions import db
 from zhicheng.forms import Form
-from zhicheng.materials.admin_common import RequestFilterOptions
+from zhicheng.materials.admin_common import RequestFilterOptions, per_request
 from zhicheng.models import Department, Unit
 from zhicheng.people import exports, imports, services
 from zhicheng.people.forms import AppointmentForm, PersonForm, QuotaForm, field_error
@@ -35,10 +35,9 @@ from zhicheng.validators import ValidationError
 UNITS_PER_PAGE = 50
 
 
+@per_request
 def _department_options():
     """归口部门 filter: the viewer's department and those below it (none for a unit account)."""
-    if not has_request_context():  # called once at start-up, before anyone logs in
-        return []
     user = current_user
     if not (user.is_authenticated and user.is_staff and user.department is not None):
         return []

@@ -5,7 +5,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, PasswordField, SelectField, StringField
 from wtforms.validators import Length, Optional, Regexp
 
-from zhicheng.forms import Form
+from zhicheng.forms import Form, captcha_field, sms_code_field
 from zhicheng.persons.models import ID_TYPE_LABELS
 
 
@@ -14,9 +14,8 @@ class PersonRegisterForm(Form):
     id_type = SelectField("证件类型", choices=list(ID_TYPE_LABELS.items()), validate_choice=False)
     id_number = StringField("证件号码", render_kw={"maxlength": 32, "autocomplete": "off"})
     phone = StringField("手机号", render_kw={"maxlength": 20, "autocomplete": "tel", "inputmode": "tel"})
-    captcha = StringField("图形验证码", validators=[Length(max=10)], render_kw={"autocomplete": "off"})
-    sms_code = StringField("短信验证码", render_kw={"maxlength": 6, "autocomplete": "one-time-code",
-                                                "inputmode": "numeric"})
+    captcha = captcha_field()
+    sms_code = sms_code_field()
     password = PasswordField("登录密码", render_kw={"autocomplete": "new-password"})
     confirm = PasswordField("确认密码", render_kw={"autocomplete": "new-password"})
     agree_terms = BooleanField("我已阅读并同意《用户协议》")
@@ -27,9 +26,8 @@ class ForgotPasswordForm(Form):
     """个人用户's 忘记密码: a code to his 手机号, then a new password."""
 
     phone = StringField("手机号", render_kw={"maxlength": 20, "autocomplete": "tel", "inputmode": "tel"})
-    captcha = StringField("图形验证码", validators=[Length(max=10)], render_kw={"autocomplete": "off"})
-    sms_code = StringField("短信验证码", render_kw={"maxlength": 6, "autocomplete": "one-time-code",
-                                                "inputmode": "numeric"})
+    captcha = captcha_field()
+    sms_code = sms_code_field()
     new_password = PasswordField("新密码", render_kw={"autocomplete": "new-password"})
     confirm = PasswordField("确认新密码", render_kw={"autocomplete": "new-password"})
 

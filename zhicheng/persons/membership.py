@@ -83,10 +83,7 @@ def request_join(user, unit_id) -> Membership:
 
 
 def withdraw(user, membership_id) -> Membership:
-    require(user, P.PERSON, error=MembershipError)
-    row = _own(user, membership_id)
-    if row.state != M.PENDING:
-        raise MembershipError(f"该申请状态为“{row.state_label}”，不能撤回")
+    row = _pending(user, membership_id, P.PERSON, "不能撤回")
     row.state, row.ended_at = M.WITHDRAWN, _now()
     audit.record("person.join_withdraw", row.unit, f"{row.name} 撤回加入 {row.unit.name} 的申请", actor=user)
     db.session.flush()
@@ -104,12 +101,18 @@ def _own(user, membership_id) -> Membership:
     return row
 
 
-def _pending_of_unit(user, membership_id) -> Membership:
-    require(user, P.UNIT_PEOPLE, error=MembershipError)
+def _pending(user, membership_id, permission, refusal: str) -> Membership:
+    """A request still waiting for the unit, that the user (holding `permission`) may act on;
+    MembershipError ending with `refusal` once it is no longer waiting."""
+    require(user, permission, error=MembershipError)
     row = _own(user, membership_id)
     if row.state != M.PENDING:
-        raise MembershipError(f"该申请状态为“{row.state_label}”，已处理过")
+        raise MembershipError(f"该申请状态为“{row.state_label}”，{refusal}")
     return row
+
+
+def _pending_of_unit(user, membership_id) -> Membership:
+    return _pending(user, membership_id, P.UNIT_PEOPLE, "已处理过")
 
 
 def confirm(user, membership_id) -> Membership:

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from zhicheng.accounts.auth import captcha_code
 from zhicheng.extensions import limiter
+from zhicheng.forms import add_errors
 from zhicheng.persons import sms
 from zhicheng.persons.forms import ForgotPasswordForm, PersonRegisterForm
 from zhicheng.persons.models import SmsPurpose
@@ -42,8 +43,7 @@ def register():
         try:
             user = register_person(data)
         except PersonRegistrationError as e:
-            for name, message in e.errors.items():
-                form[name].errors.append(message)
+            add_errors(form, e.errors)
         else:
             flash(f"注册成功，请登录。可以使用手机号、证件号码或用户名 {user.username} 登录", "success")
             return redirect(url_for("auth.login", entry="person"))
@@ -100,8 +100,7 @@ def forgot_password():
         try:
             reset_password_by_sms(form.phone.data, form.sms_code.data, form.new_password.data, form.confirm.data)
         except PersonRegistrationError as e:
-            for name, message in e.errors.items():
-                form[name].errors.append(message)
+            add_errors(form, e.errors)
         else:
             flash("密码已重置，请使用新密码登录", "success")
             return redirect(url_for("auth.login", entry="person"))

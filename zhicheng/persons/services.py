@@ -29,9 +29,9 @@ from zhicheng.validators import (
     ValidationError,
     ascii_form,
     birth_date_of,
+    check_chosen_password,
     check_id_card,
     check_mobile,
-    check_password_rule,
     gender_of,
 )
 
@@ -114,13 +114,7 @@ def _check(data: PersonRegistration, errors: dict[str, str]) -> dict:
     else:
         if phone_registered(phone):
             errors["phone"] = "该手机号已注册，请直接登录，或换一个手机号"
-    try:
-        check_password_rule(data.password)
-    except ValidationError as e:
-        errors["password"] = str(e)
-    else:
-        if data.password != data.confirm:
-            errors["confirm"] = "两次输入的密码不一致"
+    check_chosen_password(data.password, data.confirm, errors)
     if not data.agree_terms:
         errors["agree_terms"] = "请阅读并同意《用户协议》"
     if not data.agree_privacy:
@@ -189,13 +183,7 @@ def reset_password_by_sms(phone_text: str, code: str, new: str, confirm: str) ->
         phone = check_phone_for_code(phone_text)
     except ValidationError as e:
         errors["phone"], phone = str(e), ""
-    try:
-        check_password_rule(new)
-    except ValidationError as e:
-        errors["new_password"] = str(e)
-    else:
-        if new != confirm:
-            errors["confirm"] = "两次输入的新密码不一致"
+    check_chosen_password(new, confirm, errors, "new_password", "两次输入的新密码不一致")
     if errors:
         raise PersonRegistrationError(errors)
     try:

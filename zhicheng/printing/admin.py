@@ -9,8 +9,6 @@ from flask_admin import expose
 from flask_admin.actions import action
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from zhicheng import scope
 from zhicheng.admin.base import GuardedView
@@ -75,13 +73,10 @@ class PrintFileView(JobPages, GuardedView):
 
     @expose("/material/<int:id>.pdf")
     def material_pdf(self, id: int):
-        material = db.session.scalar(
-            select(Material).where(Material.id == id, scope.materials(current_user))
-            .options(selectinload(Material.educations), selectinload(Material.work_histories),
-                     selectinload(Material.review_records)))
+        from zhicheng.printing.pdf import material_to_print, render_material_pdf
+        material = material_to_print(current_user, id)
         if material is None:
             abort(404)
-        from zhicheng.printing.pdf import render_material_pdf
         pdf = render_material_pdf(material)
         audit.record("material.print", material, f"打印{material.project.form_name} {material.number}")
         db.session.flush()

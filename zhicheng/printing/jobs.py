@@ -7,14 +7,11 @@ import secrets
 from datetime import datetime
 from io import BytesIO
 
-from flask import current_app
 from pypdf import PdfWriter
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from zhicheng import jobs, scope, storage, transaction
+from zhicheng import jobs, storage, transaction
 from zhicheng.exporting.models import ExportJob
-from zhicheng.exporting.services import check_job_cap
+from zhicheng.exporting.services import check_job_cap, job_failed
 from zhicheng.extensions import db
 from zhicheng.models import Material, User
 from zhicheng.policy import P, require
@@ -32,28 +29,32 @@ def start_print_job(user, materials: list[Material]) -> ExportJob:
         raise ExportError("请先勾选要打印的材料")
     if len(materials) > MAX_FORMS:
         raise ExportError(f"一次最多批量打印{MAX_FORMS}份材料，请分批勾选")
+    return start_merged_pdf(user, "materials", [m.id for m in materials], f"批量打印-{len(materials)}份",
+                            "zhicheng.printing.jobs.run_print_job",
+                            ("material.print_batch", None, f"批量打印 {len(materials)} 份材料"))
+
+
+def start_merged_pdf(user, key: str, ids: list[int], name: str, runner: str, audited: tuple) -> ExportJob:
+    """A merging job (run_merged_pdf) of `ids` as params[`key`], its file `name`-<time>.pdf, recorded
+    as audit.record(*audited) by the user, queued to `runner` once committed."""
     check_job_cap(user)
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    job = ExportJob(user_id=user.id, kind="print", status="pending", total=len(materials),
-                    params=json.dumps({"materials": [m.id for m in materials]}),
-                    filename=f"批量打印-{len(materials)}份-{stamp}.pdf", created_at=datetime.now())
+    job = ExportJob(user_id=user.id, kind="print", status="pending", total=len(ids), params=json.dumps({key: ids}),
+                    filename=f"{name}-{stamp}.pdf", created_at=datetime.now())
     db.session.add(job)
-    audit.record("material.print_batch", None, f"批量打印 {len(materials)} 份材料", actor=user)
+    audit.record(*audited, actor=user)
     db.session.flush()
-    jobs.enqueue("zhicheng.printing.jobs.run_print_job", job.id)
+    jobs.enqueue(runner, job.id)
     return job
 
 
 def run_print_job(job_id: int) -> None:
     """The job: each material read again through the owner's scope (one that is no longer his is
     left out and counted), rendered, and appended to one PDF."""
-    from zhicheng.printing.pdf import render_material_pdf
+    from zhicheng.printing.pdf import material_to_print, render_material_pdf
 
     def render(owner, mid: int) -> bytes | None:
-        material = db.session.scalar(
-            select(Material).where(Material.id == mid, scope.materials(owner))
-            .options(selectinload(Material.educations), selectinload(Material.work_histories),
-                     selectinload(Material.review_records)))
+        material = material_to_print(owner, mid)
         if material is None:
             return None
         audit.record("material.print", material, f"批量打印{material.project.form_name} {material.number}",
@@ -90,10 +91,5 @@ def run_merged_pdf(job_id: int, permission, key: str, render) -> None:
             writer.write(out)
         storage.put_export(stored, spool, "application/pdf")
         job.status, job.stored_name, job.finished_at = "done", stored, datetime.now()
-    except Exception:
-        spool.unlink(missing_ok=True)
-        storage.delete(stored, area="exports")
-        db.session.rollback()
-        job = db.session.get(ExportJob, job_id)
-        current_app.logger.exception("print job %s failed", job_id)
-        job.status, job.error, job.finished_at = "failed", "请稍后重试；如问题持续，请联系系统管理员", datetime.now()
+    except Exception:  # noqa: BLE001 (logged and shown on the job page by job_failed, never lost)
+        job_failed(job_id, spool, stored, "print")

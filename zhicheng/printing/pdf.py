@@ -22,8 +22,12 @@ from datetime import date, datetime
 from pathlib import Path
 
 from flask import current_app, render_template
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from zhicheng import scope
 from zhicheng.config import DEFAULT_MAX_ROWS_PER_TABLE
+from zhicheng.extensions import db
 from zhicheng.materials.models import Material
 from zhicheng.materials.services import ACHIEVEMENTS_MAX
 from zhicheng.materials.states import STATES, states_where
@@ -253,11 +257,13 @@ def _render(material: Material, watermark: Path | None) -> bytes:
     return html_to_pdf(render_material_html(material, watermark), watermark.parent if watermark else None)
 
 
-def html_to_pdf(html: str, readable_dir: Path | None = None) -> bytes:
-    """A printed page's HTML (fonts registered) as PDF bytes.
+def html_to_pdf(html: str, readable_dir: Path | None = None, failure: str = "生成PDF失败") -> bytes:
+    """A printed page's HTML (fonts registered) as PDF bytes; PrintError (`failure`) when xhtml2pdf
+    reports an error.
 
-    The document may read nothing but `readable_dir` (the watermark's), and fetch nothing: the
-    forms hold applicants' text, escaped by Jinja, and no resources of their own."""
+    The document may read nothing but `readable_dir` (the watermark's, a certificate's images),
+    and fetch nothing: the forms hold applicants' text, escaped by Jinja, and no resources of
+    their own."""
     from xhtml2pdf import pisa
     from xhtml2pdf.config.resources import ResourceAccessPolicy
 
@@ -266,8 +272,16 @@ def html_to_pdf(html: str, readable_dir: Path | None = None) -> bytes:
     out = io.BytesIO()
     status = pisa.CreatePDF(html, dest=out, encoding="utf-8", resource_policy=policy)
     if status.err:
-        raise PrintError(f"生成PDF失败（{status.err}）")
+        raise PrintError(f"{failure}（{status.err}）")
     return out.getvalue()
+
+
+def material_to_print(user, material_id: int) -> Material | None:
+    """The material with the tables its printed forms show, if it is in the user's scope."""
+    return db.session.scalar(
+        select(Material).where(Material.id == material_id, scope.materials(user))
+        .options(selectinload(Material.educations), selectinload(Material.work_histories),
+                 selectinload(Material.review_records)))
 
 
 def render_material_pdf(material: Material) -> bytes:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, g, has_request_context, request, url_for
+from flask import abort, flash, g, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import IntEqualFilter
 from flask_login import current_user
@@ -17,7 +17,7 @@ from zhicheng import scope
 from zhicheng.admin.base import GuardedView, ScopedModelView
 from zhicheng.extensions import db
 from zhicheng.forms import AdminForm, Form
-from zhicheng.materials.admin_common import RequestFilterOptions
+from zhicheng.materials.admin_common import RequestFilterOptions, per_request
 from zhicheng.materials.forms import ChineseDateField, _strip
 from zhicheng.materials.services import project_kinds_for, visible_project
 from zhicheng.models import Department, Material, Project
@@ -166,33 +166,30 @@ def _hint(text: str) -> Markup:
     return Markup('<a href="javascript:void(0)" class="zc-hint" data-toggle="tooltip" title="{}">?</a>').format(text)
 
 
-def _issuer_options():
-    if not has_request_context():  # called once at start-up, before anyone logs in
-        return []
+def _referenced(model, reference, order):
+    """(id, name) options of the `model` rows that projects in the user's scope refer to."""
     rows = db.session.execute(
-        select(Department.id, Department.name).where(
-            Department.id.in_(select(Project.issuer_id).where(scope.projects(current_user))))
-        .order_by(Department.path)).all()
+        select(model.id, model.name).where(model.id.in_(select(reference).where(scope.projects(current_user))))
+        .order_by(order)).all()
     return [(str(i), n) for i, n in rows]
 
 
+@per_request
+def _issuer_options():
+    return _referenced(Department, Project.issuer_id, Department.path)
+
+
+@per_request
 def _year_options():
-    if not has_request_context():  # called once at start-up, before anyone logs in
-        return []
     years = db.session.scalars(
         select(Project.year).where(scope.projects(current_user)).distinct().order_by(Project.year.desc()))
     return [(str(y), str(y)) for y in years]
 
 
+@per_request
 def _board_options():
-    if not has_request_context():  # called once at start-up, before anyone logs in
-        return []
     from zhicheng.boards.models import ReviewBoard
-    rows = db.session.execute(
-        select(ReviewBoard.id, ReviewBoard.name).where(
-            ReviewBoard.id.in_(select(Project.board_id).where(scope.projects(current_user))))
-        .order_by(ReviewBoard.name)).all()
-    return [(str(i), n) for i, n in rows]
+    return _referenced(ReviewBoard, Project.board_id, ReviewBoard.name)
 
 
 def project_buttons(project: Project, user, today: date | None = None) -> Markup:

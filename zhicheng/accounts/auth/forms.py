@@ -2,7 +2,7 @@ from flask_wtf.file import FileField
 from wtforms import PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from zhicheng.forms import Form
+from zhicheng.forms import Form, int_or_none
 from zhicheng.org import codes
 
 
@@ -18,20 +18,13 @@ class ChangePasswordForm(Form):
     confirm = PasswordField("确认新密码", validators=[DataRequired("请再次输入新密码")])
 
 
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 class RegisterForm(Form):
     """单位注册. Field checks live in zhicheng.registration; the form only carries the values."""
 
     uscc = StringField("机构代码", render_kw={"maxlength": 18, "autocomplete": "off"})
     legal_rep = StringField("法定代表人", render_kw={"maxlength": 50})
     name = StringField("单位全称", render_kw={"maxlength": 200})
-    department_id = SelectField("归口部门", coerce=_int_or_none, validate_choice=False)
+    department_id = SelectField("归口部门", coerce=int_or_none, validate_choice=False)
     username = StringField("用户账号", render_kw={"maxlength": 64, "autocomplete": "username"})
     password = PasswordField("登录密码", render_kw={"autocomplete": "new-password"})
     confirm = PasswordField("确认密码", render_kw={"autocomplete": "new-password"})

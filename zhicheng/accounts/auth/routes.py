@@ -22,6 +22,7 @@ from zhicheng.accounts.models import password_fingerprint
 from zhicheng.accounts.services import AccountError
 from zhicheng.accounts.services import change_password as do_change_password
 from zhicheng.extensions import db, limiter, login_manager
+from zhicheng.forms import add_errors
 from zhicheng.models import Department, LoginSession, Unit, User
 from zhicheng.org.registration import (
     RegistrationData,
@@ -283,8 +284,7 @@ def register():
         try:
             unit = register_unit(data, form.license.data)
         except RegistrationError as e:
-            for name, message in e.errors.items():
-                form[name].errors.append(message)
+            add_errors(form, e.errors)
         else:
             if unit.approval == "pending":
                 flash(f"注册信息已提交。“{unit.department.name}”的新注册单位须经审核，审核通过后方可登录", "info")
