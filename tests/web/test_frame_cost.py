@@ -4,7 +4,6 @@ shows one account what another may open, never outlives a change of permissions,
 of the load mix (bench/locustfile.py) cost a fixed number of SQL statements."""
 from __future__ import annotations
 
-import re
 
 import pytest
 
@@ -12,7 +11,6 @@ from zhicheng.extensions import db
 from zhicheng.models import Material, User
 from zhicheng.review import workflow
 
-from .. import factories
 from .test_query_count import count_queries, make_materials
 
 

@@ -5,13 +5,11 @@ above EXPORT_BACKGROUND_THRESHOLD rows run as a background job with visible prog
 from __future__ import annotations
 
 import json
-import re
 import secrets
 import shutil
 import tempfile
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any, Callable, Iterable
 from urllib.parse import quote
