@@ -26,19 +26,27 @@ def _log_in(page, username: str) -> None:
     page.wait_for_url("**/admin/")
 
 
+def _engineer_then_teacher(page, prefix=""):
+    """With 工程 chosen, 工程's 专业 and 资格名称 are offered; 助理工程师 chosen, then 教师: 教师's, and
+    助理工程师 is cleared (it is not a 教师 qualification)."""
+    series, major, qualification = (f"{prefix}{name}" for name in ("series", "major", "qualification"))
+    assert page.input_value(f"#{series}") == "工程"
+    assert _visible(page, major) == ["", "计算机应用", "建筑工程", "通用专业"]
+    assert _visible(page, qualification) == ["", "助理工程师", "工程师"]
+    page.select_option(f"#{qualification}", "助理工程师")
+    page.select_option(f"#{series}", "教师")
+    assert _visible(page, major) == ["", "中学数学", "通用专业"]
+    assert _visible(page, qualification) == ["", "中学二级教师", "中学一级教师"]
+    assert page.input_value(f"#{qualification}") == ""
+
+
 def test_the_options_follow_the_chosen_series(org, page):
     world.dictionaries()
     _log_in(page, "unita")
     page.goto(f"/admin/materials/fill/?project={org.projects['xihu_junior'].id}")
     page.wait_for_load_state("load")
     page.select_option("#series", "工程")
-    assert _visible(page, "major") == ["", "计算机应用", "建筑工程", "通用专业"]
-    assert _visible(page, "qualification") == ["", "助理工程师", "工程师"]
-    page.select_option("#qualification", "助理工程师")
-    page.select_option("#series", "教师")
-    assert _visible(page, "major") == ["", "中学数学", "通用专业"]
-    assert _visible(page, "qualification") == ["", "中学二级教师", "中学一级教师"]
-    assert page.input_value("#qualification") == ""  # 助理工程师 is not a 教师 qualification
+    _engineer_then_teacher(page)
     page.select_option("#series", "")
     assert len(_visible(page, "qualification")) == 5  # no 系列 chosen: all offered
 
@@ -50,14 +58,7 @@ def test_the_persons_application_offers_the_options_of_the_chosen_series(org, pa
     _log_in(page, "gerena")
     page.goto(f"/admin/person_apply/edit?id={m.id}")
     page.wait_for_load_state("load")
-    assert page.input_value("#f-series") == "工程"
-    assert _visible(page, "f-major") == ["", "计算机应用", "建筑工程", "通用专业"]
-    assert _visible(page, "f-qualification") == ["", "助理工程师", "工程师"]
-    page.select_option("#f-qualification", "助理工程师")
-    page.select_option("#f-series", "教师")
-    assert _visible(page, "f-major") == ["", "中学数学", "通用专业"]
-    assert _visible(page, "f-qualification") == ["", "中学二级教师", "中学一级教师"]
-    assert page.input_value("#f-qualification") == ""  # 助理工程师 is not a 教师 qualification
+    _engineer_then_teacher(page, "f-")
     page.select_option("#f-major", "中学数学")
     page.select_option("#f-qualification", "中学一级教师")
     page.locator("#basic-form").get_by_role("button", name="保存").click()
