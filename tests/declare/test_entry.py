@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from zhicheng.extensions import db
 from zhicheng.models import AuditLog, Material, MaterialState, ReviewRecord
 from zhicheng.review import workflow
@@ -107,3 +109,60 @@ def test_the_workflow_refuses_to_enter_someone_elses_draft(org):
         workflow.enter_material(org["xihu_review"], draft)
     db.session.rollback()
     assert db.session.get(Material, draft.id).state == MaterialState.DRAFT
+
+
+def test_the_department_corrects_its_entry_until_a_reviewer_acts_on_it(org, auth, csrf):
+    """修改 of an entered material: by its department (any of its staff with 审核), while it is still
+    here as entered; not by another department, not once it has been passed on or returned."""
+    c = auth.client("xihureview")
+    _enter(c, csrf, org.unit_a, org.projects["middle"])
+    m = db.session.query(Material).filter_by(name="冯录入").one()
+    listed = c.get(f"/admin/declare/?number={m.number}").get_data(as_text=True)
+    assert f'{URL}edit/?id={m.id}' in listed
+    url = f"{URL}edit/?id={m.id}"
+    page = c.get(url).get_data(as_text=True)
+    assert "修改录入的申报信息" in page and "冯录入" in page and "浙江工业大学" in page
+    r = c.post(url, data={**_form(current_title="工程师", achievements="主持设计两个住宅小区项目。"),
+                          "csrf_token": csrf(c, url)})
+    assert r.status_code == 302
+    db.session.expire_all()
+    m = db.session.get(Material, m.id)
+    assert (m.current_title, m.achievements) == ("工程师", "主持设计两个住宅小区项目。")
+    assert m.state == MaterialState.IN_REVIEW and [r.action for r in m.review_records] == ["enter"]
+    assert db.session.query(AuditLog).filter_by(action="material.update", target_id=m.id).count() == 1
+    # bad input: a clear message, nothing changed
+    r = c.post(url, data={**_form(name="", current_title="高级工程师"), "csrf_token": csrf(c, url)})
+    assert r.status_code == 200 and "保存失败" in r.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Material, m.id).current_title == "工程师"
+    # another department, the unit and the root office: no such page for this material
+    for username in ("edureview", "unita", "rootadmin"):
+        assert auth.client(username).get(url).status_code in (403, 404), username
+    # once 通过 (here: passed up to the root office) it is a material of the chain: no more 修改
+    workflow.pass_materials(org["xihu_review"], [m.id])
+    db.session.commit()
+    assert c.get(url).status_code == 404
+    assert f'{URL}edit/?id={m.id}' not in c.get(f"/admin/declare/?number={m.number}").get_data(as_text=True)
+    r = c.post(url, data={**_form(current_title="正高级工程师"), "csrf_token": csrf(c, "/admin/declare/")})
+    assert r.status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Material, m.id).current_title == "工程师"
+
+
+def test_a_correction_racing_a_review_step_is_refused(org, auth, csrf):
+    """The form was opened while the material was still as entered; a colleague 退回 it before 保存:
+    the 保存 is refused with a clear message and changes nothing."""
+    from zhicheng.declare import entry
+    from zhicheng.materials.services import MaterialInput
+    c = auth.client("xihureview")
+    _enter(c, csrf, org.unit_a, org.projects["middle"])
+    m = db.session.query(Material).filter_by(name="冯录入").one()
+    held = entry.editable_entry(org["xihu_review"], m.id)
+    assert held is not None
+    workflow.return_materials(org["xihu_return"], [m.id], "请补充学历证明")
+    db.session.commit()
+    with pytest.raises(workflow.WorkflowError, match="不是本部门录入"):
+        entry.update_entry(org["xihu_review"], held, MaterialInput(basic={"current_title": "工程师"}))
+    db.session.rollback()
+    db.session.expire_all()
+    assert db.session.get(Material, m.id).current_title == "助理工程师"

@@ -423,9 +423,21 @@ def test_declare_urls_open_only_within_the_department_subtree(org, auth, csrf, r
                 assert "所选打印模板不存在或不属于本部门" in c.get(url).get_data(as_text=True)
         else:
             assert code in (302, 403), (role, url, code)
+    # 修改 of a material 西湖区 entered: its 审核经办 only; the other 审核经办 404, everyone else 403
+    from zhicheng.declare.entry import enter
+    from zhicheng.materials.services import MaterialInput
+    entered = enter(org["xihu_review"], org.unit_a.id, org.projects["middle"].id,
+                    MaterialInput(basic={"name": "矩阵录入", "series": "工程", "id_card": factories.make_id_card(seq=977)}))
+    db.session.commit()
+    code = c.get(f"/admin/declare_entry/edit/?id={entered.id}").status_code
+    expected = 200 if role == "xihu_review" else 404 if role in {"root", "edu_review"} else None
+    assert code == expected if expected else code in (302, 403), (role, code)
     if user.is_sub and not user.perm_change_password or role in XIHU_STAFF - {"root"}:
         return
     token = csrf_token_any(c)
+    c.post(f"/admin/declare_entry/edit/?id={entered.id}", data={"csrf_token": token, "name": "改名"})
+    db.session.expire_all()
+    assert db.session.get(Material, entered.id).name == "矩阵录入", role
     c.post(f"/admin/print_templates/edit/?id={template.id}", data={"csrf_token": token, "name": "改名",
                                                                    "use_id_card": "y"})
     c.post("/admin/print_templates/delete/", data={"csrf_token": token, "id": template.id})

@@ -115,6 +115,7 @@ class DeclareListView(JobPages, GuardedView):
         fields = [FIELDS[k] for k in keys]
         rows = [(mid, [text_of(fl, v) for fl, v in zip(fields, values)])
                 for mid, values in listing.page_rows(conds, order, keys, page, size, total)]
+        editable = entry.editable_entries(current_user, [mid for mid, _ in rows])
         user = current_user
         # The filter's options as plain rows (the root office's city has a hundred projects).
         projects = db.session.execute(select(Project.id, Project.name, Project.year).where(scope.projects(user))
@@ -136,6 +137,7 @@ class DeclareListView(JobPages, GuardedView):
             sortable=[(k, fl.label) for k, fl in SORTABLE.items()], presets=listing.PRESETS,
             max_sort=listing.MAX_SORT_KEYS, query=query, order_text=listing.order_text(order),
             details_url=url_for("dept_materials.details_view"), brief_url=url_for(".brief", id=0)[:-len("0.pdf")],
+            editable=editable, edit_url=url_for("declare_entry.edit"),
             qualification_url=url_for(".qualification", id=0)[:-len("0.pdf")],
             order_words=listing.describe_order(order), print_max=LIST_PRINT_MAX, print_now=LIST_PRINT_NOW,
             threshold=current_app.config["EXPORT_BACKGROUND_THRESHOLD"])
@@ -296,6 +298,33 @@ class EntryView(GuardedView):
         active = next((key for key, _, _ in TABS if key in error_tabs), "basic")
         return self.render("admin/declare/entry_form.html", form=form, project=project, unit=unit, material=None,
                            tabs=TABS, error_tabs=error_tabs, records=[], active_tab=active)
+
+    @expose("/edit/", methods=("GET", "POST"))
+    def edit(self):
+        """修改 a material this department entered, while it is still here as entered."""
+        material = entry.editable_entry(current_user, request.args.get("id"))
+        if material is None:
+            abort(404)
+        form = material_form(material) if request.method == "POST" else material_form(material, load=True)
+        if form.validate_on_submit():
+            try:
+                entry.update_entry(current_user, material, form.to_input(), form.uploads(),
+                                   [int(i) for i in request.form.getlist("remove_attachment")
+                                    if i.isascii() and i.isdigit()])
+            except UploadFailed as e:
+                form.upload_failed(e)
+            except WorkflowError as e:
+                flash(str(e), "error")
+                return redirect(url_for("declare.index", number=material.number))
+            else:
+                flash(f"材料{material.number}已保存", "success")
+                return redirect(url_for(".edit", id=material.id))
+        elif request.method == "POST":
+            flash("保存失败，请按提示修改标红的内容（所有标签的内容均未保存）", "error")
+        error_tabs = form.tabs_with_errors()
+        active = next((key for key, _, _ in TABS if key in error_tabs), "basic")
+        return self.render("admin/declare/entry_form.html", form=form, project=material.project, unit=material.unit,
+                           material=material, tabs=TABS, error_tabs=error_tabs, records=[], active_tab=active)
 
 
 class ImportView(GuardedView):

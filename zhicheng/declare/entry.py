@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select, update
 
 from zhicheng import scope
 from zhicheng.extensions import db
-from zhicheng.materials.services import MaterialInput, Upload, new_material
-from zhicheng.models import Material, Project, Unit
+from zhicheng.materials.services import MaterialInput, Upload, new_material, rewrite_material
+from zhicheng.models import Material, MaterialState, Project, ReviewRecord, Unit
 from zhicheng.policy import P, require
 from zhicheng.review import workflow
-from zhicheng.review.workflow import WorkflowError
+from zhicheng.review.workflow import ALREADY_HANDLED, WorkflowError
+from zhicheng.security import parse_id
 
 #: 高、中级: the projects of this menu (初级 ones are filled by the units themselves).
 LEVEL_KINDS = ("cd_middle", "ps_middle", "ps_senior")
@@ -64,3 +65,46 @@ def enter(user, unit_id, project_id, data: MaterialInput, uploads: list[Upload] 
     material = new_material(user, unit.id, project, data, uploads)
     workflow.enter_material(user, material)
     return material
+
+
+def _own_entries(user):
+    """Materials this department entered and still holds as entered: 审核中 here, with no step of the
+    review after the 录入 (its only 审核记录). Once passed on or returned they go on like any other."""
+    only_entry = (select(ReviewRecord.material_id).group_by(ReviewRecord.material_id)
+                  .having(func.count() == 1, func.min(ReviewRecord.action) == "enter",
+                          func.min(ReviewRecord.department_id) == user.department_id))
+    return (Material.state == MaterialState.IN_REVIEW, Material.current_department_id == user.department_id,
+            Material.id.in_(only_entry), scope.materials(user))
+
+
+def editable_entries(user, ids: list[int]) -> set[int]:
+    """Which of `ids` the user's department may still 修改 (its own 录入, untouched)."""
+    if not ids or user.department_id is None:
+        return set()
+    return set(db.session.scalars(select(Material.id).where(Material.id.in_(ids), *_own_entries(user))))
+
+
+def editable_entry(user, material_id) -> Material | None:
+    """A material the user's department entered and may still 修改, by its id; None otherwise."""
+    pk = parse_id(material_id)
+    if pk is None or user.department_id is None:
+        return None
+    return db.session.scalar(select(Material).where(Material.id == pk, *_own_entries(user)))
+
+
+def update_entry(user, material: Material, data: MaterialInput, uploads: list[Upload] = (),
+                 remove_attachment_ids=()) -> Material:
+    """修改 a material this department entered, while it is still here as entered (every tab at
+    once, as the unit's 修改); refused once a reviewer has passed or returned it."""
+    require(user, P.REVIEW, error=WorkflowError)
+    if editable_entry(user, material.id) is None:
+        raise WorkflowError(f"材料{material.number}不是本部门录入、仍在本部门待审核的材料，不能修改")
+
+    def claim(m: Material) -> None:
+        done = db.session.execute(
+            update(Material).where(Material.id == m.id, Material.version == m.version, *_own_entries(user))
+            .values(version=Material.version + 1).execution_options(synchronize_session=False))
+        if done.rowcount != 1:
+            raise WorkflowError(f"材料{m.number}：{ALREADY_HANDLED}")
+
+    return rewrite_material(user, material, data, uploads, remove_attachment_ids, claim)

@@ -5,6 +5,7 @@ unit types in, and refuses writes the workflow does not allow (ensure_editable).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -273,6 +274,13 @@ def update_material(user, material: Material, data: MaterialInput, uploads: list
     """修改: drafts and returned materials only (workflow.ensure_editable), every tab at once."""
     require(user, P.FILL, error=WorkflowError)
     ensure_editable(material)
+    return rewrite_material(user, material, data, uploads, remove_attachment_ids, _claim)
+
+
+def rewrite_material(user, material: Material, data: MaterialInput, uploads: list[Upload],
+                     remove_attachment_ids, claim: Callable[[Material], None]) -> Material:
+    """Every tab of `material` replaced at once, by `user`: the caller has checked who may, and
+    `claim` bumps the row's version only while it may still be changed (a concurrent step refused)."""
     check_size(data)
     remove = {int(i) for i in remove_attachment_ids}
     kept = [a for a in material.attachments if a.id not in remove]
@@ -287,7 +295,7 @@ def update_material(user, material: Material, data: MaterialInput, uploads: list
             material.attachments = kept
             _apply(material, data)
             obsolete += _attach(material, stored)
-            _claim(material)
+            claim(material)
             audit.record("material.update", material, f"{material.number} {material.name}", actor=user)
     except Exception:
         db.session.expire(material)  # the form shows the stored material again, not the refused edit
