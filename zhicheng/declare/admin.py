@@ -35,11 +35,9 @@ from zhicheng.exporting.services import XLSX, content_disposition, write_xlsx
 from zhicheng.extensions import db
 from zhicheng.forms import Form
 from zhicheng.materials.forms import TABS, material_form
-from zhicheng.materials.services import UploadFailed
 from zhicheng.models import STATE_LABELS, Department, Material, Project
 from zhicheng.policy import P
 from zhicheng.printing.pdf import material_to_print
-from zhicheng.review.workflow import WorkflowError
 from zhicheng.scope import SUBMITTED_STATES
 from zhicheng.security import parse_id
 from zhicheng.system import audit
@@ -282,21 +280,19 @@ class EntryView(GuardedView):
             return self.render("admin/declare/entry.html", term=term, units=entry.find_units(user, term),
                                unit=unit, projects=projects, matches=entry.UNIT_MATCHES)
         form = material_form()
-        if form.validate_on_submit():
-            try:
-                material = entry.enter(user, unit.id, project.id, form.to_input(), form.uploads())
-            except UploadFailed as e:
-                form.upload_failed(e)
-            except WorkflowError as e:
-                flash(str(e), "error")
-            else:
-                flash(f"已录入材料{material.number}（{material.name}），材料已在本部门待审核", "success")
-                return redirect(url_for("declare.index", number=material.number))
-        elif request.method == "POST":
-            flash("保存失败，请按提示修改标红的内容（所有标签的内容均未保存）", "error")
+        outcome, result = form.save_posted(
+            lambda f: entry.enter(user, unit.id, project.id, f.to_input(), f.uploads()))
+        if outcome == "saved":
+            flash(f"已录入材料{result.number}（{result.name}），材料已在本部门待审核", "success")
+            return redirect(url_for("declare.index", number=result.number))
+        if outcome == "refused":
+            flash(result, "error")
+        return self._render_form(form, project, unit, None)
+
+    def _render_form(self, form, project, unit, material):
         error_tabs = form.tabs_with_errors()
         active = next((key for key, _, _ in TABS if key in error_tabs), "basic")
-        return self.render("admin/declare/entry_form.html", form=form, project=project, unit=unit, material=None,
+        return self.render("admin/declare/entry_form.html", form=form, project=project, unit=unit, material=material,
                            tabs=TABS, error_tabs=error_tabs, records=[], active_tab=active)
 
     @expose("/edit/", methods=("GET", "POST"))
@@ -306,25 +302,15 @@ class EntryView(GuardedView):
         if material is None:
             abort(404)
         form = material_form(material) if request.method == "POST" else material_form(material, load=True)
-        if form.validate_on_submit():
-            try:
-                entry.update_entry(current_user, material, form.to_input(), form.uploads(),
-                                   [int(i) for i in request.form.getlist("remove_attachment")
-                                    if i.isascii() and i.isdigit()])
-            except UploadFailed as e:
-                form.upload_failed(e)
-            except WorkflowError as e:
-                flash(str(e), "error")
-                return redirect(url_for("declare.index", number=material.number))
-            else:
-                flash(f"材料{material.number}已保存", "success")
-                return redirect(url_for(".edit", id=material.id))
-        elif request.method == "POST":
-            flash("保存失败，请按提示修改标红的内容（所有标签的内容均未保存）", "error")
-        error_tabs = form.tabs_with_errors()
-        active = next((key for key, _, _ in TABS if key in error_tabs), "basic")
-        return self.render("admin/declare/entry_form.html", form=form, project=material.project, unit=material.unit,
-                           material=material, tabs=TABS, error_tabs=error_tabs, records=[], active_tab=active)
+        outcome, refusal = form.save_posted(
+            lambda f: entry.update_entry(current_user, material, f.to_input(), f.uploads(), f.removed_attachments()))
+        if outcome == "saved":
+            flash(f"材料{material.number}已保存", "success")
+            return redirect(url_for(".edit", id=material.id))
+        if outcome == "refused":
+            flash(refusal, "error")
+            return redirect(url_for("declare.index", number=material.number))
+        return self._render_form(form, material.project, material.unit, material)
 
 
 class ImportView(GuardedView):

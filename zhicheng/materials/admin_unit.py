@@ -17,7 +17,6 @@ from zhicheng.materials.admin_common import MaterialListView, review_records_of
 from zhicheng.materials.forms import TABS, ChangeDepartmentForm, CommitmentForm, SubmitForm, material_form
 from zhicheng.materials.services import (
     CommitmentMissing,
-    UploadFailed,
     check_can_fill,
     create_material,
     update_material,
@@ -98,18 +97,13 @@ class ManageMaterialsView(ApplicantListView):
             flash(str(e), "error")
             return redirect(url_for("projects.index_view"))
         form = material_form()
-        if form.validate_on_submit():
-            try:
-                material = create_material(current_user, project, form.to_input(), form.uploads())
-            except UploadFailed as e:
-                form.upload_failed(e)
-            except WorkflowError as e:
-                flash(str(e), "error")
-            else:
-                flash(f"保存成功，材料编号：{material.number}", "success")
-                return redirect(url_for(".modify_view", id=material.id))
-        elif request.method == "POST":
-            flash("保存失败，请按提示修改标红的内容（所有标签的内容均未保存）", "error")
+        outcome, result = form.save_posted(
+            lambda f: create_material(current_user, project, f.to_input(), f.uploads()))
+        if outcome == "saved":
+            flash(f"保存成功，材料编号：{result.number}", "success")
+            return redirect(url_for(".modify_view", id=result.id))
+        if outcome == "refused":
+            flash(result, "error")
         return self._render_form(form, project)
 
     @expose("/commitment/", methods=("GET", "POST"))
@@ -138,21 +132,14 @@ class ManageMaterialsView(ApplicantListView):
             flash(f"材料{material.number}状态为“{material.state_label}”，已上报的材料不可修改", "error")
             return redirect(url_for(".details_view", id=material.id))
         form = material_form(material) if request.method == "POST" else material_form(material, load=True)
-        if form.validate_on_submit():
-            try:
-                update_material(current_user, material, form.to_input(), form.uploads(),
-                                [int(i) for i in request.form.getlist("remove_attachment")
-                                 if i.isascii() and i.isdigit()])
-            except UploadFailed as e:
-                form.upload_failed(e)
-            except WorkflowError as e:
-                flash(str(e), "error")
-                return redirect(url_for(".details_view", id=material.id))
-            else:
-                flash(f"材料{material.number}已保存", "success")
-                return redirect(url_for(".modify_view", id=material.id))
-        elif request.method == "POST":
-            flash("保存失败，请按提示修改标红的内容（所有标签的内容均未保存）", "error")
+        outcome, refusal = form.save_posted(
+            lambda f: update_material(current_user, material, f.to_input(), f.uploads(), f.removed_attachments()))
+        if outcome == "saved":
+            flash(f"材料{material.number}已保存", "success")
+            return redirect(url_for(".modify_view", id=material.id))
+        if outcome == "refused":
+            flash(refusal, "error")
+            return redirect(url_for(".details_view", id=material.id))
         return self._render_form(form, material.project, material)
 
 

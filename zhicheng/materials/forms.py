@@ -252,6 +252,29 @@ class MaterialFormBase(Form):
     def tabs_with_errors(self) -> set[str]:
         return {key for key, _, names in TABS if any(self[n].errors for n in names)}
 
+    def save_posted(self, save):
+        """The posted form, checked and given to `save(form)`: ("saved", what save returned);
+        ("refused", the workflow's message); or ("form", None): show the form again, with its errors,
+        a refused file under its field, or "保存失败" flashed (nothing of any tab saved)."""
+        from flask import flash, request
+
+        from zhicheng.review.workflow import WorkflowError
+        if self.validate_on_submit():
+            try:
+                return "saved", save(self)
+            except UploadFailed as e:
+                self.upload_failed(e)
+            except WorkflowError as e:
+                return "refused", str(e)
+        elif request.method == "POST":
+            flash("保存失败，请按提示修改标红的内容（所有标签的内容均未保存）", "error")
+        return "form", None
+
+    def removed_attachments(self) -> list[int]:
+        """The ids of the attachments ticked 删除 on the 附件 tab."""
+        from flask import request
+        return [int(i) for i in request.form.getlist("remove_attachment") if i.isascii() and i.isdigit()]
+
 
 def dict_names(kind: str) -> list[str]:
     return dictionaries.active_names(kind)
