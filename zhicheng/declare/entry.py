@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import or_, select, update
 
 from zhicheng import scope
 from zhicheng.extensions import db
@@ -70,11 +70,11 @@ def enter(user, unit_id, project_id, data: MaterialInput, uploads: list[Upload] 
 def _own_entries(user):
     """Materials this department entered and still holds as entered: 审核中 here, with no step of the
     review after the 录入 (its only 审核记录). Once passed on or returned they go on like any other."""
-    only_entry = (select(ReviewRecord.material_id).group_by(ReviewRecord.material_id)
-                  .having(func.count() == 1, func.min(ReviewRecord.action) == "enter",
-                          func.min(ReviewRecord.department_id) == user.department_id))
+    # Each material's own records, by the review_record.material_id index (not every record grouped).
+    records = select(ReviewRecord.id).where(ReviewRecord.material_id == Material.id)
+    entered_here = (ReviewRecord.action == "enter") & (ReviewRecord.department_id == user.department_id)
     return (Material.state == MaterialState.IN_REVIEW, Material.current_department_id == user.department_id,
-            Material.id.in_(only_entry), scope.materials(user))
+            records.where(entered_here).exists(), ~records.where(~entered_here).exists(), scope.materials(user))
 
 
 def editable_entries(user, ids: list[int]) -> set[int]:
