@@ -238,6 +238,10 @@ class _Held:
         return self.start_date <= (end or date.max) and (self.end_date is None or self.end_date >= start)
 
 
+def _appointment_number(raw: dict) -> str:
+    return text(raw.get("id_number"), "证件号码", 32, required=True).upper().replace(" ", "")
+
+
 def import_appointments(actor, rows: list[tuple[int, dict]], today: date | None = None) -> Report:
     """聘任 by 证件号码 (the person must be recorded, in a unit the importer manages), 单位 and 聘任起始日期:
     a 聘任 with these three already recorded is updated (or left as it is), any other is added. The
@@ -248,7 +252,13 @@ def import_appointments(actor, rows: list[tuple[int, dict]], today: date | None 
     require(actor, P.PEOPLE_EDIT)
     report = Report("导入聘任信息")
     resolve = UnitResolver(actor)
-    numbers = list({str(raw.get("id_number") or "").strip().upper().replace(" ", "") for _, raw in rows})
+    numbers = []
+    for _, raw in rows:  # read as each row is read below; a bad cell is reported there
+        try:
+            numbers.append(_appointment_number(raw))
+        except ValidationError:
+            pass
+    numbers = list(set(numbers))
     people: dict[str, PersonRecord] = {}
     for i in range(0, len(numbers), CHUNK):
         people.update((p.id_number, p) for p in db.session.scalars(select(PersonRecord).where(
@@ -269,7 +279,7 @@ def import_appointments(actor, rows: list[tuple[int, dict]], today: date | None 
         entry = ReportRow(line, str(raw.get("name") or "").strip()[:50], str(raw.get("id_number") or "").strip()[:32])
         report.rows.append(entry)
         try:
-            number = text(raw.get("id_number"), "证件号码", 32, required=True).upper().replace(" ", "")
+            number = _appointment_number(raw)
             entry.id_number = number
             person = people.get(number)
             if person is None:
