@@ -27,7 +27,7 @@ def world(org):
 
 def _sub_urls(w):
     batch, issued, cert = w["batch"], w["issued"], w["certificates"][0]
-    gets = [f"/admin/publicity/new", f"/admin/publicity/batch/{batch.id}", f"/admin/issue/batch/{issued.id}",
+    gets = ["/admin/publicity/new", f"/admin/publicity/batch/{batch.id}", f"/admin/issue/batch/{issued.id}",
             f"/admin/certificates/pdf/{cert.id}.pdf", f"/admin/certificates/revoke/{cert.id}"]
     posts = [f"/admin/publicity/objection/{w['objection'].id}", f"/admin/publicity/batch/{batch.id}/confirm",
              f"/admin/issue/batch/{issued.id}/print", f"/admin/certificates/revoke/{cert.id}",

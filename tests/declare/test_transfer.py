@@ -152,3 +152,22 @@ def test_an_exceptional_row_needs_its_reason_and_keeps_it(org, auth, csrf):
     m = db.session.query(Material).filter_by(name="许破格").one()
     assert m.exceptional and m.exception_reason == "获省级科技进步一等奖"
     assert db.session.query(Material).filter_by(name="吕破格").count() == 0
+
+
+def test_an_entry_returned_and_corrected_by_the_unit_is_not_overwritten_by_an_import(org, auth, csrf):
+    """The office's old workbook imported after its entry was 退回, corrected by the unit and 上报 again:
+    the row is refused and the unit's correction stands."""
+    from zhicheng.review import workflow
+    c = auth.client("xihureview")
+    _import(c, csrf, factories.xlsx([IMPORT_HEADER, _row(org, "韩导入", 63)]))
+    m = db.session.query(Material).filter_by(name="韩导入").one()
+    workflow.return_materials(org["xihu_return"], [m.id], "请核对现任职务")
+    db.session.commit()
+    m.current_title = "工程师"  # the unit's correction
+    db.session.commit()
+    workflow.submit_materials(org["unit_a"], [m.id], "甲经办", "13900001111")
+    db.session.commit()
+    page = _import(c, csrf, factories.xlsx([IMPORT_HEADER, _row(org, "韩导入", 63, 编号=m.number)]))
+    assert _statuses(page) == {2: "rejected"} and "录入后已经审核（退回或通过），不能通过导入修改" in page
+    db.session.expire_all()
+    assert db.session.get(Material, m.id).current_title == "工程师"

@@ -24,6 +24,7 @@ from zhicheng.admin.common import (
     NoDetailsPage,
     _department_choices,
     _no_store,
+    _scoped_department,
 )
 from zhicheng.codes import dictionaries, units, workbook
 from zhicheng.codes.models import (
@@ -37,7 +38,7 @@ from zhicheng.exporting.reading import read_xlsx_table
 from zhicheng.exporting.services import Column, content_disposition, write_xlsx
 from zhicheng.extensions import db
 from zhicheng.forms import Form
-from zhicheng.models import Department, Unit
+from zhicheng.models import Unit
 from zhicheng.org import codes as org_codes
 from zhicheng.policy import P, can
 from zhicheng.security import parse_id
@@ -171,7 +172,8 @@ class UnitDictView(EditPermission, NoDetailsPage, ScopedModelView):
         count, rows = super().get_list(*args, **kwargs)
         keys = [(r.uscc, r.department_id) for r in rows if r.uscc]
         g.zc_registered_units = {(u.uscc, u.department_id): u.name for u in db.session.scalars(
-            select(Unit).where(tuple_(Unit.uscc, Unit.department_id).in_(keys)))} if keys else {}
+            select(Unit).where(tuple_(Unit.uscc, Unit.department_id).in_(keys), scope.units(current_user)))} \
+            if keys else {}
         return count, rows
 
     def _registered_units(self) -> dict:
@@ -193,8 +195,7 @@ class UnitDictView(EditPermission, NoDetailsPage, ScopedModelView):
         self._editor_only()
         form = self._form(entry)
         if form.validate_on_submit():
-            department = db.session.scalar(select(Department).where(scope.departments(current_user),
-                                                                    Department.id == form.department_id.data))
+            department = _scoped_department(current_user, form.department_id.data)
             try:
                 saved = units.save_entry(current_user, entry, department, {
                     "code": form.code.data, "name": form.name.data, "uscc": form.uscc.data,

@@ -236,9 +236,9 @@ def import_units(actor, rows) -> list[dict]:
             report.append(entry)
             continue
         department = departments.objects[dept_id]
-        if note:
-            department.code = departments.coded[dept_id]
         current = existing.get(values.code)
+        if note and (current is None or current.department_id in departments.mine):
+            department.code = departments.coded[dept_id]  # said in the row's reason below
         if current is None:
             added.append({"code": values.code, "name": values.name, "department_id": department.id,
                           "uscc": values.uscc, "nature": values.nature, "industry": values.industry,

@@ -31,7 +31,7 @@ from zhicheng.declare.pdf import (
     render_qualification_pdf,
 )
 from zhicheng.exporting.admin import JobPages
-from zhicheng.exporting.services import XLSX, content_disposition, write_xlsx
+from zhicheng.exporting.services import XLSX, content_disposition, count_materials, write_xlsx
 from zhicheng.extensions import db
 from zhicheng.forms import Form
 from zhicheng.materials.forms import TABS, material_form
@@ -105,7 +105,7 @@ class DeclareListView(JobPages, GuardedView):
         size = parse_id(request.args.get("page_size")) or PAGE_SIZES[0]
         size = size if size in PAGE_SIZES else PAGE_SIZES[0]
         page = max(0, (parse_id(request.args.get("page")) or 1) - 1)
-        total = listing.count(conds)
+        total = count_materials(conds)
         pages = max(1, -(-total // size))
         page = min(page, pages - 1)
         columns = print_templates.columns_of(template)
@@ -165,7 +165,7 @@ class DeclareListView(JobPages, GuardedView):
             for e in errors:
                 flash(e, "error")
             return self._back()
-        total = listing.count(conds)
+        total = count_materials(conds)
         if total > LIST_PRINT_MAX:
             flash(f"共{total}条，超过一次打印的上限{LIST_PRINT_MAX}条：请缩小查询范围，或导出Excel后打印", "error")
             return self._back()
@@ -201,7 +201,7 @@ class DeclareListView(JobPages, GuardedView):
             return self._back()
         columns = list(transfer.DATA_COLUMNS) if data else print_templates.columns_of(template)
         title = "申报数据" if data else self._title(template)
-        total = listing.count(conds)
+        total = count_materials(conds)
         stamp = _stamp()
         ascii_name, display = f"zhicheng-declare-{'data' if data else 'list'}-{stamp}.xlsx", f"{title}-{stamp}.xlsx"
         if total > current_app.config["EXPORT_BACKGROUND_THRESHOLD"]:

@@ -67,7 +67,7 @@ def enter(user, unit_id, project_id, data: MaterialInput, uploads: list[Upload] 
     return material
 
 
-def _own_entries(user):
+def own_entries(user):
     """Materials this department entered and still holds as entered: 审核中 here, with no step of the
     review after the 录入 (its only 审核记录). Once passed on or returned they go on like any other."""
     # Each material's own records, by the review_record.material_id index (not every record grouped).
@@ -81,7 +81,7 @@ def editable_entries(user, ids: list[int]) -> set[int]:
     """Which of `ids` the user's department may still 修改 (its own 录入, untouched)."""
     if not ids or user.department_id is None:
         return set()
-    return set(db.session.scalars(select(Material.id).where(Material.id.in_(ids), *_own_entries(user))))
+    return set(db.session.scalars(select(Material.id).where(Material.id.in_(ids), *own_entries(user))))
 
 
 def editable_entry(user, material_id) -> Material | None:
@@ -89,7 +89,7 @@ def editable_entry(user, material_id) -> Material | None:
     pk = parse_id(material_id)
     if pk is None or user.department_id is None:
         return None
-    return db.session.scalar(select(Material).where(Material.id == pk, *_own_entries(user)))
+    return db.session.scalar(select(Material).where(Material.id == pk, *own_entries(user)))
 
 
 def update_entry(user, material: Material, data: MaterialInput, uploads: list[Upload] = (),
@@ -102,7 +102,7 @@ def update_entry(user, material: Material, data: MaterialInput, uploads: list[Up
 
     def claim(m: Material) -> None:
         done = db.session.execute(
-            update(Material).where(Material.id == m.id, Material.version == m.version, *_own_entries(user))
+            update(Material).where(Material.id == m.id, Material.version == m.version, *own_entries(user))
             .values(version=Material.version + 1).execution_options(synchronize_session=False))
         if done.rowcount != 1:
             raise WorkflowError(f"材料{m.number}：{ALREADY_HANDLED}")

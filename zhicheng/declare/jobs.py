@@ -59,7 +59,8 @@ def _query(owner, params):
 
 
 def run_list_print(job_id: int) -> None:
-    from zhicheng.declare.listing import count, describe_order, filters_description
+    from zhicheng.declare.listing import describe_order, filters_description
+    from zhicheng.exporting.services import count_materials
     from zhicheng.declare.pdf import render_list_pdf
     started = _start(job_id, ".pdf")
     if started is None:
@@ -67,7 +68,7 @@ def run_list_print(job_id: int) -> None:
     owner, params, stored, spool = started
     try:
         conds, f, order, columns = _query(owner, params)
-        total = count(conds)
+        total = count_materials(conds)
         pdf = render_list_pdf(params["title"], params["department"], filters_description(owner, f), describe_order(order),
                               columns, all_rows(conds, order, [k for k, _ in columns]), total)
         spool.write_bytes(pdf)

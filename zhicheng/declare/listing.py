@@ -199,10 +199,6 @@ def page_ids(conds, order: list[SortKey], offset: int, limit: int, total: int) -
     return ids
 
 
-def count(conds) -> int:
-    return db.session.scalar(select(func.count()).select_from(Material).where(*conds))
-
-
 def rows_for(ids: list[int], keys: list[str]) -> list[tuple[int, list]]:
     """(id, values of `keys` as shown) for `ids`, in the order of `ids`."""
     if not ids:

@@ -132,10 +132,11 @@ def _update_entered(user, material: Material, changes: dict) -> None:
         raise RowRefused(f"材料{material.number}由单位填写上报，不能通过导入修改")
     if material.state != MaterialState.IN_REVIEW or material.current_department_id != user.department_id:
         raise RowRefused(f"材料{material.number}状态为“{material.state_label}”，已不在本部门，不能通过导入修改")
+    if entry.editable_entry(user, material.id) is None:  # returned since, and perhaps corrected by the unit
+        raise RowRefused(f"材料{material.number}录入后已经审核（退回或通过），不能通过导入修改")
     done = db.session.execute(
         update(Material).where(Material.id == material.id, Material.version == material.version,
-                               Material.state == MaterialState.IN_REVIEW,
-                               Material.current_department_id == user.department_id)
+                               *entry.own_entries(user))
         .values(version=Material.version + 1, **changes).execution_options(synchronize_session=False))
     if done.rowcount != 1:
         raise RowRefused(f"材料{material.number}：{ALREADY_HANDLED}")

@@ -17,7 +17,7 @@ from zhicheng.extensions import db
 from zhicheng.org import codes
 from zhicheng.org.models import Approval, Department, Unit
 from zhicheng.org.profile import check_codes
-from zhicheng.policy import P, can, require
+from zhicheng.policy import P, require
 from zhicheng.system import audit
 from zhicheng.validators import ValidationError, check_phone
 

@@ -25,9 +25,10 @@ from sqlalchemy import func, select
 from zhicheng import scope
 from zhicheng.certificates.issuing import level_of
 from zhicheng.certificates.models import LEVELS, Certificate
+from zhicheng.codes import dictionaries
 from zhicheng.extensions import db
 from zhicheng.materials.states import STATE_LABELS, TRANSITIONS, MaterialState
-from zhicheng.models import Department, DictItem, Material, Project, Unit
+from zhicheng.models import Department, Material, Project, Unit
 from zhicheng.policy import P, require
 from zhicheng.projects.models import PROJECT_KINDS, REVIEW_KINDS
 from zhicheng.security import parse_id
@@ -310,8 +311,7 @@ def filter_options(user, stats: Statistics | None = None) -> FilterOptions:
     """The choices of the filters: the years of the projects the user sees, the 系列 of the dictionary
     and of those projects (and of the counted materials), the levels, the departments of the subtree."""
     years = set(db.session.scalars(select(Project.year).where(scope.projects(user)).distinct()))
-    names = list(db.session.scalars(select(DictItem.name).where(DictItem.kind == "series", DictItem.active)
-                                    .order_by(DictItem.sort, DictItem.id)))
+    names = list(dictionaries.active_names("series"))
     names += sorted(set(db.session.scalars(select(Project.series).where(scope.projects(user)).distinct())))
     if stats is not None:
         years |= {int(g.key) for g in stats.by_year}
