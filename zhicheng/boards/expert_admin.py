@@ -22,7 +22,6 @@ from zhicheng.boards.common import BoardError
 from zhicheng.boards.states import CHOICE_LABELS, GRADE_LABELS, MeetingState, MemberRole
 from zhicheng.extensions import db
 from zhicheng.materials.admin_common import send_attachment
-from zhicheng.materials.models import ID_PHOTO_KIND
 from zhicheng.models import (
     Attachment,
     BallotReceipt,
@@ -103,7 +102,7 @@ class ExpertMaterialView(ScopedModelView):
         mm = self.get_one(request.args.get("id"))
         material = db.session.scalar(
             select(Material).where(Material.id == mm.material_id)
-            .options(selectinload(Material.attachments.and_(Attachment.kind != ID_PHOTO_KIND)),  # as scope.attachments
+            .options(selectinload(Material.attachments.and_(scope.attachments(current_user))),
                      selectinload(Material.educations),
                      selectinload(Material.work_histories), joinedload(Material.project), joinedload(Material.unit))
             .execution_options(populate_existing=True))
