@@ -178,8 +178,12 @@ def test_a_department_imports_only_its_own_units(org, auth, csrf):
         ["330106", "", "XH2001", "西湖的单位", "", "", "", "", ""],
         ["3301", "", "XH0001", "别人的单位代码", "", "", "", "", ""],
         ["", "杭州市教育局直属学校管理处", "JY2001", "直属学校", "", "", "", "", ""],
+        # a code for 直属学校管理处 on a row that is not applied: the department keeps its code
+        ["330177", "杭州市教育局直属学校管理处", "XH0002", "别人的单位代码", "", "", "", "", ""],
     ]))
-    assert _report(body) == [("2", "skipped"), ("3", "skipped"), ("4", "added")]
+    assert _report(body) == [("2", "skipped"), ("3", "skipped"), ("4", "added"), ("5", "skipped")]
+    db.session.expire_all()
+    assert db.session.get(Department, org.edu_sub.id).code != "330177"
     assert "主管单位“西湖区人才职改办”（330106）不在本部门管辖范围内" in body
     assert "单位代码已属于其他主管单位（西湖区人才职改办）的单位" in body
     db.session.expire_all()
