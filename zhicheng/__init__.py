@@ -19,8 +19,10 @@ def create_app(config: object | None = None) -> Flask:
 
     db.init_app(app)
     from zhicheng.pgconn import install as keep_prepared_statements
+    from zhicheng.admin import key_order
     with app.app_context():
         keep_prepared_statements(db.engine)
+        key_order.install(db.engine)
     # First of the after_request hooks, so the last to run: a request's work is committed there.
     from zhicheng import transaction
     transaction.init_app(app)
