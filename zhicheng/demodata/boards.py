@@ -18,6 +18,7 @@ from zhicheng.boards import boards, meetings
 from zhicheng.boards import models as bm
 from zhicheng.boards.draw import DrawRequest, draw_members
 from zhicheng.boards.states import DEFAULT_MIN_MEMBERS, BoardLevel, MeetingState
+from zhicheng.demodata.materials import add_material
 from zhicheng.extensions import db
 from zhicheng.models import Department, Material, MaterialState, Project, ReviewRecord, User
 
@@ -37,7 +38,6 @@ def load_demo_boards(root_admin: User, root: Department, unit_user: User, review
     学科组评议 (all seven drawn, zj001 the 组长)."""
     from stdnum.cn import ric
 
-    from zhicheng.materials.services import assign_number
     from zhicheng.review.workflow import pass_materials, submit_materials, transfer_to_board
     board = boards.create_board(root_admin, "杭州市工程系列中级评审委员会", root, BoardLevel.MIDDLE, series="工程",
                                 scope="在杭单位中从事工程技术工作的人员", majors="计算机应用、软件工程",
@@ -60,14 +60,9 @@ def load_demo_boards(root_admin: User, root: Department, unit_user: User, review
     for i, name in enumerate(DEMO_APPLICANTS + DEMO_REVIEWED):
         birth = date(1985 + i, 3, 12)
         body = f"330106{birth:%Y%m%d}{301 + i:03d}"
-        m = Material(project=project, unit_id=unit_user.unit_id, creator=unit_user, name=name, gender="男女"[i % 2],
-                     birth_date=birth, id_card=body + ric.calc_check_digit(body + "0"), phone="13800138000",
-                     work_start_date=date(2009 + i, 7, 1), current_major="计算机应用", series="工程",
-                     major="计算机应用", qualification="工程师", education="本科", current_title="技术骨干",
-                     achievements="主持完成单位核心业务系统的设计与实施。")
-        db.session.add(m)
-        db.session.flush()
-        assign_number(m)
+        m = add_material(project, unit_user, name, gender="男女"[i % 2], birth_date=birth,
+                         id_card=body + ric.calc_check_digit(body + "0"), work_start_date=date(2009 + i, 7, 1),
+                         current_title="技术骨干", achievements="主持完成单位核心业务系统的设计与实施。")
         ids.append(m.id)
     submit_materials(unit_user, ids, "张建国", "13900001111", today=today)
     pass_materials(reviewer, ids)
