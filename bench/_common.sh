@@ -14,6 +14,41 @@ for s in socks:
 PY
 }
 
+# The knobs of a load run on the city data: USERS, RATE, DURATION, PORT and OUT each from the
+# environment, else the default given here (load_knobs USERS RATE DURATION PORT OUT); OUT created.
+load_knobs() {
+  : "${DATABASE_URL:?set DATABASE_URL to the city-scale PostgreSQL database}"
+  USERS=${USERS:-$1}
+  RATE=${RATE:-$2}
+  DURATION=${DURATION:-$3}
+  PORT=${PORT:-$4}
+  OUT=${OUT:-$5}
+  mkdir -p "$OUT"
+}
+
+# The app's SECRET_KEY (one for all its workers) and its public BASE_URL, the loopback server on
+# PORT, unless the environment sets them.
+export_app_keys() {
+  export SECRET_KEY=${SECRET_KEY:-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')}
+  export BASE_URL=${BASE_URL:-http://127.0.0.1:$PORT}
+}
+
+# Back once URL answers, or after TRIES (default 50) tries 0.2 s apart.
+wait_for() {
+  local url=$1 tries=${2:-50}
+  for _ in $(seq 1 "$tries"); do curl -fs "$url" >/dev/null && break; sleep 0.2; done
+}
+
+# This checkout's gunicorn on PORT in the background (GPID, killed when the script exits; the
+# environment's GUNICORN_* apply), its errors in OUT/gunicorn.log; back once PATH answers.
+start_gunicorn() {
+  GUNICORN_BIND="127.0.0.1:$PORT" GUNICORN_ACCESS_LOG=/dev/null .venv/bin/gunicorn -c gunicorn.conf.py \
+    --error-logfile "$OUT/gunicorn.log" "app:app" &
+  GPID=$!
+  trap 'kill $GPID 2>/dev/null || true' EXIT
+  wait_for "http://127.0.0.1:$PORT$1"
+}
+
 # The reviewer accounts of the city data, comma-separated (LOAD_REVIEWERS of bench/locustfile.py).
 # On PostgreSQL the tables are vacuumed first, as autovacuum would have done (earlier runs leave
 # dead rows behind; autovacuum may be off).

@@ -30,29 +30,14 @@ from werkzeug.security import generate_password_hash  # noqa: E402
 from bench._common import drop_database  # noqa: E402
 from zhicheng import create_app, transaction  # noqa: E402
 from zhicheng.accounts.models import KIND_EXPERT, KIND_STAFF, KIND_UNIT  # noqa: E402
+from zhicheng.boards import models as bm  # noqa: E402
 from zhicheng.boards.draw import DrawRequest, draw_matches, draw_members  # noqa: E402
 from zhicheng.boards.meetings import close_meeting  # noqa: E402
 from zhicheng.boards.states import BallotChoice, MeetingState, MemberRole  # noqa: E402
 from zhicheng.boards.voting import cast_ballot, count_ballots  # noqa: E402
 from zhicheng.config import TestConfig  # noqa: E402
 from zhicheng.extensions import db  # noqa: E402
-from zhicheng.models import (  # noqa: E402
-    Ballot,
-    BallotReceipt,
-    DrawRecord,
-    Expert,
-    Material,
-    MaterialState,
-    Meeting,
-    MeetingMaterial,
-    MeetingMember,
-    Project,
-    ReviewBoard,
-    SubjectGroup,
-    SubjectGroupMajor,
-    Unit,
-    User,
-)
+from zhicheng.models import Material, MaterialState, Project, Unit, User  # noqa: E402
 from zhicheng.org.departments import create_department  # noqa: E402
 
 TALLY_BUDGET, DRAW_BUDGET = 1.0, 2.0
@@ -100,22 +85,22 @@ def build(rng: random.Random) -> dict:
                     expert_rows.append(dict(id=n + 1, user_id=10_000 + n, department_id=dept.id, major=major,
                                             unit_id=rng.randrange(UNITS) + 1 if rng.random() < 0.2 else None,
                                             unit_name="某单位", title="正高级工程师", phone=""))
-    db.session.execute(insert(ReviewBoard), board_rows)
-    db.session.execute(insert(SubjectGroup), group_rows)
-    db.session.execute(insert(SubjectGroupMajor), major_rows)
+    db.session.execute(insert(bm.ReviewBoard), board_rows)
+    db.session.execute(insert(bm.SubjectGroup), group_rows)
+    db.session.execute(insert(bm.SubjectGroupMajor), major_rows)
     db.session.execute(insert(User), expert_user)
-    db.session.execute(insert(Expert), expert_rows)
+    db.session.execute(insert(bm.Expert), expert_rows)
 
     start = datetime(2026, 12, 1, 9)
     meeting_rows = [dict(id=b + 1, board_id=b + 1, name=f"评委会{b:02d}评审会议", review_start=start,
                          review_end=start + timedelta(days=7), meeting_date=date(2026, 12, 9),
                          state=MeetingState.PREPARING) for b in range(BOARDS)]
-    db.session.execute(insert(Meeting), meeting_rows)
-    db.session.execute(insert(MeetingMaterial), [dict(
+    db.session.execute(insert(bm.Meeting), meeting_rows)
+    db.session.execute(insert(bm.MeetingMaterial), [dict(
         meeting_id=(i % (BOARDS * GROUPS)) // GROUPS + 1, group_id=i % (BOARDS * GROUPS) + 1, material_id=i + 1)
         for i in range(MATERIALS - VOTED_MATERIALS)])
     if db.engine.dialect.name == "postgresql":  # rows inserted with their ids: move the sequences past them
-        for table in (Unit, User, Material, ReviewBoard, SubjectGroup, Expert, Meeting):
+        for table in (Unit, User, Material, bm.ReviewBoard, bm.SubjectGroup, bm.Expert, bm.Meeting):
             name = table.__tablename__
             db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
                                     f"(SELECT max(id) FROM {name}))"))
@@ -127,8 +112,8 @@ def build(rng: random.Random) -> dict:
 
 
 def bench_draw(manager, groups) -> tuple[float, float]:
-    meetings = list(db.session.scalars(select(Meeting).where(Meeting.state == MeetingState.PREPARING)
-                                       .order_by(Meeting.id)))
+    meetings = list(db.session.scalars(select(bm.Meeting).where(bm.Meeting.state == MeetingState.PREPARING)
+                                       .order_by(bm.Meeting.id)))
     start = time.perf_counter()
     for meeting in meetings:
         requests = [DrawRequest(gid, major, 3 if k == 0 else 2)
@@ -138,30 +123,30 @@ def bench_draw(manager, groups) -> tuple[float, float]:
     drawn = time.perf_counter() - start
     transaction.commit()
     committed = time.perf_counter() - start
-    assert all(draw_matches(r) for r in db.session.scalars(select(DrawRecord)))
+    assert all(draw_matches(r) for r in db.session.scalars(select(bm.DrawRecord)))
     return drawn, committed
 
 
-def build_vote(manager) -> Meeting:
+def build_vote(manager) -> bm.Meeting:
     """A meeting of board 1 voting: 25 members present, the last 500 materials, every ballot cast."""
     start = datetime(2026, 12, 1, 9)
-    meeting = Meeting(board_id=1, name="表决会议", review_start=start, review_end=start + timedelta(days=7),
-                      meeting_date=date(2026, 12, 9), state=MeetingState.VOTING)
+    meeting = bm.Meeting(board_id=1, name="表决会议", review_start=start, review_end=start + timedelta(days=7),
+                         meeting_date=date(2026, 12, 9), state=MeetingState.VOTING)
     db.session.add(meeting)
     db.session.flush()
-    experts = list(db.session.scalars(select(Expert.id).where(Expert.department_id == db.session.get(
-        ReviewBoard, 1).department_id).order_by(Expert.id).limit(MEMBERS)))
-    db.session.execute(insert(MeetingMember), [dict(meeting_id=meeting.id, expert_id=e, group_id=1, present=True,
-                                                    role=MemberRole.MEMBER) for e in experts])
-    db.session.execute(insert(MeetingMaterial), [dict(meeting_id=meeting.id, group_id=1, material_id=m)
-                                                  for m in range(MATERIALS - VOTED_MATERIALS + 1, MATERIALS + 1)])
+    experts = list(db.session.scalars(select(bm.Expert.id).where(bm.Expert.department_id == db.session.get(
+        bm.ReviewBoard, 1).department_id).order_by(bm.Expert.id).limit(MEMBERS)))
+    db.session.execute(insert(bm.MeetingMember), [dict(meeting_id=meeting.id, expert_id=e, group_id=1, present=True,
+                                                       role=MemberRole.MEMBER) for e in experts])
+    db.session.execute(insert(bm.MeetingMaterial), [dict(meeting_id=meeting.id, group_id=1, material_id=m)
+                                                     for m in range(MATERIALS - VOTED_MATERIALS + 1, MATERIALS + 1)])
     db.session.flush()
-    members = list(db.session.scalars(select(MeetingMember).where(MeetingMember.meeting_id == meeting.id)))
-    mms = list(db.session.scalars(select(MeetingMaterial.id).where(MeetingMaterial.meeting_id == meeting.id)
-                                  .order_by(MeetingMaterial.id)))
+    members = list(db.session.scalars(select(bm.MeetingMember).where(bm.MeetingMember.meeting_id == meeting.id)))
+    mms = list(db.session.scalars(select(bm.MeetingMaterial.id).where(bm.MeetingMaterial.meeting_id == meeting.id)
+                                  .order_by(bm.MeetingMaterial.id)))
     choices = list(BallotChoice)
     # Materials registered by an expert's own unit would refuse his ballot: none here (no unit).
-    for e in db.session.scalars(select(Expert).where(Expert.id.in_(experts))):
+    for e in db.session.scalars(select(bm.Expert).where(bm.Expert.id.in_(experts))):
         e.unit_id = None
     db.session.commit()
     # 100 through the service (4 materials × 25 members), the rest in bulk.
@@ -178,8 +163,8 @@ def build_vote(manager) -> Meeting:
         for member in members:
             receipts.append(dict(meeting_material_id=mm_id, member_id=member.id))
             ballots.append(dict(id=secrets.token_hex(16), meeting_material_id=mm_id, choice=rng.choice(choices)))
-    db.session.execute(insert(BallotReceipt), receipts)
-    db.session.execute(insert(Ballot), ballots)
+    db.session.execute(insert(bm.BallotReceipt), receipts)
+    db.session.execute(insert(bm.Ballot), ballots)
     db.session.commit()
     print(f"cast_ballot through the service (with its commit): median {statistics.median(timings) * 1000:.1f} ms, "
           f"p95 {sorted(timings)[int(len(timings) * 0.95)] * 1000:.1f} ms over {len(timings)} ballots")

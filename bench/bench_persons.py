@@ -30,17 +30,8 @@ from bench._common import csrf_token, login  # noqa: E402
 from zhicheng import create_app  # noqa: E402
 from zhicheng.config import TestConfig  # noqa: E402
 from zhicheng.extensions import db  # noqa: E402
-from zhicheng.models import (  # noqa: E402
-    Person,
-    PersonAchievement,
-    PersonAssessment,
-    PersonEducation,
-    PersonOpenLesson,
-    PersonResearch,
-    PersonTeaching,
-    PersonTraining,
-    PersonWork,
-)
+from zhicheng.models import Person  # noqa: E402
+from zhicheng.persons import models as pm  # noqa: E402
 
 REGISTER_BUDGET_MS, ARCHIVE_BUDGET_MS = 100.0, 50.0
 PASSWORD = "Geren2026ok"
@@ -105,22 +96,22 @@ def fill_archive(user_id: int, per_section: int, research: int = 0, achievements
     rows = []
     for i in range(per_section):
         day = start + timedelta(days=30 * i)
-        rows += [PersonEducation(user_id=user_id, start_date=day, school=f"学校{i}", major="计算机", education="大学本科"),
-                 PersonWork(user_id=user_id, start_date=day, employer=f"单位{i}", position="工程师"),
-                 PersonTraining(user_id=user_id, start_date=day, subject=f"培训{i}", organiser="人才服务局", hours=8),
-                 PersonAssessment(user_id=user_id, year=1900 + i, result="competent"),
-                 PersonOpenLesson(user_id=user_id, taught_on=day, subject="数学", title=f"公开课课题{i}",
-                                  audience="初二（3）班", level="county", organiser="区教研室"),
-                 PersonTeaching(user_id=user_id, start_date=day, end_date=day + timedelta(days=300), kind="classes",
-                                content=f"初二数学两个班{i}", weekly_hours=12, evaluation="学生满意度98")]
+        rows += [pm.PersonEducation(user_id=user_id, start_date=day, school=f"学校{i}", major="计算机", education="大学本科"),
+                 pm.PersonWork(user_id=user_id, start_date=day, employer=f"单位{i}", position="工程师"),
+                 pm.PersonTraining(user_id=user_id, start_date=day, subject=f"培训{i}", organiser="人才服务局", hours=8),
+                 pm.PersonAssessment(user_id=user_id, year=1900 + i, result="competent"),
+                 pm.PersonOpenLesson(user_id=user_id, taught_on=day, subject="数学", title=f"公开课课题{i}",
+                                     audience="初二（3）班", level="county", organiser="区教研室"),
+                 pm.PersonTeaching(user_id=user_id, start_date=day, end_date=day + timedelta(days=300), kind="classes",
+                                   content=f"初二数学两个班{i}", weekly_hours=12, evaluation="学生满意度98")]
     for i in range(research + per_section):
-        rows.append(PersonResearch(user_id=user_id, kind="paper", title=f"论文题目{i}", source="计算机工程",
-                                   number="CN 31-1289/TP", published_on=start + timedelta(days=i),
+        rows.append(pm.PersonResearch(user_id=user_id, kind="paper", title=f"论文题目{i}", source="计算机工程",
+                                      number="CN 31-1289/TP", published_on=start + timedelta(days=i),
                                    url="https://kns.cnki.net/x"))
     for i in range(achievements + per_section):
-        rows.append(PersonAchievement(user_id=user_id, start_date=start + timedelta(days=i), title=f"业绩名称{i}",
-                                      role="项目负责人", content="主持平台架构设计与核心模块开发，" * 10,
-                                      outcome="获区科技进步二等奖"))
+        rows.append(pm.PersonAchievement(user_id=user_id, start_date=start + timedelta(days=i), title=f"业绩名称{i}",
+                                         role="项目负责人", content="主持平台架构设计与核心模块开发，" * 10,
+                                         outcome="获区科技进步二等奖"))
     db.session.add_all(rows)
     if per_section:
         db.session.execute(update(Person).where(Person.user_id == user_id).values(series="中小学教师"))

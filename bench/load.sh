@@ -12,24 +12,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/_common.sh
-: "${DATABASE_URL:?set DATABASE_URL to the city-scale PostgreSQL database}"
-USERS=${USERS:-250}
-RATE=${RATE:-8}
-DURATION=${DURATION:-70}
-PORT=${PORT:-8123}
-OUT=${OUT:-bench/out}
-mkdir -p "$OUT"
+load_knobs 250 8 70 8123 bench/out
 .venv/bin/pip install -q -e '.[bench]' >/dev/null
 export RATELIMIT_STORAGE_URI=${RATELIMIT_STORAGE_URI:-redis://127.0.0.1:6379/0}
 export CAPTCHA_ENABLED=0
 # PostgreSQL needs a shared SECRET_KEY and the public BASE_URL: here the loopback server itself.
-export SECRET_KEY=${SECRET_KEY:-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')}
-export BASE_URL=${BASE_URL:-http://127.0.0.1:$PORT}
+export_app_keys
 export LOAD_REVIEWERS=$(load_reviewers)
-GUNICORN_BIND="127.0.0.1:$PORT" GUNICORN_WORKERS=2 GUNICORN_ACCESS_LOG=/dev/null .venv/bin/gunicorn -c gunicorn.conf.py --error-logfile "$OUT/gunicorn.log" "app:app" &
-GPID=$!
-trap 'kill $GPID 2>/dev/null || true' EXIT
-for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/login" >/dev/null && break; sleep 0.2; done
+GUNICORN_WORKERS=2 start_gunicorn /login
 # Logins go on during the run (each user logs out and in again every ~60 pages), so they are
 # part of the measured mix.
 start_locust bench/locustfile.py "http://127.0.0.1:$PORT" "$OUT/load" "$OUT/locust.txt"

@@ -13,18 +13,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/_common.sh
 HERE=$PWD
-: "${DATABASE_URL:?set DATABASE_URL to the city-scale PostgreSQL database}"
-USERS=${USERS:-150}
-RATE=${RATE:-10}
-DURATION=${DURATION:-60}
-PORT=${PORT:-8123}
-OUT=${OUT:-bench/out/ab}
-mkdir -p "$OUT"
+load_knobs 150 10 60 8123 bench/out/ab
 DBNAME=${DATABASE_URL##*/}
 export RATELIMIT_STORAGE_URI=${RATELIMIT_STORAGE_URI:-redis://127.0.0.1:6379/0}
 export CAPTCHA_ENABLED=0
-export SECRET_KEY=${SECRET_KEY:-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')}
-export BASE_URL=${BASE_URL:-http://127.0.0.1:$PORT}
+export_app_keys
 export LOAD_REVIEWERS=$(load_reviewers)
 n=0
 for CHECKOUT in "$@"; do
@@ -35,7 +28,7 @@ for CHECKOUT in "$@"; do
      exec .venv/bin/gunicorn -c gunicorn.conf.py --error-logfile "$HERE/$OUT/$tag-gunicorn.log" "app:app") &
   GPID=$!
   trap 'kill $GPID 2>/dev/null || true' EXIT
-  for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$PORT/login" >/dev/null && break; sleep 0.2; done
+  wait_for "http://127.0.0.1:$PORT/login" 100
   start_locust bench/locustfile.py "http://127.0.0.1:$PORT" "$OUT/$tag" "$OUT/$tag-locust.txt"
   sleep "$RAMP"
   .venv/bin/python bench/cpu_pids.py snap $GPID "$DBNAME" > "$OUT/$tag-cpu0.json"

@@ -15,20 +15,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . bench/_common.sh
-: "${DATABASE_URL:?set DATABASE_URL to the city-scale PostgreSQL database}"
-USERS=${USERS:-400}
-RATE=${RATE:-40}
-DURATION=${DURATION:-60}
-PORT=${PORT:-8124}
-OUT=${OUT:-bench/out/verify}
+load_knobs 400 40 60 8124 bench/out/verify
 CERTIFICATES=${CERTIFICATES:-200000}
-mkdir -p "$OUT"
 .venv/bin/locust --version >/dev/null 2>&1 || .venv/bin/pip install -q -e '.[bench]' >/dev/null
 LOAD_REDIS_URL=${LOAD_REDIS_URL:-redis://127.0.0.1:6379/13}
 .venv/bin/python -c "import redis, sys; redis.Redis.from_url(sys.argv[1]).flushdb()" "$LOAD_REDIS_URL"
 export RATELIMIT_STORAGE_URI=$LOAD_REDIS_URL PROXY_COUNT=1
-export SECRET_KEY=${SECRET_KEY:-$(.venv/bin/python -c 'import secrets; print(secrets.token_urlsafe(32))')}
-export BASE_URL=${BASE_URL:-http://127.0.0.1:$PORT}
+export_app_keys
 export LOAD_CERTS=$OUT/certs.json
 export LOAD_BATCHES=$(CERTIFICATES=$CERTIFICATES .venv/bin/python - <<'PY'
 import json, os, random
@@ -67,11 +60,7 @@ with app.app_context():
     print(",".join(map(str, batches)))
 PY
 )
-GUNICORN_BIND="127.0.0.1:$PORT" GUNICORN_ACCESS_LOG=/dev/null .venv/bin/gunicorn -c gunicorn.conf.py \
-  --error-logfile "$OUT/gunicorn.log" "app:app" &
-GPID=$!
-trap 'kill $GPID 2>/dev/null || true' EXIT
-for _ in $(seq 1 50); do curl -fs "http://127.0.0.1:$PORT/verify" >/dev/null && break; sleep 0.2; done
+start_gunicorn /verify
 start_locust bench/locust_verify.py "http://127.0.0.1:$PORT" "$OUT/load" "$OUT/locust.txt"
 cpu_window
 tail -25 "$OUT/locust.txt"

@@ -75,32 +75,23 @@ def person(name: str, username: str, phone: str, seq: int, series: str = "") -> 
 def archive(owner: User) -> None:
     """One row in each section of a person's 档案 (the teachers' 公开课 and 教育教学 included: they
     count only when his 系列 is a teacher's)."""
-    from zhicheng.models import (
-        PersonAchievement,
-        PersonAssessment,
-        PersonEducation,
-        PersonOpenLesson,
-        PersonResearch,
-        PersonTeaching,
-        PersonTraining,
-        PersonWork,
-    )
+    from zhicheng.persons import models as pm
     db.session.add_all([
-        PersonEducation(user_id=owner.id, start_date=date(2003, 9, 1), end_date=date(2007, 7, 1), school="浙江大学",
-                        major="计算机科学与技术", education="大学本科", degree="工学学士"),
-        PersonWork(user_id=owner.id, start_date=date(2007, 8, 1), employer="杭州某某科技有限公司", position="工程师"),
-        PersonTraining(user_id=owner.id, start_date=date(2020, 5, 1), end_date=date(2020, 5, 3),
-                       subject="继续教育公需科目", organiser="杭州市人才服务局", hours=24),
-        PersonAchievement(user_id=owner.id, start_date=date(2019, 3, 1), end_date=date(2021, 6, 30),
-                          title="智慧园区管理平台建设", role="项目负责人", content="主持平台架构设计与核心模块开发",
-                          outcome="获区科技进步二等奖"),
-        PersonResearch(user_id=owner.id, kind="paper", title="一种分布式存储方法", source="计算机工程",
-                       number="CN 31-1289/TP", published_on=date(2021, 3, 1), url="https://kns.cnki.net/x"),
-        PersonAssessment(user_id=owner.id, year=2023, result="excellent"),
-        PersonOpenLesson(user_id=owner.id, taught_on=date(2022, 4, 12), subject="数学", title="一次函数的图像",
-                         audience="初二（3）班", level="county", organiser="西湖区教研室"),
-        PersonTeaching(user_id=owner.id, start_date=date(2021, 9, 1), end_date=date(2022, 7, 15), kind="head_teacher",
-                       content="初二（3）班班主任，任教数学两个班", weekly_hours=12, evaluation="学生满意度98"),
+        pm.PersonEducation(user_id=owner.id, start_date=date(2003, 9, 1), end_date=date(2007, 7, 1), school="浙江大学",
+                           major="计算机科学与技术", education="大学本科", degree="工学学士"),
+        pm.PersonWork(user_id=owner.id, start_date=date(2007, 8, 1), employer="杭州某某科技有限公司", position="工程师"),
+        pm.PersonTraining(user_id=owner.id, start_date=date(2020, 5, 1), end_date=date(2020, 5, 3),
+                          subject="继续教育公需科目", organiser="杭州市人才服务局", hours=24),
+        pm.PersonAchievement(user_id=owner.id, start_date=date(2019, 3, 1), end_date=date(2021, 6, 30),
+                             title="智慧园区管理平台建设", role="项目负责人", content="主持平台架构设计与核心模块开发",
+                             outcome="获区科技进步二等奖"),
+        pm.PersonResearch(user_id=owner.id, kind="paper", title="一种分布式存储方法", source="计算机工程",
+                          number="CN 31-1289/TP", published_on=date(2021, 3, 1), url="https://kns.cnki.net/x"),
+        pm.PersonAssessment(user_id=owner.id, year=2023, result="excellent"),
+        pm.PersonOpenLesson(user_id=owner.id, taught_on=date(2022, 4, 12), subject="数学", title="一次函数的图像",
+                            audience="初二（3）班", level="county", organiser="西湖区教研室"),
+        pm.PersonTeaching(user_id=owner.id, start_date=date(2021, 9, 1), end_date=date(2022, 7, 15),
+                          kind="head_teacher", content="初二（3）班班主任，任教数学两个班", weekly_hours=12, evaluation="学生满意度98"),
     ])
     db.session.commit()
 

@@ -29,15 +29,7 @@ from zhicheng.models import (
     MeetingResult,
     MemberOpinion,
     Person,
-    PersonAchievement,
-    PersonAssessment,
-    PersonEducation,
-    PersonOpenLesson,
-    PersonResearch,
-    PersonTeaching,
-    PersonTraining,
     PersonRecord,
-    PersonWork,
     PrintTemplate,
     PostQuota,
     Project,
@@ -49,6 +41,7 @@ from zhicheng.models import (
     UnitCode,
     User,
 )
+from zhicheng.persons import models as pm
 from zhicheng.policy import P, can
 
 
@@ -470,14 +463,14 @@ def _own_archive(model):
     return predicate
 
 
-person_educations = _own_archive(PersonEducation)
-person_works = _own_archive(PersonWork)
-person_trainings = _own_archive(PersonTraining)
-person_research = _own_archive(PersonResearch)
-person_assessments = _own_archive(PersonAssessment)
-person_achievements = _own_archive(PersonAchievement)
-person_open_lessons = _own_archive(PersonOpenLesson)
-person_teachings = _own_archive(PersonTeaching)
+person_educations = _own_archive(pm.PersonEducation)
+person_works = _own_archive(pm.PersonWork)
+person_trainings = _own_archive(pm.PersonTraining)
+person_research = _own_archive(pm.PersonResearch)
+person_assessments = _own_archive(pm.PersonAssessment)
+person_achievements = _own_archive(pm.PersonAchievement)
+person_open_lessons = _own_archive(pm.PersonOpenLesson)
+person_teachings = _own_archive(pm.PersonTeaching)
 
 
 # --- 人员基本信息与聘任管理, 结构比例管理 -----------------------------------------------------------

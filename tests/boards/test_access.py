@@ -118,15 +118,21 @@ def _written() -> tuple[int, int]:
             db.session.scalar(select(func.count()).select_from(GroupOpinion)))
 
 
+def _as(auth, csrf, user):
+    """`user`'s answers: send(method, url, data) is a GET, or a POST of data with his CSRF token."""
+    c = auth.client(user.username)
+    token = csrf(c, "/admin/")
+    return lambda method, url, data: c.get(url) if method == "GET" else c.post(url, data={**data, "csrf_token": token})
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_each_review_action_answers_each_role_as_the_table_says(org, auth, csrf, role):
     urls = _review_urls(org)
-    c = auth.client(org[role].username)
-    token = csrf(c, "/admin/")
+    send = _as(auth, csrf, org[role])
     got, want = {}, {}
     for key, (method, url, data) in urls.items():
         before = _written()
-        r = c.get(url) if method == "GET" else c.post(url, data={**data, "csrf_token": token})
+        r = send(method, url, data)
         db.session.expire_all()
         if key.startswith(("meeting_review", "post_leader")):
             got[key], want[key] = r.status_code, _expected(key, role)
@@ -140,12 +146,10 @@ def test_each_review_action_answers_each_role_as_the_table_says(org, auth, csrf,
 @pytest.mark.parametrize("role", ROLES)
 def test_each_action_answers_each_role_as_the_table_says(org, auth, csrf, role):
     urls = _urls(org)
-    c = auth.client(org[role].username)
-    token = csrf(c, "/admin/")
+    send = _as(auth, csrf, org[role])
     got, want = {}, {}
     for key, (method, url, data) in urls.items():
-        r = c.get(url) if method == "GET" else c.post(url, data={**data, "csrf_token": token})
-        got[key], want[key] = r.status_code, _expected(key, role)
+        got[key], want[key] = send(method, url, data).status_code, _expected(key, role)
     assert got == want
 
 

@@ -9,40 +9,31 @@ import pytest
 from sqlalchemy import func, select
 
 from zhicheng.extensions import db
-from zhicheng.models import (
-    Person,
-    PersonAchievement,
-    PersonAssessment,
-    PersonEducation,
-    PersonOpenLesson,
-    PersonResearch,
-    PersonTeaching,
-    PersonTraining,
-    PersonWork,
-)
+from zhicheng.models import Person
+from zhicheng.persons import models as pm
 
 from .. import factories
 
 SECTIONS = {
-    "person_education": (PersonEducation, {"start_date": "2003-09-01", "end_date": "2007-07-01", "school": "浙江大学",
+    "person_education": (pm.PersonEducation, {"start_date": "2003-09-01", "end_date": "2007-07-01", "school": "浙江大学",
                                            "major": "软件工程", "education": "大学本科", "degree": "工学学士"}),
-    "person_work": (PersonWork, {"start_date": "2007-08-01", "end_date": "", "employer": "杭州某某公司",
+    "person_work": (pm.PersonWork, {"start_date": "2007-08-01", "end_date": "", "employer": "杭州某某公司",
                                  "position": "工程师"}),
-    "person_training": (PersonTraining, {"start_date": "2020-05-01", "end_date": "2020-05-03",
+    "person_training": (pm.PersonTraining, {"start_date": "2020-05-01", "end_date": "2020-05-03",
                                          "subject": "公需科目", "organiser": "人才服务局", "hours": "24"}),
-    "person_research": (PersonResearch, {"kind": "paper", "title": "分布式存储", "source": "计算机工程",
+    "person_research": (pm.PersonResearch, {"kind": "paper", "title": "分布式存储", "source": "计算机工程",
                                          "number": "CN 31-1289/TP", "published_on": "2021-03-01", "role": "第一作者",
                                          "url": "https://kns.cnki.net/kcms/detail"}),
-    "person_achievement": (PersonAchievement, {"start_date": "2019-03-01", "end_date": "2021-06-30",
+    "person_achievement": (pm.PersonAchievement, {"start_date": "2019-03-01", "end_date": "2021-06-30",
                                                "title": "智慧园区平台", "role": "项目负责人",
                                                "content": "主持架构设计", "outcome": "获区科技进步奖"}),
-    "person_assessment": (PersonAssessment, {"year": "2022", "result": "competent"}),
+    "person_assessment": (pm.PersonAssessment, {"year": "2022", "result": "competent"}),
 }
 # A teacher's sections (person B's 系列 is 中小学教师).
 TEACHER_SECTIONS = {
-    "person_open_lesson": (PersonOpenLesson, {"taught_on": "2022-04-12", "subject": "数学", "title": "一次函数的图像",
+    "person_open_lesson": (pm.PersonOpenLesson, {"taught_on": "2022-04-12", "subject": "数学", "title": "一次函数的图像",
                                               "audience": "初二（3）班", "level": "county", "organiser": "西湖区教研室"}),
-    "person_teaching": (PersonTeaching, {"start_date": "2021-09-01", "end_date": "2022-07-15", "kind": "classes",
+    "person_teaching": (pm.PersonTeaching, {"start_date": "2021-09-01", "end_date": "2022-07-15", "kind": "classes",
                                          "content": "初二数学两个班", "weekly_hours": "12", "evaluation": "98"}),
 }
 ALL_SECTIONS = {**SECTIONS, **TEACHER_SECTIONS}
@@ -116,7 +107,7 @@ def test_one_assessment_per_year(org, auth, csrf):
     url = "/admin/person_assessment/new/"
     r = c.post(url, data={"year": "2023", "result": "competent", "csrf_token": csrf(c, url)})
     assert "2023年度的考核结果已经填写" in r.get_data(as_text=True)
-    row = db.session.scalar(select(PersonAssessment).where(PersonAssessment.user_id == org["person_a"].id))
+    row = db.session.scalar(select(pm.PersonAssessment).where(pm.PersonAssessment.user_id == org["person_a"].id))
     edit = f"/admin/person_assessment/edit/?id={row.id}"
     assert c.post(edit, data={"year": "2023", "result": "basic", "csrf_token": csrf(c, edit)}).status_code == 302
 
@@ -141,7 +132,7 @@ def test_a_person_never_reaches_another_persons_rows(org, auth, csrf):
 def test_other_accounts_cannot_open_the_person_pages(org, auth, role):
     factories.archive(org["person_a"])
     c = auth.client(org[role].username)
-    row = db.session.scalar(select(PersonEducation))
+    row = db.session.scalar(select(pm.PersonEducation))
     for endpoint in ("person_basic", *ALL_SECTIONS):
         assert c.get(f"/admin/{endpoint}/").status_code == 403, endpoint
     assert c.get(f"/admin/person_education/edit/?id={row.id}").status_code == 403

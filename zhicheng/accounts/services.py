@@ -328,7 +328,6 @@ def import_unit_registry(actor: User, rows) -> list[dict]:
     existing = {r.uscc: r for r in db.session.scalars(select(UnitRegistry))}
     seen: dict[str, int] = {}
     report = []
-    counts = {"added": 0, "updated": 0, "rejected": 0}
     for line, raw_code, raw_rep, raw_name in rows:
         code = str(raw_code or "").strip().upper()
         rep, name = str(raw_rep or "").strip(), str(raw_name or "").strip()
@@ -350,23 +349,19 @@ def import_unit_registry(actor: User, rows) -> list[dict]:
                 raise ValidationError(f"与第{seen[code]}行的机构代码重复")
         except ValidationError as e:
             entry.update(status="rejected", reason=str(e))
-            counts["rejected"] += 1
             report.append(entry)
             continue
         seen[code] = line
         if code in existing:
             existing[code].legal_rep, existing[code].name = rep, name
             entry.update(status="updated", reason="名录中已有该机构代码，已按文件更新")
-            counts["updated"] += 1
         else:
             existing[code] = UnitRegistry(uscc=code, legal_rep=rep, name=name)
             db.session.add(existing[code])
             entry.update(status="added", reason="")
-            counts["added"] += 1
         report.append(entry)
-    audit.record("registry.import", None,
-                 f"导入单位名录：新增{counts['added']}条，更新{counts['updated']}条，拒绝{counts['rejected']}条",
-                 actor=actor)
+    audit.record_import("registry.import", None, "导入单位名录", report,
+                        {"added": "新增", "updated": "更新", "rejected": "拒绝"}, actor)
     db.session.flush()
     return report
 

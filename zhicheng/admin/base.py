@@ -371,6 +371,21 @@ def _gate(allowed: bool):
     return None
 
 
+def confirm_posted(form, act, done, to: str, refusals: type[Exception] = DomainError):
+    """The POST of a confirmation page (a reason, an operator's name): when the form validates,
+    act(); its refusal is flashed and None returned (the page shows the form again), else
+    done(what act returned) is flashed and the answer goes `to`. None as well before a valid POST."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = act()
+    except refusals as e:
+        flash(str(e), "error")
+        return None
+    flash(done(result), "success")
+    return redirect(to)
+
+
 class GuardMixin:
     """A view declares the `permission` (zhicheng.policy) that opens it: it decides menu visibility
     and 403; anonymous users go to the login page."""

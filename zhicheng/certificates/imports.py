@@ -84,8 +84,7 @@ def import_certificates(actor, rows) -> list[dict]:
         added.append(cert)
         entry.update(status="added", reason="")
         report.append(entry)
-    counts = {k: sum(1 for e in report if e["status"] == k) for k in ("added", "unchanged", "rejected")}
-    audit.record("certificate.import", None, f"导入历史证书：新增{counts['added']}条，已存在{counts['unchanged']}条，"
-                                             f"未导入{counts['rejected']}条", actor=actor)
+    audit.record_import("certificate.import", None, "导入历史证书", report,
+                        {"added": "新增", "unchanged": "已存在", "rejected": "未导入"}, actor)
     db.session.flush()
     return report

@@ -3,7 +3,7 @@ it), the hint the applicant's form asks for while he types, and 重复申报 (th
 of duplicate applications, where it records its 处理意见)."""
 from __future__ import annotations
 
-from flask import abort, flash, has_request_context, jsonify, redirect, request, url_for
+from flask import abort, flash, has_request_context, jsonify, request, url_for
 from flask_admin import expose
 from flask_admin.helpers import get_form_data
 from flask_login import current_user
@@ -12,12 +12,11 @@ from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from zhicheng import scope
-from zhicheng.admin.base import GuardedView, ScopedModelView
+from zhicheng.admin.base import GuardedView, ScopedModelView, confirm_posted
 from zhicheng.admin.common import NoDetailsPage
 from zhicheng.checks import duplicates, eligibility
 from zhicheng.checks.eligibility import EligibilityError, Facts
 from zhicheng.checks.models import EligibilityRule
-from zhicheng.domain import DomainError
 from zhicheng.extensions import db
 from zhicheng.forms import AdminForm, Form
 from zhicheng.models import Project
@@ -203,15 +202,10 @@ class DuplicatesView(GuardedView):
         if len(rows) != 2:
             abort(404)
         form = ResolveForm()
-        if form.validate_on_submit():
-            try:
-                duplicates.resolve(current_user, ids[0], ids[1], form.reason.data)
-            except DomainError as e:
-                flash(str(e), "error")
-            else:
-                flash(f"已登记处理意见：材料{rows[0].number}、材料{rows[1].number}可分别继续办理", "success")
-                return redirect(url_for(".index"))
-        return self.render("checks/resolve.html", form=form, rows=rows)
+        answer = confirm_posted(form, lambda: duplicates.resolve(current_user, ids[0], ids[1], form.reason.data),
+                                lambda _: f"已登记处理意见：材料{rows[0].number}、材料{rows[1].number}可分别继续办理",
+                                to=url_for(".index"))
+        return answer or self.render("checks/resolve.html", form=form, rows=rows)
 
 
 def register(admin) -> None:

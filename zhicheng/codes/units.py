@@ -220,7 +220,7 @@ def import_units(actor, rows) -> list[dict]:
     existing = {e.code: e for e in db.session.scalars(select(UnitCode))}
     seen: dict[str, int] = {}
     added: list[dict] = []  # new entries, inserted together (their values are checked by clean())
-    report, counts = [], {"added": 0, "updated": 0, "skipped": 0}
+    report = []
     for line, dept_code, dept_name, code, name, uscc, nature, industry, region, active in rows:
         entry = {"line": line, "dept_code": _text(dept_code)[:20], "code": _text(code)[:20], "name": _text(name)[:200]}
         try:
@@ -232,7 +232,6 @@ def import_units(actor, rows) -> list[dict]:
             dept_id, note = departments.resolve(_text(dept_code), _text(dept_name))
         except ValidationError as e:
             entry.update(status="skipped", reason=str(e))
-            counts["skipped"] += 1
             report.append(entry)
             continue
         department = departments.objects[dept_id]
@@ -254,13 +253,12 @@ def import_units(actor, rows) -> list[dict]:
                 entry.update(status="updated", reason="；".join(([note] if note else []) + changes))
             else:
                 entry.update(status="skipped", reason=note or UNCHANGED)
-        counts[entry["status"]] += 1
         report.append(entry)
     db.session.flush()
     for start in range(0, len(added), 2000):
         db.session.execute(insert(UnitCode), added[start:start + 2000])
-    audit.record("unit_dict.import", None, f"接收原系统数据（单位）：新增{counts['added']}条，更新{counts['updated']}条，"
-                                           f"跳过{counts['skipped']}条", actor=actor)
+    audit.record_import("unit_dict.import", None, "接收原系统数据（单位）", report,
+                        {"added": "新增", "updated": "更新", "skipped": "跳过"}, actor)
     return report
 
 

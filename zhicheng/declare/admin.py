@@ -302,15 +302,10 @@ class EntryView(GuardedView):
         if material is None:
             abort(404)
         form = material_form(material) if request.method == "POST" else material_form(material, load=True)
-        outcome, refusal = form.save_posted(
-            lambda f: entry.update_entry(current_user, material, f.to_input(), f.uploads(), f.removed_attachments()))
-        if outcome == "saved":
-            flash(f"材料{material.number}已保存", "success")
-            return redirect(url_for(".edit", id=material.id))
-        if outcome == "refused":
-            flash(refusal, "error")
-            return redirect(url_for("declare.index", number=material.number))
-        return self._render_form(form, material.project, material.unit, material)
+        answer = form.save_edit(
+            lambda f: entry.update_entry(current_user, material, f.to_input(), f.uploads(), f.removed_attachments()),
+            material, again=url_for(".edit", id=material.id), refused=url_for("declare.index", number=material.number))
+        return answer or self._render_form(form, material.project, material.unit, material)
 
 
 class ImportView(GuardedView):

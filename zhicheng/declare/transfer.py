@@ -194,8 +194,7 @@ def import_data(user, rows: list[dict]) -> list[dict]:
             current_app.logger.exception("申报数据 import row %s failed", row["line"])
             entry_.update(status="rejected", reason="该行未能导入，请检查数据后重试")
         report.append(entry_)
-    counts = {k: sum(1 for e in report if e["status"] == k) for k in ("added", "updated", "unchanged", "rejected")}
-    audit.record("material.import", None, f"导入申报数据：新增{counts['added']}条，修改{counts['updated']}条，"
-                                          f"未改变{counts['unchanged']}条，未导入{counts['rejected']}条", actor=user)
+    audit.record_import("material.import", None, "导入申报数据", report,
+                        {"added": "新增", "updated": "修改", "unchanged": "未改变", "rejected": "未导入"}, user)
     db.session.flush()
     return report

@@ -15,24 +15,12 @@ from sqlalchemy import func, select, update
 from zhicheng.accounts import passwords
 from zhicheng.accounts.models import KIND_EXPERT
 from zhicheng.boards import boards, meetings
+from zhicheng.boards import models as bm
 from zhicheng.boards.draw import DrawRequest, draw_members
 from zhicheng.boards.states import DEFAULT_MIN_MEMBERS, BoardLevel, MeetingState
+from zhicheng.demodata.materials import add_material
 from zhicheng.extensions import db
-from zhicheng.models import (
-    Department,
-    Expert,
-    Material,
-    MaterialState,
-    Meeting,
-    MeetingMaterial,
-    MeetingMember,
-    Project,
-    ReviewBoard,
-    ReviewRecord,
-    SubjectGroup,
-    SubjectGroupMajor,
-    User,
-)
+from zhicheng.models import Department, Material, MaterialState, Project, ReviewRecord, User
 
 DEMO_EXPERTS = [("zj001", "周明远", "正高级工程师", "浙江大学"), ("zj002", "吴晓峰", "正高级工程师", "杭州电子科技大学"),
                 ("zj003", "郑丽华", "高级工程师", "浙江工业大学"), ("zj004", "王建平", "正高级工程师", "中国美术学院"),
@@ -50,7 +38,6 @@ def load_demo_boards(root_admin: User, root: Department, unit_user: User, review
     学科组评议 (all seven drawn, zj001 the 组长)."""
     from stdnum.cn import ric
 
-    from zhicheng.materials.services import assign_number
     from zhicheng.review.workflow import pass_materials, submit_materials, transfer_to_board
     board = boards.create_board(root_admin, "杭州市工程系列中级评审委员会", root, BoardLevel.MIDDLE, series="工程",
                                 scope="在杭单位中从事工程技术工作的人员", majors="计算机应用、软件工程",
@@ -73,14 +60,9 @@ def load_demo_boards(root_admin: User, root: Department, unit_user: User, review
     for i, name in enumerate(DEMO_APPLICANTS + DEMO_REVIEWED):
         birth = date(1985 + i, 3, 12)
         body = f"330106{birth:%Y%m%d}{301 + i:03d}"
-        m = Material(project=project, unit_id=unit_user.unit_id, creator=unit_user, name=name, gender="男女"[i % 2],
-                     birth_date=birth, id_card=body + ric.calc_check_digit(body + "0"), phone="13800138000",
-                     work_start_date=date(2009 + i, 7, 1), current_major="计算机应用", series="工程",
-                     major="计算机应用", qualification="工程师", education="本科", current_title="技术骨干",
-                     achievements="主持完成单位核心业务系统的设计与实施。")
-        db.session.add(m)
-        db.session.flush()
-        assign_number(m)
+        m = add_material(project, unit_user, name, gender="男女"[i % 2], birth_date=birth,
+                         id_card=body + ric.calc_check_digit(body + "0"), work_start_date=date(2009 + i, 7, 1),
+                         current_title="技术骨干", achievements="主持完成单位核心业务系统的设计与实施。")
         ids.append(m.id)
     submit_materials(unit_user, ids, "张建国", "13900001111", today=today)
     pass_materials(reviewer, ids)
@@ -96,9 +78,10 @@ def load_demo_boards(root_admin: User, root: Department, unit_user: User, review
                                      start + timedelta(days=7), today + timedelta(days=9))
     meetings.assign_materials(root_admin, second, group, ids[first:])
     draw_members(root_admin, second, [DrawRequest(group.id, "计算机应用", len(DEMO_EXPERTS))], seed=20261206)
-    leader = db.session.scalar(select(MeetingMember).join(Expert, Expert.id == MeetingMember.expert_id)
-                               .join(User, User.id == Expert.user_id)
-                               .where(MeetingMember.meeting_id == second.id, User.username == DEMO_EXPERTS[0][0]))
+    leader = db.session.scalar(select(bm.MeetingMember).join(bm.Expert, bm.Expert.id == bm.MeetingMember.expert_id)
+                               .join(User, User.id == bm.Expert.user_id)
+                               .where(bm.MeetingMember.meeting_id == second.id,
+                                      User.username == DEMO_EXPERTS[0][0]))
     meetings.appoint_leader(root_admin, leader)
     meetings.start_review(root_admin, second)
     db.session.flush()
@@ -121,7 +104,7 @@ def load_city_boards(rng: random.Random, root_admin: User, departments: list[Dep
     board_rows = []
     for i, dept in enumerate(formers):
         level = BoardLevel.MIDDLE if i % 2 == 0 else BoardLevel.SENIOR
-        board_rows.append(ReviewBoard(
+        board_rows.append(bm.ReviewBoard(
             name=f"杭州市第{i + 1}评审委员会（{dept.name}{'中级' if level == BoardLevel.MIDDLE else '高级'}）",
             department_id=dept.id, level=level, series=rng.choice(DICTS["series"]), scope=f"{dept.name}组建",
             majors="、".join(majors), min_members=DEFAULT_MIN_MEMBERS[level]))
@@ -131,14 +114,14 @@ def load_city_boards(rng: random.Random, root_admin: User, departments: list[Dep
     for board in board_rows:
         for g in range(groups_per_board):
             covered = [majors[(g * 2) % len(majors)], majors[(g * 2 + 1) % len(majors)]]
-            groups.append(SubjectGroup(board_id=board.id, name=f"第{g + 1}学科组",
-                                       major_rows=[SubjectGroupMajor(major=m) for m in covered]))
+            groups.append(bm.SubjectGroup(board_id=board.id, name=f"第{g + 1}学科组",
+                                          major_rows=[bm.SubjectGroupMajor(major=m) for m in covered]))
     db.session.add_all(groups)
     db.session.flush()
 
     # Experts: accounts and 专家库 rows, spread over the departments that form a 评委会.
     next_user = (db.session.scalar(select(func.max(User.id))) or 0) + 1
-    next_expert = (db.session.scalar(select(func.max(Expert.id))) or 0) + 1
+    next_expert = (db.session.scalar(select(func.max(bm.Expert.id))) or 0) + 1
     pools = list(dict.fromkeys(d.id for d in formers))
     user_rows, expert_rows = [], []
     for i in range(experts_n):
@@ -150,7 +133,7 @@ def load_city_boards(rng: random.Random, root_admin: User, departments: list[Dep
                                 major=majors[(i // len(pools)) % len(majors)], unit_name="某研究院",
                                 title=rng.choice(["高级工程师", "正高级工程师"]), phone="", active=True))
     insert(User, user_rows)
-    insert(Expert, expert_rows)
+    insert(bm.Expert, expert_rows)
     db.session.flush()
 
     # One 筹备 meeting per 评委会; materials that passed 初审 and no meeting holds yet, the first group's
@@ -158,14 +141,15 @@ def load_city_boards(rng: random.Random, root_admin: User, departments: list[Dep
     meeting_rows = []
     for board in board_rows:
         start = datetime(2026, 11, 2, 9, 0)
-        meeting_rows.append(Meeting(board_id=board.id, name=f"{board.name}2026年度评审会议", review_start=start,
-                                    review_end=start + timedelta(days=10), meeting_date=date(2026, 11, 13),
-                                    state=MeetingState.PREPARING))
+        meeting_rows.append(bm.Meeting(board_id=board.id, name=f"{board.name}2026年度评审会议", review_start=start,
+                                       review_end=start + timedelta(days=10), meeting_date=date(2026, 11, 13),
+                                       state=MeetingState.PREPARING))
     db.session.add_all(meeting_rows)
     db.session.flush()
     meeting_of = {m.board_id: m.id for m in meeting_rows}
+    held = select(bm.MeetingMaterial.material_id)
     ids = list(db.session.scalars(select(Material.id).where(Material.state == MaterialState.APPROVED,
-                                                            Material.id.not_in(select(MeetingMaterial.material_id)))
+                                                            Material.id.not_in(held))
                                   .order_by(Material.id).limit(review_materials)))
     # 转评委会: each of them has passed 初审 and is handed to the 评委会 (评审中), as its 审核记录 says.
     at = datetime(2026, 11, 1, 9, 0)
@@ -181,11 +165,11 @@ def load_city_boards(rng: random.Random, root_admin: User, departments: list[Dep
     for k, mid in enumerate(rest):
         g = others[k % len(others)]
         mm_rows.append(dict(meeting_id=meeting_of[g.board_id], material_id=mid, group_id=g.id))
-    insert(MeetingMaterial, mm_rows)
+    insert(bm.MeetingMaterial, mm_rows)
     db.session.flush()
 
     # The first meeting: drawn (its first group's two 专业) and in 评议.
-    meeting = db.session.get(Meeting, meeting_rows[0].id)
+    meeting = db.session.get(bm.Meeting, meeting_rows[0].id)
     board = board_rows[0]
     group = groups[0]
     counts = {m: 0 for m in group.majors}

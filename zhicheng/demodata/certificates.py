@@ -6,8 +6,9 @@ from datetime import date, timedelta
 
 from stdnum.cn import ric
 
+from zhicheng.demodata.materials import add_material
 from zhicheng.extensions import db
-from zhicheng.models import Material, Project, User
+from zhicheng.models import Project, User
 
 DEMO_CERTIFIED = ("陈证书", "林证书")
 DEMO_ON_LIST = ("黄公示",)
@@ -18,21 +19,15 @@ def load_demo_certificates(root_admin: User, reviewer: User, unit_user: User, pr
     """Three materials of the root office's 初定 project through 审核通过; two on a 公示 that ended
     (评定, 发文 杭人社发〔year〕12号, certificates), one on a 公示 open today. Returns the lines to print."""
     from zhicheng.certificates import issuing, publicity
-    from zhicheng.materials.services import assign_number
     from zhicheng.review.workflow import pass_materials, submit_materials
     materials = []
     for i, name in enumerate(DEMO_CERTIFIED + DEMO_ON_LIST):
         birth = date(1986 + i, 5, 20)
         body = f"330106{birth:%Y%m%d}{401 + i:03d}"
-        m = Material(project=project, unit_id=unit_user.unit_id, creator=unit_user, name=name, gender="女男女"[i],
-                     birth_date=birth, id_card=body + ric.calc_check_digit(body + "0"), phone="13800138000",
-                     work_start_date=date(2010 + i, 7, 1), current_major="计算机应用", series="工程",
-                     major="计算机应用", qualification="工程师", education="本科", current_title="助理工程师",
-                     achievements="负责单位信息系统的开发与运维。")
-        db.session.add(m)
-        db.session.flush()
-        assign_number(m)
-        materials.append(m)
+        materials.append(add_material(project, unit_user, name, gender="女男女"[i], birth_date=birth,
+                                      id_card=body + ric.calc_check_digit(body + "0"),
+                                      work_start_date=date(2010 + i, 7, 1), current_title="助理工程师",
+                                      achievements="负责单位信息系统的开发与运维。"))
     ids = [m.id for m in materials]
     submit_materials(unit_user, ids, "张建国", "13900001111", today=today)
     pass_materials(reviewer, ids)

@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from stdnum.cn import ric
 
 from zhicheng.checks import eligibility
+from zhicheng.demodata.materials import add_material
 from zhicheng.extensions import db
 from zhicheng.models import Material, Project, User
 
@@ -33,19 +34,11 @@ def _id_card(birth: date, seq: int) -> str:
 
 
 def _material(project: Project, unit_user: User, name: str, seq: int, **fields) -> Material:
-    from zhicheng.materials.services import assign_number
     birth = date(1984, 10, 8 + seq % 20)
-    values = {"gender": "男", "birth_date": birth, "id_card": _id_card(birth, seq), "phone": "13800138000",
-              "work_start_date": date(2007, 7, 1), "current_major": "计算机应用", "series": "工程",
-              "major": "计算机应用", "qualification": "工程师", "education": "本科", "current_title": "工程技术人员",
-              "current_qualification": "助理工程师", "current_qualification_date": date(2012, 9, 1),
-              "achievements": "负责单位信息化项目的需求分析与系统设计。"}
-    values.update(fields)
-    m = Material(project=project, unit_id=unit_user.unit_id, creator=unit_user, name=name, **values)
-    db.session.add(m)
-    db.session.flush()
-    assign_number(m)
-    return m
+    values = {"gender": "男", "birth_date": birth, "id_card": _id_card(birth, seq), "work_start_date": date(2007, 7, 1),
+              "current_title": "工程技术人员", "current_qualification": "助理工程师",
+              "current_qualification_date": date(2012, 9, 1), "achievements": "负责单位信息化项目的需求分析与系统设计。"}
+    return add_material(project, unit_user, name, **{**values, **fields})
 
 
 def load_demo_checks(root_admin: User, xihu_review: User, xihu_return: User, xhsz: User, szsz: User,

@@ -190,15 +190,20 @@ def load_city(units: int = 5000, subs_per_unit: int = 10, materials: int = 200_0
                                      actor_id=creator if action == "submit" else None,
                                      actor_name="经办人" if action == "submit" else dept_by_id[dep].name + "审核经办",
                                      reason=reason, state_after=state_after))
+
+                def passes(t, upto):
+                    """审核通过 from the path's first department up to path[upto], hours to days apart."""
+                    for k in range(upto):
+                        t += timedelta(hours=rng.randrange(1, 72))
+                        rec("pass", t, path[k], path[k + 1], "in_review")
+                    return t
                 if roll >= 0.15:
                     t = t0
                     # most materials were returned and corrected a few times before this submission
                     for _cycle in range(rng.choices((0, 1, 2, 3), weights=(3, 4, 2, 1))[0]):
                         rec("submit", t, None, path[0], "in_review", "操作人：经办人")
                         stop = rng.randrange(len(path))
-                        for k in range(stop):
-                            t += timedelta(hours=rng.randrange(1, 72))
-                            rec("pass", t, path[k], path[k + 1], "in_review")
+                        t = passes(t, stop)
                         t += timedelta(hours=rng.randrange(1, 96))
                         rec("return", t, path[stop], None, "returned", "材料不全，请补充学历证明")
                         t += timedelta(hours=rng.randrange(1, 96))
@@ -207,23 +212,17 @@ def load_city(units: int = 5000, subs_per_unit: int = 10, materials: int = 200_0
                     if roll < 0.25:
                         state = "returned"
                         stop = rng.randrange(len(path))
-                        for k in range(stop):
-                            t += timedelta(hours=rng.randrange(1, 72))
-                            rec("pass", t, path[k], path[k + 1], "in_review")
+                        t = passes(t, stop)
                         t += timedelta(hours=rng.randrange(1, 72))
                         rec("return", t, path[stop], None, "returned", "业绩材料需补充")
                     elif roll < 0.5:
                         state = "in_review"
                         stop = rng.randrange(len(path))
-                        for k in range(stop):
-                            t += timedelta(hours=rng.randrange(1, 72))
-                            rec("pass", t, path[k], path[k + 1], "in_review")
+                        t = passes(t, stop)
                         cur = path[stop]
                     else:
                         state = "approved"
-                        for k in range(len(path) - 1):
-                            t += timedelta(hours=rng.randrange(1, 72))
-                            rec("pass", t, path[k], path[k + 1], "in_review")
+                        t = passes(t, len(path) - 1)
                         t += timedelta(hours=rng.randrange(1, 72))
                         rec("approve", t, path[-1], None, "approved")
                         approved_at = t

@@ -7,7 +7,7 @@ import re
 import time
 from collections import OrderedDict
 
-from flask import abort, current_app, has_app_context, has_request_context, request
+from flask import abort, current_app, flash, has_app_context, has_request_context, redirect, request, url_for
 from flask_admin import expose
 from flask_admin.contrib.sqla.filters import IntEqualFilter
 from flask_login import current_user
@@ -255,6 +255,28 @@ class MaterialListView(RequestFilterOptions, ScopedModelView):
 
     def details_extra(self, model) -> dict:
         return {}
+
+    def to_confirmation(self, ids, endpoint: str, verb: str):
+        """An action that asks for more on a page of its own (上报's operator, 退回's reason): the
+        ticked materials in scope go to `endpoint` as ?id=…; none: "请先勾选要{verb}的材料"."""
+        rows = self.scoped_rows(ids)
+        if not rows:
+            flash(f"请先勾选要{verb}的材料", "error")
+            return None
+        return redirect(url_for(endpoint, id=[r.id for r in rows]))
+
+    def confirmation_rows(self) -> list:
+        """The materials of that page's ?id=…, every one in scope; else 404."""
+        ids = []
+        for raw in request.values.getlist("id"):
+            try:
+                ids.append(int(raw))
+            except ValueError:
+                abort(404)
+        rows = self.scoped_rows(ids, strict=True)
+        if not rows:
+            abort(404)
+        return rows
 
     # Editing and creating go through the materials form, never Flask-Admin's generic pages.
     @expose("/new/", methods=("GET", "POST"))

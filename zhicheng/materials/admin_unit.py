@@ -11,7 +11,7 @@ from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
 from zhicheng import scope
-from zhicheng.admin.base import GuardedView, request_grants, row_url
+from zhicheng.admin.base import GuardedView, confirm_posted, request_grants, row_url
 from zhicheng.extensions import db
 from zhicheng.materials.admin_common import MaterialListView, review_records_of
 from zhicheng.materials.forms import TABS, ChangeDepartmentForm, CommitmentForm, SubmitForm, material_form
@@ -28,16 +28,6 @@ from zhicheng.models import MaterialState as S
 from zhicheng.policy import P
 from zhicheng.review import workflow
 from zhicheng.review.workflow import WorkflowError
-
-
-def _ids_from_request() -> list[int]:
-    ids = []
-    for raw in request.values.getlist("id"):
-        try:
-            ids.append(int(raw))
-        except ValueError:
-            abort(404)
-    return ids
 
 
 class ApplicantListView(MaterialListView):
@@ -132,15 +122,10 @@ class ManageMaterialsView(ApplicantListView):
             flash(f"材料{material.number}状态为“{material.state_label}”，已上报的材料不可修改", "error")
             return redirect(url_for(".details_view", id=material.id))
         form = material_form(material) if request.method == "POST" else material_form(material, load=True)
-        outcome, refusal = form.save_posted(
-            lambda f: update_material(current_user, material, f.to_input(), f.uploads(), f.removed_attachments()))
-        if outcome == "saved":
-            flash(f"材料{material.number}已保存", "success")
-            return redirect(url_for(".modify_view", id=material.id))
-        if outcome == "refused":
-            flash(refusal, "error")
-            return redirect(url_for(".details_view", id=material.id))
-        return self._render_form(form, material.project, material)
+        answer = form.save_edit(
+            lambda f: update_material(current_user, material, f.to_input(), f.uploads(), f.removed_attachments()),
+            material, again=url_for(".modify_view", id=material.id), refused=url_for(".details_view", id=material.id))
+        return answer or self._render_form(form, material.project, material)
 
 
 class SubmitListView(ApplicantListView):
@@ -152,29 +137,18 @@ class SubmitListView(ApplicantListView):
 
     @action("submit", "上报")
     def action_submit(self, ids):
-        rows = self.scoped_rows(ids)
-        if not rows:
-            flash("请先勾选要上报的材料", "error")
-            return None
-        return redirect(url_for(".confirm_view", id=[r.id for r in rows]))
+        return self.to_confirmation(ids, ".confirm_view", "上报")
 
     @expose("/confirm/", methods=("GET", "POST"))
     def confirm_view(self):
-        ids = _ids_from_request()
-        rows = self.scoped_rows(ids, strict=True)
-        if not rows:
-            abort(404)
+        rows = self.confirmation_rows()
         form = SubmitForm()
-        if form.validate_on_submit():
-            try:
-                done = workflow.submit_materials(current_user, [r.id for r in rows], form.operator_name.data,
-                                                 form.operator_phone.data)
-            except WorkflowError as e:
-                flash(str(e), "error")
-            else:
-                flash(f"已上报{len(done)}份材料", "success")
-                return redirect(url_for(".index_view"))
-        return self.render("admin/materials/submit.html", form=form, rows=rows)
+        answer = confirm_posted(form, lambda: workflow.submit_materials(current_user, [r.id for r in rows],
+                                                                        form.operator_name.data,
+                                                                        form.operator_phone.data),
+                                lambda done: f"已上报{len(done)}份材料", to=url_for(".index_view"),
+                                refusals=WorkflowError)
+        return answer or self.render("admin/materials/submit.html", form=form, rows=rows)
 
 
 class ReturnedListView(ApplicantListView):

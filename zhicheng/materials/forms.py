@@ -270,6 +270,19 @@ class MaterialFormBase(Form):
             flash("保存失败，请按提示修改标红的内容（所有标签的内容均未保存）", "error")
         return "form", None
 
+    def save_edit(self, save, material, again: str, refused: str):
+        """修改 of a saved material: save_posted, then "材料…已保存" and on to `again`, or the
+        workflow's refusal flashed on `refused`; None: show the form again."""
+        from flask import flash, redirect
+        outcome, refusal = self.save_posted(save)
+        if outcome == "saved":
+            flash(f"材料{material.number}已保存", "success")
+            return redirect(again)
+        if outcome == "refused":
+            flash(refusal, "error")
+            return redirect(refused)
+        return None
+
     def removed_attachments(self) -> list[int]:
         """The ids of the attachments ticked 删除 on the 附件 tab."""
         from flask import request

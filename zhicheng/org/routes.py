@@ -111,12 +111,9 @@ def send_forgot_code():
     form = UnitForgotForm()
     if not form.validate_on_submit():
         return _forgot_page(form, 400)
-    if current_app.config["CAPTCHA_ENABLED"]:
-        from zhicheng.accounts.auth import captcha_code
-        problem = captcha_code.check(form.captcha.data)
-        if problem:
-            form.captcha.errors.append(problem)
-            return _forgot_page(form, 400)
+    from zhicheng.accounts.auth import captcha_code
+    if captcha_code.refused(form):
+        return _forgot_page(form, 400)
     try:
         password_sms.send_code(_data(form))
     except password_sms.UnitResetError as e:

@@ -20,6 +20,7 @@ from zhicheng import scope, storage, transaction
 from zhicheng.admin.base import GuardedView, ScopedModelView
 from zhicheng.admin.common import NoDetailsPage
 from zhicheng.extensions import db
+from zhicheng.persons import models as pm
 from zhicheng.persons.forms import BasicInfoForm
 from zhicheng.persons.models import (
     ASSESSMENT_LABELS,
@@ -28,14 +29,6 @@ from zhicheng.persons.models import (
     TEACHER_SERIES,
     TEACHING_KIND_LABELS,
     Person,
-    PersonAchievement,
-    PersonAssessment,
-    PersonEducation,
-    PersonOpenLesson,
-    PersonResearch,
-    PersonTeaching,
-    PersonTraining,
-    PersonWork,
 )
 from zhicheng.policy import P
 from zhicheng.system import audit
@@ -314,9 +307,9 @@ class AssessmentView(ArchiveView):
             form.year.errors = [*form.year.errors, "年度不能晚于今年"]
             return False
         editing = request.args.get("id", type=int) if request.endpoint.endswith("edit_view") else None
-        taken = db.session.scalar(select(PersonAssessment.id).where(
-            PersonAssessment.user_id == current_user.id, PersonAssessment.year == form.year.data,
-            PersonAssessment.id != (editing or 0)))
+        taken = db.session.scalar(select(pm.PersonAssessment.id).where(
+            pm.PersonAssessment.user_id == current_user.id, pm.PersonAssessment.year == form.year.data,
+            pm.PersonAssessment.id != (editing or 0)))
         if taken is not None:
             form.year.errors = [*form.year.errors, f"{form.year.data}年度的考核结果已经填写，请修改原记录"]
             return False
@@ -365,14 +358,14 @@ def register(admin) -> None:
     admin.add_view(BasicInfoView(name="基础信息", category=CAT_ARCHIVE, endpoint="person_basic",
                                  url="/admin/person_basic"))
     for view, model, name, endpoint in (
-            (EducationView, PersonEducation, "学历学位", "person_education"),
-            (WorkView, PersonWork, "工作经历", "person_work"),
-            (TrainingView, PersonTraining, "培训经历", "person_training"),
-            (AchievementView, PersonAchievement, "工作业绩", "person_achievement"),
-            (ResearchView, PersonResearch, "研究成果", "person_research"),
-            (AssessmentView, PersonAssessment, "年度考核", "person_assessment"),
-            (OpenLessonView, PersonOpenLesson, "公开课", "person_open_lesson"),
-            (TeachingView, PersonTeaching, "教育教学", "person_teaching")):
+            (EducationView, pm.PersonEducation, "学历学位", "person_education"),
+            (WorkView, pm.PersonWork, "工作经历", "person_work"),
+            (TrainingView, pm.PersonTraining, "培训经历", "person_training"),
+            (AchievementView, pm.PersonAchievement, "工作业绩", "person_achievement"),
+            (ResearchView, pm.PersonResearch, "研究成果", "person_research"),
+            (AssessmentView, pm.PersonAssessment, "年度考核", "person_assessment"),
+            (OpenLessonView, pm.PersonOpenLesson, "公开课", "person_open_lesson"),
+            (TeachingView, pm.PersonTeaching, "教育教学", "person_teaching")):
         admin.add_view(view(model, name=name, category=CAT_ARCHIVE, endpoint=endpoint, url=f"/admin/{endpoint}"))
 
 

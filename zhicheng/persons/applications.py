@@ -27,20 +27,13 @@ from zhicheng.materials.states import STATES
 from zhicheng.models import Attachment, Education, Material, Project, WorkHistory
 from zhicheng.models import MaterialState as S
 from zhicheng.persons import membership
+from zhicheng.persons import models as pm
 from zhicheng.persons.models import (
     ASSESSMENT_LABELS,
     LESSON_LEVEL_LABELS,
     RESEARCH_KIND_LABELS,
     TEACHING_KIND_LABELS,
     Person,
-    PersonAchievement,
-    PersonAssessment,
-    PersonEducation,
-    PersonOpenLesson,
-    PersonResearch,
-    PersonTeaching,
-    PersonTraining,
-    PersonWork,
     Signoff,
     SignoffResult,
     SignoffStep,
@@ -85,10 +78,15 @@ def visible_project(user, project_id) -> Project | None:
 
 # --- the snapshot -----------------------------------------------------------------------------
 
+def _own_rows(model, user_id: int, *order: str) -> list:
+    """The person's rows of one 档案 section, ordered by the named columns."""
+    return list(db.session.scalars(select(model).where(model.user_id == user_id)
+                                    .order_by(*(getattr(model, name) for name in order))))
+
+
 def _research_text(user_id: int) -> list[str]:
     lines = []
-    for r in db.session.scalars(select(PersonResearch).where(PersonResearch.user_id == user_id)
-                                .order_by(PersonResearch.kind, PersonResearch.published_on, PersonResearch.id)):
+    for r in _own_rows(pm.PersonResearch, user_id, "kind", "published_on", "id"):
         parts = [f"【{RESEARCH_KIND_LABELS.get(r.kind, r.kind)}】{r.title}"]
         parts += [x for x in (r.source, r.number) if x]
         if r.published_on:
@@ -107,8 +105,7 @@ def _period(start: date | None, end: date | None) -> str:
 
 def _achievement_text(user_id: int) -> list[str]:
     lines = []
-    for a in db.session.scalars(select(PersonAchievement).where(PersonAchievement.user_id == user_id)
-                                .order_by(PersonAchievement.start_date, PersonAchievement.id)):
+    for a in _own_rows(pm.PersonAchievement, user_id, "start_date", "id"):
         parts = [f"【工作业绩】{_period(a.start_date, a.end_date)} {a.title}"]
         if a.role:
             parts.append(f"本人角色：{a.role}")
@@ -122,14 +119,12 @@ def _achievement_text(user_id: int) -> list[str]:
 def _teacher_text(user_id: int) -> list[str]:
     """公开课 and 教育教学 of a teacher's 档案."""
     lines = []
-    for o in db.session.scalars(select(PersonOpenLesson).where(PersonOpenLesson.user_id == user_id)
-                                .order_by(PersonOpenLesson.taught_on, PersonOpenLesson.id)):
+    for o in _own_rows(pm.PersonOpenLesson, user_id, "taught_on", "id"):
         parts = [f"【公开课】{o.taught_on:%Y-%m-%d} {o.subject}《{o.title}》",
                  LESSON_LEVEL_LABELS.get(o.level, o.level)]
         parts += [x for x in (o.audience, f"主办：{o.organiser}" if o.organiser else "") if x]
         lines.append("，".join(parts))
-    for t in db.session.scalars(select(PersonTeaching).where(PersonTeaching.user_id == user_id)
-                                .order_by(PersonTeaching.start_date, PersonTeaching.id)):
+    for t in _own_rows(pm.PersonTeaching, user_id, "start_date", "id"):
         parts = [f"【教育教学】{_period(t.start_date, t.end_date)} {TEACHING_KIND_LABELS.get(t.kind, t.kind)}：{t.content}"]
         if t.weekly_hours:
             parts.append(f"周课时{t.weekly_hours}")
@@ -146,12 +141,10 @@ def _archive_text(person: Person) -> str:
     lines = _achievement_text(user_id) + _research_text(user_id)
     if person.is_teacher:
         lines += _teacher_text(user_id)
-    for t in db.session.scalars(select(PersonTraining).where(PersonTraining.user_id == user_id)
-                                .order_by(PersonTraining.start_date)):
+    for t in _own_rows(pm.PersonTraining, user_id, "start_date"):
         hours = f"，{t.hours}学时" if t.hours else ""
         lines.append(f"【培训】{t.start_date:%Y-%m} {t.subject}{('，' + t.organiser) if t.organiser else ''}{hours}")
-    for a in db.session.scalars(select(PersonAssessment).where(PersonAssessment.user_id == user_id)
-                                .order_by(PersonAssessment.year)):
+    for a in _own_rows(pm.PersonAssessment, user_id, "year"):
         lines.append(f"【年度考核】{a.year}年度：{ASSESSMENT_LABELS.get(a.result, a.result)}")
     kept, size = [], 0
     for i, line in enumerate(lines):
@@ -210,10 +203,8 @@ def start(user, project_id, today: date | None = None) -> Material:
     if exists is not None:
         raise ApplicationError(f"已有该项目的申报材料，请在“个人申报”中继续填写（材料ID {exists}）")
     person = db.session.scalar(select(Person).where(Person.user_id == user.id))
-    educations = list(db.session.scalars(select(PersonEducation).where(PersonEducation.user_id == user.id)
-                                         .order_by(PersonEducation.start_date)))
-    works = list(db.session.scalars(select(PersonWork).where(PersonWork.user_id == user.id)
-                                    .order_by(PersonWork.start_date)))
+    educations = _own_rows(pm.PersonEducation, user.id, "start_date")
+    works = _own_rows(pm.PersonWork, user.id, "start_date")
     highest = educations[-1].education if educations else ""
     material = Material(
         project=project, unit_id=unit.id, creator_id=user.id, state=S.PERSON_DRAFT, name=person.name,

@@ -57,7 +57,7 @@ def send_code():
     form = PersonRegisterForm()
     if not form.validate_on_submit():  # the CSRF token, the captcha's length
         return _page(form, 400)
-    if _captcha_refused(form):
+    if captcha_code.refused(form):
         return _page(form, 400)
     try:
         phone = check_phone_for_code(form.phone.data)
@@ -74,16 +74,6 @@ def send_code():
         return _page(form, 429)
     form.phone.data = phone
     return _page(form, code_sent=True)
-
-
-def _captcha_refused(form) -> bool:
-    """获取验证码 needs the image captcha when CAPTCHA_ENABLED: True (message on the field) if wrong."""
-    if not current_app.config["CAPTCHA_ENABLED"]:
-        return False
-    problem = captcha_code.check(form.captcha.data)
-    if problem:
-        form.captcha.errors.append(problem)
-    return problem is not None
 
 
 def _forgot_page(form, status: int = 200, code_sent: bool = False):
@@ -111,7 +101,7 @@ def forgot_password():
 @limiter.limit(lambda: current_app.config["SMS_ADDRESS_LIMIT"])
 def send_forgot_code():
     form = ForgotPasswordForm()
-    if not form.validate_on_submit() or _captcha_refused(form):
+    if not form.validate_on_submit() or captcha_code.refused(form):
         return _forgot_page(form, 400)
     try:
         send_reset_code(form.phone.data)

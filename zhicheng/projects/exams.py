@@ -62,9 +62,8 @@ def import_scores(actor, project: Project, rows) -> list[dict]:
         row.name, row.score, row.passed, row.imported_at = entry["name"], entry["score"], verdict, now
         entry["passed"] = verdict
         report.append(entry)
-    counts = {k: sum(1 for e in report if e["status"] == k) for k in ("added", "updated", "rejected")}
-    audit.record("exam.import", project, f"导入考试成绩：新增{counts['added']}条，更新{counts['updated']}条，"
-                                         f"拒绝{counts['rejected']}条", actor=actor)
+    audit.record_import("exam.import", project, "导入考试成绩", report,
+                        {"added": "新增", "updated": "更新", "rejected": "拒绝"}, actor)
     db.session.flush()
     return report
 

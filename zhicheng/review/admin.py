@@ -1,13 +1,14 @@
 """Department side (材料审核): 待审核材料 with 通过 / 退回, and 本部门及下级材料."""
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, flash, g, request, url_for
 from flask_admin import expose
 from flask_admin.actions import action
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_login import current_user
 
 from zhicheng import scope
+from zhicheng.admin.base import confirm_posted
 from zhicheng.checks.review import COLUMN_LABEL as CHECKS_LABEL
 from zhicheng.checks.review import ReviewerChecks, checks_cell
 from zhicheng.checks.review import panel as checks_panel
@@ -44,33 +45,19 @@ class ReviewQueueView(ReviewerChecks, MaterialListView):
 
     @action("return", "退回")
     def action_return(self, ids):
-        rows = self.scoped_rows(ids)
-        if not rows:
-            flash("请先勾选要退回的材料", "error")
-            return None
-        return redirect(url_for(".return_view", id=[r.id for r in rows]))
+        return self.to_confirmation(ids, ".return_view", "退回")
 
     @expose("/return/", methods=("GET", "POST"))
     def return_view(self):
         if not can(current_user, P.RETURN):
             abort(403)
-        try:
-            ids = [int(i) for i in request.values.getlist("id")]
-        except ValueError:
-            abort(404)
-        rows = self.scoped_rows(ids, strict=True)
-        if not rows:
-            abort(404)
+        rows = self.confirmation_rows()
         form = ReturnForm()
-        if form.validate_on_submit():
-            try:
-                done = workflow.return_materials(current_user, [r.id for r in rows], form.reason.data)
-            except WorkflowError as e:
-                flash(str(e), "error")
-            else:
-                flash(f"已退回{len(done)}份材料", "success")
-                return redirect(url_for(".index_view"))
-        return self.render("admin/materials/return.html", form=form, rows=rows)
+        answer = confirm_posted(form, lambda: workflow.return_materials(current_user, [r.id for r in rows],
+                                                                        form.reason.data),
+                                lambda done: f"已退回{len(done)}份材料", to=url_for(".index_view"),
+                                refusals=WorkflowError)
+        return answer or self.render("admin/materials/return.html", form=form, rows=rows)
 
     def details_extra(self, model) -> dict:
         return {"review_actions": True, "checks": checks_panel(model)}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from flask import session
+from flask import current_app, session
 from sqlalchemy import delete, or_, select
 
 from zhicheng.extensions import db
@@ -61,3 +61,14 @@ def check(value: str | None) -> str | None:
     if not secrets.compare_digest(typed, answer):
         return "验证码不正确，请重新输入"
     return None
+
+
+def refused(form) -> bool:
+    """获取验证码 needs the image captcha when CAPTCHA_ENABLED: True (message on the form's captcha
+    field) if what was typed is wrong."""
+    if not current_app.config["CAPTCHA_ENABLED"]:
+        return False
+    problem = check(form.captcha.data)
+    if problem:
+        form.captcha.errors.append(problem)
+    return problem is not None
