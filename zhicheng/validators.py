@@ -152,3 +152,16 @@ def check_chosen_password(password: str, confirm: str, errors: dict[str, str], f
     else:
         if password != confirm:
             errors["confirm"] = mismatch
+
+
+def not_repeated(seen: dict, key, label: str) -> None:
+    """An imported file's rows: a key (机构代码, 身份证号, 证书编号 …) that an earlier accepted row
+    of the same file had is refused with that row's line (`seen`: key → line, kept by the caller)."""
+    if key in seen:
+        raise ValidationError(f"与第{seen[key]}行的{label}重复")
+
+
+def refuse_row(report: list, entry: dict, error: Exception, status: str = "rejected") -> None:
+    """An imported row that is not applied: into the report with the reason."""
+    entry.update(status=status, reason=str(error))
+    report.append(entry)

@@ -16,7 +16,7 @@ from zhicheng.extensions import db
 from zhicheng.models import Material, User
 from zhicheng.policy import P, can, require
 from zhicheng.system import audit
-from zhicheng.validators import ValidationError, check_password_rule, check_username
+from zhicheng.validators import ValidationError, check_password_rule, check_username, not_repeated, refuse_row
 
 MAX_BATCH = 500
 
@@ -345,11 +345,9 @@ def import_unit_registry(actor: User, rows) -> list[dict]:
             textcheck.check(name, "单位名称")
             if len(rep) > 50 or len(name) > 200:
                 raise ValidationError("法定代表人或单位名称过长")
-            if code in seen:
-                raise ValidationError(f"与第{seen[code]}行的机构代码重复")
+            not_repeated(seen, code, "机构代码")
         except ValidationError as e:
-            entry.update(status="rejected", reason=str(e))
-            report.append(entry)
+            refuse_row(report, entry, e)
             continue
         seen[code] = line
         if code in existing:

@@ -13,7 +13,7 @@ from zhicheng.certificates.models import Certificate
 from zhicheng.extensions import db
 from zhicheng.policy import P, require
 from zhicheng.system import audit
-from zhicheng.validators import ValidationError, check_id_card
+from zhicheng.validators import ValidationError, check_id_card, not_repeated, refuse_row
 
 IMPORT_HEADER = ("姓名", "身份证号", "资格名称", "证书编号", "发证日期", "发证单位")
 
@@ -60,8 +60,7 @@ def import_certificates(actor, rows) -> list[dict]:
             if issued > date.today():
                 raise ValidationError("发证日期不能晚于今天")
             body = _text(raw_body, "发证单位", 200)
-            if number in seen:
-                raise ValidationError(f"与第{seen[number]}行的证书编号重复")
+            not_repeated(seen, number, "证书编号")
             existing = db.session.scalar(select(Certificate).where(Certificate.number == number))
             if existing is not None:
                 same = (existing.id_card == card and existing.name == name and existing.qualification == qualification)
@@ -73,8 +72,7 @@ def import_certificates(actor, rows) -> list[dict]:
                 report.append(entry)
                 continue
         except ValidationError as e:
-            entry.update(status="rejected", reason=str(e))
-            report.append(entry)
+            refuse_row(report, entry, e)
             continue
         seen[number] = line
         cert = Certificate(number=number, name=name, id_card=card, qualification=qualification, obtained_on=issued,

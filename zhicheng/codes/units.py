@@ -20,7 +20,7 @@ from zhicheng.models import Department
 from zhicheng.org import codes as org_codes
 from zhicheng.policy import P, require
 from zhicheng.system import audit
-from zhicheng.validators import ValidationError, check_uscc
+from zhicheng.validators import ValidationError, check_uscc, not_repeated, refuse_row
 
 IMPORT_HEADER = ("主管单位代码", "主管单位名称", "单位代码", "单位名称", "统一社会信用代码", "单位性质", "单位行业",
                  "所在地", "启用")
@@ -226,13 +226,11 @@ def import_units(actor, rows) -> list[dict]:
         try:
             values = clean(code, name, uscc, nature, industry, region,
                            active if active is None or isinstance(active, bool) else _text(active))
-            if values.code in seen:
-                raise ValidationError(f"与第{seen[values.code]}行的单位代码重复")
+            not_repeated(seen, values.code, "单位代码")
             seen[values.code] = line
             dept_id, note = departments.resolve(_text(dept_code), _text(dept_name))
         except ValidationError as e:
-            entry.update(status="skipped", reason=str(e))
-            report.append(entry)
+            refuse_row(report, entry, e, "skipped")
             continue
         department = departments.objects[dept_id]
         current = existing.get(values.code)

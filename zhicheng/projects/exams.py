@@ -11,7 +11,7 @@ from zhicheng.extensions import db
 from zhicheng.policy import P, require
 from zhicheng.projects.models import ExamScore, Project
 from zhicheng.system import audit
-from zhicheng.validators import ValidationError, check_id_card
+from zhicheng.validators import ValidationError, check_id_card, not_repeated, refuse_row
 
 EXAM_HEADER = ("身份证号", "姓名", "成绩", "是否合格")
 PASS_WORDS = {"合格": True, "是": True, "通过": True, "不合格": False, "否": False, "未通过": False}
@@ -45,11 +45,9 @@ def import_scores(actor, project: Project, rows) -> list[dict]:
             verdict = PASS_WORDS.get(str(raw_pass or "").strip())
             if verdict is None:
                 raise ValidationError("“是否合格”应填写“合格”或“不合格”")
-            if card in seen:
-                raise ValidationError(f"与第{seen[card]}行的身份证号重复")
+            not_repeated(seen, card, "身份证号")
         except ValidationError as e:
-            entry.update(status="rejected", reason=str(e))
-            report.append(entry)
+            refuse_row(report, entry, e)
             continue
         seen[card] = line
         row = existing.get(card)
