@@ -1,0 +1,211 @@
+"""Who may see which rows of 评审: 评委会, experts, meetings, their materials, opinions, ballots and results."""
+from __future__ import annotations
+
+from sqlalchemy import ColumnElement, false, select, true, tuple_
+
+from zhicheng.boards.states import MeetingState, MemberRole
+from zhicheng.models import (
+    BallotReceipt,
+    ConflictDeclaration,
+    DrawRecord,
+    Expert,
+    GroupOpinion,
+    Material,
+    MaterialState,
+    Meeting,
+    MeetingMaterial,
+    MeetingMember,
+    MeetingResult,
+    MemberOpinion,
+    Project,
+    ReviewBoard,
+    SubjectGroup,
+    UnitCode,
+)
+from zhicheng.policy import P, can
+from zhicheng.scope.core import materials, subtree_ids
+
+
+def boards(user) -> ColumnElement[bool]:
+    """评委会 formed by the staff member's department or one below it (the root office: all)."""
+    if not user.is_authenticated or not user.is_staff or user.department is None:
+        return false()
+    if user.department.is_root:
+        return true()
+    return ReviewBoard.department_id.in_(subtree_ids(user.department))
+
+
+def board_directory(user) -> ColumnElement[bool]:
+    """评委会 as a dictionary of the root office: every staff member reads the whole list."""
+    return true() if user.is_authenticated and user.is_staff else false()
+
+
+def dictionaries(user) -> ColumnElement[bool]:
+    """字典管理 (every dictionary, zhicheng.codes): every staff member reads the whole list."""
+    return true() if user.is_authenticated and user.is_staff else false()
+
+
+def unit_codes(user) -> ColumnElement[bool]:
+    """单位字典: the entries of units under the staff member's department and its sub-departments
+    (the root office: all)."""
+    if not user.is_authenticated or not user.is_staff or user.department is None:
+        return false()
+    if user.department.is_root:
+        return true()
+    return UnitCode.department_id.in_(subtree_ids(user.department))
+
+
+def code_updates(user) -> ColumnElement[bool]:
+    """接收更新代码 uploads: the root office's 字典维护 staff, who alone apply them."""
+    return true() if can(user, P.ROOT_DICT) else false()
+
+
+def group_directory(user) -> ColumnElement[bool]:
+    """学科组 of the 评委会 dictionary: every staff member reads them."""
+    return true() if user.is_authenticated and user.is_staff else false()
+
+
+def managed_meetings(user) -> ColumnElement[bool]:
+    """评审会议 a 管理员 runs: those of the 评委会 formed in his subtree."""
+    return Meeting.board_id.in_(select(ReviewBoard.id).where(managed_boards(user)))
+
+
+def managed_boards(user) -> ColumnElement[bool]:
+    """评委会 whose 专家库 and meetings a 管理员 runs: those of his subtree."""
+    if not can(user, P.BOARD_MANAGE):
+        return false()
+    return boards(user)
+
+
+def subject_groups(user) -> ColumnElement[bool]:
+    return SubjectGroup.board_id.in_(select(ReviewBoard.id).where(boards(user)))
+
+
+def _own_open_members(user, column=MeetingMember.id):
+    """Select of the expert's memberships in meetings that are not closed: after closing he sees
+    nothing of them."""
+    return (select(column)
+            .join(Expert, Expert.id == MeetingMember.expert_id)
+            .join(Meeting, Meeting.id == MeetingMember.meeting_id)
+            .where(Expert.user_id == user.id, Meeting.state != MeetingState.CLOSED))
+
+
+def experts(user) -> ColumnElement[bool]:
+    """A 管理员 sees the 专家库 of his subtree's departments; an expert only his own profile."""
+    if not user.is_authenticated:
+        return false()
+    if user.is_expert:
+        return Expert.user_id == user.id
+    if not can(user, P.BOARD_MANAGE):
+        return false()
+    if user.department.is_root:
+        return true()
+    return Expert.department_id.in_(subtree_ids(user.department))
+
+
+def meetings(user) -> ColumnElement[bool]:
+    """Staff: the meetings of the 评委会 they see; an expert: the open meetings he was drawn for."""
+    if not user.is_authenticated:
+        return false()
+    if user.is_expert:
+        return Meeting.id.in_(_own_open_members(user, MeetingMember.meeting_id))
+    return Meeting.board_id.in_(select(ReviewBoard.id).where(boards(user)))
+
+
+def meeting_members(user) -> ColumnElement[bool]:
+    """Staff: the members of the meetings they see; an expert: his own memberships while open."""
+    if not user.is_authenticated:
+        return false()
+    if user.is_expert:
+        return MeetingMember.id.in_(_own_open_members(user))
+    return MeetingMember.meeting_id.in_(select(Meeting.id).where(meetings(user)))
+
+
+def meeting_materials(user) -> ColumnElement[bool]:
+    """Staff: the materials of the meetings they see. An expert (回避): never a material of his own
+    unit nor one he declared a conflict for; those of his 学科组 while the meeting is open, and every
+    other one while it votes (the whole 评委会 votes on every material)."""
+    if not user.is_authenticated:
+        return false()
+    if not user.is_expert:
+        return MeetingMaterial.meeting_id.in_(select(Meeting.id).where(meetings(user)))
+
+    def own(*columns, voting_only=False):
+        stmt = (select(*columns).join(Expert, Expert.id == MeetingMember.expert_id)
+                .join(Meeting, Meeting.id == MeetingMember.meeting_id).where(Expert.user_id == user.id))
+        return stmt.where(Meeting.state == MeetingState.VOTING if voting_only else Meeting.state != MeetingState.CLOSED)
+
+    # Plain IN / NOT IN on indexed columns (no EXISTS joined to the materials): the planner
+    # narrows to the expert's few meetings first, on PostgreSQL as on SQLite.
+    own_unit_materials = select(Material.id).where(
+        Material.unit_id.in_(select(Expert.unit_id).where(Expert.user_id == user.id, Expert.unit_id.isnot(None))))
+    declared = select(ConflictDeclaration.meeting_material_id).where(
+        ConflictDeclaration.member_id.in_(own(MeetingMember.id)))
+    return ((tuple_(MeetingMaterial.meeting_id, MeetingMaterial.group_id).in_(
+                own(MeetingMember.meeting_id, MeetingMember.group_id))
+             | MeetingMaterial.meeting_id.in_(own(MeetingMember.meeting_id, voting_only=True)))
+            & MeetingMaterial.material_id.not_in(own_unit_materials)
+            & MeetingMaterial.id.not_in(declared))
+
+
+def group_opinions(user) -> ColumnElement[bool]:
+    """学科组评议意见: with the meeting's material (staff who see the meeting; the experts it is
+    before, the whole 评委会 while it votes); never units or applicants."""
+    if not user.is_authenticated or not (user.is_staff or user.is_expert):
+        return false()
+    return GroupOpinion.meeting_material_id.in_(select(MeetingMaterial.id).where(meeting_materials(user)))
+
+
+def member_opinions(user) -> ColumnElement[bool]:
+    """Members' 评议意见: staff who see the meeting; an expert his own, and as 组长 those of his
+    group on the materials before him (while the meeting is open)."""
+    if not user.is_authenticated or not (user.is_staff or user.is_expert):
+        return false()
+    visible = MemberOpinion.meeting_material_id.in_(select(MeetingMaterial.id).where(meeting_materials(user)))
+    if user.is_staff:
+        return visible
+    led = (select(MeetingMember.meeting_id, MeetingMember.group_id)
+           .join(Expert, Expert.id == MeetingMember.expert_id)
+           .where(Expert.user_id == user.id, MeetingMember.role == MemberRole.LEADER))
+    led_materials = select(MeetingMaterial.id).where(
+        tuple_(MeetingMaterial.meeting_id, MeetingMaterial.group_id).in_(led))
+    return visible & (MemberOpinion.member_id.in_(_own_open_members(user))
+                      | MemberOpinion.meeting_material_id.in_(led_materials))
+
+
+def draw_records(user) -> ColumnElement[bool]:
+    """The draw is audited by staff who see the meeting; experts never see it."""
+    if not user.is_authenticated or user.is_expert:
+        return false()
+    return DrawRecord.meeting_id.in_(select(Meeting.id).where(meetings(user)))
+
+
+def ballot_receipts(user) -> ColumnElement[bool]:
+    """Who has voted (never how: ballots are only ever counted): staff who see the meeting."""
+    if not user.is_authenticated or user.is_expert:
+        return false()
+    return BallotReceipt.meeting_material_id.in_(select(MeetingMaterial.id).where(meeting_materials(user)))
+
+
+def meeting_results(user) -> ColumnElement[bool]:
+    """Results (counts only), for staff who see the meeting, and with the material for everyone who
+    sees it (接收评审情况: the 职改部门, the unit, its 工作账号); an expert sees nothing of them."""
+    if not user.is_authenticated or user.is_expert:
+        return false()
+    return (MeetingResult.meeting_material_id.in_(select(MeetingMaterial.id).where(meeting_materials(user)))
+            | MeetingResult.meeting_material_id.in_(select(MeetingMaterial.id).where(
+                MeetingMaterial.material_id.in_(select(Material.id).where(materials(user))))))
+
+
+def board_transfer(user) -> ColumnElement[bool]:
+    """转评委会: materials of the 评审 projects the user's department published that passed 初审."""
+    from zhicheng.projects.models import REVIEW_KINDS
+    if not user.is_authenticated or not user.is_staff or user.department_id is None:
+        return false()
+    return materials(user) & (Material.state == MaterialState.APPROVED) & Material.project_id.in_(
+        select(Project.id).where(Project.issuer_id == user.department_id, Project.kind.in_(list(REVIEW_KINDS))))
+
+
+def eligibility_rules(user) -> ColumnElement[bool]:
+    """可申报资格表: the root office keeps it; every staff member reads the whole table."""
+    return true() if user.is_authenticated and user.is_staff else false()
