@@ -6,9 +6,10 @@ of 30 评委会' meetings (budget 2 s), on data built here.
 
 With --database-url the database must be empty: the tables are created and dropped again.
 Data: 30 评委会 of 30 departments, 5 学科组 each covering 2 专业, 50 experts per 专家库 (1,500;
-a fifth work in a registered unit), 20,000 approved materials of 500 units spread over the
-学科组 (回避 then matters), and one meeting voting with 25 members present, 500 materials and
-12,500 ballots cast through bulk inserts, plus 100 cast through the service.
+a fifth work in a registered unit), 20,000 materials of a 高级评审 project of 500 units, transferred
+to the 评委会 (评审中) and spread over the 学科组 (回避 then matters), and one meeting voting with 25
+members present, 500 materials and 12,500 ballots cast through bulk inserts, plus 100 cast through
+the service.
 """
 from __future__ import annotations
 
@@ -58,13 +59,14 @@ def build(rng: random.Random) -> dict:
                                            department_id=depts[i % BOARDS].id) for i in range(UNITS)])
     db.session.execute(insert(User), [dict(id=1000 + i, kind=KIND_UNIT, username=f"bunit{i}", password_hash=pw,
                                            unit_id=i + 1) for i in range(UNITS)])
-    project = Project(name="高级评审项目", kind="cd_middle", year=2026, start_date=date(2026, 1, 1),
+    project = Project(name="高级评审项目", kind="ps_senior", year=2026, start_date=date(2026, 1, 1),
                       end_date=date(2026, 12, 31), issuer=root)
     db.session.add(project)
     db.session.flush()
+    # Transferred to the 评委会 (转评委会: 评审中), the only state a meeting takes and records a result for.
     db.session.execute(insert(Material), [dict(
         id=i + 1, number=f"B{i + 1:08d}", project_id=project.id, unit_id=i % UNITS + 1, creator_id=1000 + i % UNITS,
-        state=MaterialState.APPROVED, name=f"申报人{i}", id_card=f"33010619900101{i % 10000:04d}")
+        state=MaterialState.IN_BOARD, name=f"申报人{i}", id_card=f"33010619900101{i % 10000:04d}")
         for i in range(MATERIALS)])
 
     expert_user, expert_rows, groups = [], [], {}
