@@ -30,7 +30,7 @@ TABLE = [
 
 def _id_card(birth: date, seq: int) -> str:
     body = f"330106{birth:%Y%m%d}{seq:03d}"
-    return body + ric.calc_check_digit(body)
+    return body + ric.calc_check_digit(body + "0")  # stdnum reads the number with a check digit on the end
 
 
 def _material(project: Project, unit_user: User, name: str, seq: int, **fields) -> Material:
