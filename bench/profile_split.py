@@ -28,7 +28,7 @@ import sys
 PARTS = [
     ("Argon2", ("argon2",)),
     ("SQL and ORM", ("sqlalchemy", "psycopg")),
-    ("Jinja rendering", ("jinja2", "markupsafe", "/templates/", "zhicheng/admin/base.py:list_rows")),
+    ("Jinja rendering", ("jinja2", "markupsafe", "/templates/", "zhicheng/admin/listing.py:list_rows")),
     ("Flask-Admin", ("flask_admin",)),
     ("CSRF and forms", ("flask_wtf", "wtforms")),
     ("session and user", ("flask_login", "itsdangerous", "flask/sessions.py", "auth/sessions.py",

@@ -9,7 +9,7 @@ from pathlib import Path
 from jinja2 import nodes
 
 # Flask-Admin's list template draws each row through these blocks; our rows are drawn in
-# Python (zhicheng/admin/base.py: list_rows), so no list page may override them.
+# Python (zhicheng/admin/listing.py: list_rows), so no list page may override them.
 ROW_BLOCKS = {"list_row_actions_header", "list_row", "list_row_actions_column", "list_row_actions"}
 
 

@@ -1,4 +1,4 @@
-"""The list pages draw their rows in Python (zhicheng/admin/base.py: list_rows) instead of
+"""The list pages draw their rows in Python (zhicheng/admin/listing.py: list_rows) instead of
 Flask-Admin's list template. For every list view, as the role that sees the most of its rows,
 the page drawn by our template and the same page drawn by Flask-Admin's own list template must
 show the same rows: the same cells, column by column, with the same text and links, the same

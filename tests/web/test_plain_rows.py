@@ -1,4 +1,4 @@
-"""The material lists read their rows as plain values (zhicheng.admin.base.read_plain_rows), not as
+"""The material lists read their rows as plain values (zhicheng.admin.plainrows.read_plain_rows), not as
 ORM objects. For every such list and every role that opens it, the page must show what the ORM
 objects showed: the same count, the same rows in the same order, cell by cell, whatever the
 search, filter, sort and page; a formatter that reads more than the list loads still gets it."""
@@ -9,7 +9,8 @@ import re
 import pytest
 from markupsafe import Markup
 
-from zhicheng.admin.base import PlainRow, ScopedModelView
+from zhicheng.admin.base import ScopedModelView
+from zhicheng.admin.plainrows import PlainRow
 from zhicheng.extensions import db
 from zhicheng.models import Material
 

@@ -4,7 +4,8 @@ from pathlib import Path
 from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 
-from zhicheng.admin.base import AdminStatic, list_rows, menu_get, menu_key, menu_put, static_url
+from zhicheng.admin.frame import AdminStatic, menu_get, menu_key, menu_put, static_url
+from zhicheng.admin.listing import list_rows
 from zhicheng.system.home import HomeView
 
 

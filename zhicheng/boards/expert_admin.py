@@ -16,7 +16,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from zhicheng import scope, textcheck
-from zhicheng.admin.base import ScopedModelView, row_url
+from zhicheng.admin.base import ScopedModelView
+from zhicheng.admin.listing import row_url
 from zhicheng.boards import deliberation, voting
 from zhicheng.boards.common import BoardError
 from zhicheng.boards.states import CHOICE_LABELS, GRADE_LABELS, MeetingState, MemberRole
@@ -85,7 +86,7 @@ class ExpertMaterialView(ScopedModelView):
     plain_joined = True
 
     def plain_list(self):
-        """The list page reads plain rows (zhicheng.admin.base.read_plain_rows): the meeting's and
+        """The list page reads plain rows (zhicheng.admin.plainrows.read_plain_rows): the meeting's and
         the 学科组's names, the material's shown columns and its unit's name."""
         columns = (MeetingMaterial.id, MeetingMaterial.meeting_id, MeetingMaterial.group_id,
                    MeetingMaterial.material_id)

@@ -16,7 +16,8 @@ from wtforms import BooleanField, SelectField, StringField
 from wtforms.validators import InputRequired, Length
 
 from zhicheng import scope
-from zhicheng.admin.base import GuardedView, ScopedModelView, row_url
+from zhicheng.admin.base import GuardedView, ScopedModelView
+from zhicheng.admin.listing import row_url
 from zhicheng.admin.common import (
     CAT_SYSTEM,
     AuditedModelView,

@@ -16,7 +16,9 @@ from sqlalchemy import event, select
 from sqlalchemy.orm import joinedload, load_only, object_session, selectinload
 
 from zhicheng import scope, storage
-from zhicheng.admin.base import ScopedModelView, read_plain_rows, row_url
+from zhicheng.admin.base import ScopedModelView
+from zhicheng.admin.listing import row_url
+from zhicheng.admin.plainrows import read_plain_rows
 from zhicheng.boards.results import results_for
 from zhicheng.exporting.services import content_disposition
 from zhicheng.extensions import char_pairs, db
@@ -213,7 +215,7 @@ class MaterialListView(RequestFilterOptions, ScopedModelView):
         return cache[key]
 
     def plain_list(self):
-        """The list page reads plain rows (zhicheng.admin.base.read_plain_rows), not ORM objects:
+        """The list page reads plain rows (zhicheng.admin.plainrows.read_plain_rows), not ORM objects:
         the columns it shows, the ids of its related rows and their shown columns."""
         cache = self.__dict__.setdefault("_load_options_cache", {})
         if "plain" not in cache:

@@ -11,7 +11,8 @@ from markupsafe import Markup, escape
 from sqlalchemy import func, select
 
 from zhicheng import scope
-from zhicheng.admin.base import GuardedView, confirm_posted, request_grants, row_url
+from zhicheng.admin.base import GuardedView, confirm_posted, request_grants
+from zhicheng.admin.listing import row_url
 from zhicheng.extensions import db
 from zhicheng.materials.admin_common import MaterialListView, review_records_of
 from zhicheng.materials.forms import TABS, ChangeDepartmentForm, CommitmentForm, SubmitForm, material_form

@@ -18,7 +18,8 @@ from markupsafe import Markup
 from zhicheng import scope, storage
 from zhicheng.accounts import services as accounts
 from zhicheng.accounts.admin import AccountListMixin
-from zhicheng.admin.base import GuardedView, ScopedModelView, row_url
+from zhicheng.admin.base import GuardedView, ScopedModelView
+from zhicheng.admin.listing import row_url
 from zhicheng.admin.common import (
     CAT_ORG,
     CAT_SYSTEM,

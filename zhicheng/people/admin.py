@@ -16,7 +16,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
 from zhicheng import scope
-from zhicheng.admin.base import GuardedView, ScopedModelView, row_url
+from zhicheng.admin.base import GuardedView, ScopedModelView
+from zhicheng.admin.listing import row_url
 from zhicheng.admin.common import CAT_ORG, _scoped_department
 from zhicheng.exporting.reading import read_xlsx_records
 from zhicheng.extensions import db

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from zhicheng import scope
-from zhicheng.admin.base import read_plain_rows
+from zhicheng.admin.plainrows import read_plain_rows
 from zhicheng.extensions import db
 from zhicheng.models import STATE_LABELS, Material, Project, Unit
 from zhicheng.models import MaterialState as S
