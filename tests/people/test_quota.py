@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from zhicheng import transaction
 from zhicheng.extensions import db
 from zhicheng.models import AuditLog
-from zhicheng.people import services
+from zhicheng.people import appointments, values
 from zhicheng.people.models import Appointment, PostQuota
 from zhicheng.people.structure import department_structures, unit_structures
 
@@ -65,40 +65,40 @@ def test_what_counts_against_the_quota(org):
     w = populate_people(org)
     root, today = org["root"], date(2026, 6, 1)
     # An ended 聘任 is history: it is not checked and does not count.
-    past = services.save_appointment(root, None, w["a2"], {"post_title": "工程师", "level": "中级",
+    past = appointments.save_appointment(root, None, w["a2"], {"post_title": "工程师", "level": "中级",
                                                            "start_date": date(2015, 1, 1),
                                                            "end_date": date(2019, 12, 31)}, today=today)
     assert not past.over_quota
     # 甲员工一's 中级 聘任 ends: the post is free from the next day.
-    services.save_appointment(root, w["appt_a"], w["a1"], {"post_title": "工程师", "level": "中级",
+    appointments.save_appointment(root, w["appt_a"], w["a1"], {"post_title": "工程师", "level": "中级",
                                                           "start_date": date(2020, 1, 1),
                                                           "end_date": date(2026, 6, 30)}, today=today)
-    with pytest.raises(services.QuotaExceeded):
-        services.save_appointment(root, None, w["a2"], {"post_title": "工程师", "level": "中级",
+    with pytest.raises(appointments.QuotaExceeded):
+        appointments.save_appointment(root, None, w["a2"], {"post_title": "工程师", "level": "中级",
                                                         "start_date": date(2026, 6, 15)}, today=today)
-    later = services.save_appointment(root, None, w["a2"], {"post_title": "工程师", "level": "中级",
+    later = appointments.save_appointment(root, None, w["a2"], {"post_title": "工程师", "level": "中级",
                                                             "start_date": date(2026, 7, 1)}, today=today)
     assert not later.over_quota
     # The same person may not hold two 聘任 at one unit at once.
-    with pytest.raises(services.PeopleError, match="时间重叠"):
-        services.save_appointment(root, None, w["a2"], {"post_title": "助理工程师", "level": "初级",
+    with pytest.raises(values.PeopleError, match="时间重叠"):
+        appointments.save_appointment(root, None, w["a2"], {"post_title": "助理工程师", "level": "初级",
                                                         "start_date": date(2027, 1, 1)}, today=today)
 
 
 def test_ratio_quotas_count_whole_posts(org):
     w = populate_people(org)
     root = org["root"]
-    quota = services.set_quota(root, org.unit_a.id, {"mode": "ratio", "total": "15", "senior": "0", "deputy": "10",
+    quota = appointments.set_quota(root, org.unit_a.id, {"mode": "ratio", "total": "15", "senior": "0", "deputy": "10",
                                                      "middle": "10", "junior": "30"})
     assert quota.allowed() == {"senior": 0, "deputy": 1, "middle": 1, "junior": 4}  # 1.5 → 1
-    with pytest.raises(services.QuotaExceeded, match="中级岗位核定1个"):
-        services.save_appointment(root, None, w["a2"], {"post_title": "工程师", "level": "中级",
+    with pytest.raises(appointments.QuotaExceeded, match="中级岗位核定1个"):
+        appointments.save_appointment(root, None, w["a2"], {"post_title": "工程师", "level": "中级",
                                                         "start_date": date(2025, 1, 1)})
     for bad, field in (({"mode": "ratio", "total": "", "middle": "10"}, "total"),
                        ({"mode": "ratio", "total": "10", "middle": "60", "junior": "50"}, "junior"),
                        ({"mode": "count", "middle": "-1"}, "middle"), ({"mode": "count", "deputy": "两个"}, "deputy")):
-        with pytest.raises(services.PeopleError) as e:
-            services.set_quota(root, org.unit_a.id, bad)
+        with pytest.raises(values.PeopleError) as e:
+            appointments.set_quota(root, org.unit_a.id, bad)
         assert e.value.field == field
 
 

@@ -6,7 +6,7 @@ from datetime import date
 
 from zhicheng import transaction
 from zhicheng.extensions import db
-from zhicheng.people import services
+from zhicheng.people import appointments, services
 from zhicheng.people.models import Appointment, PersonRecord
 
 from .. import factories
@@ -26,10 +26,10 @@ def populate_people(org) -> dict:
                                     "qualification_level": "初级"}, org.unit_a.id)
     b1 = services.add_person(root, {"name": "乙老师一", "id_number": B1, "qualification": "二级教师",
                                     "qualification_level": "初级"}, org.unit_b.id)
-    services.set_quota(root, org.unit_a.id, {"mode": "count", "senior": 0, "deputy": 1, "middle": 1, "junior": 2})
-    appt_a = services.save_appointment(root, None, a1, {"post_title": "工程师", "level": "中级", "grade": "十",
+    appointments.set_quota(root, org.unit_a.id, {"mode": "count", "senior": 0, "deputy": 1, "middle": 1, "junior": 2})
+    appt_a = appointments.save_appointment(root, None, a1, {"post_title": "工程师", "level": "中级", "grade": "十",
                                                         "start_date": date(2020, 1, 1)})
-    appt_b = services.save_appointment(root, None, b1, {"post_title": "二级教师", "level": "初级",
+    appt_b = appointments.save_appointment(root, None, b1, {"post_title": "二级教师", "level": "初级",
                                                         "start_date": date(2021, 9, 1)})
     transaction.commit()
     return {"a1": db.session.get(PersonRecord, a1.id), "a2": db.session.get(PersonRecord, a2.id),

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from zhicheng.extensions import db
 from zhicheng.models import Unit, User
-from zhicheng.people import services
+from zhicheng.people import appointments, services
 from zhicheng.people.models import PersonRecord
 
 EXTRA = {
@@ -58,10 +58,10 @@ def load_demo_people(root_admin: User, today: date) -> list[tuple[str, str, str]
             services.add_person(root_admin, {"name": name, "id_number": _id_number(number[:17]),
                                              "education": education, "major": major, "qualification": qualification,
                                              "qualification_level": level, "qualified_on": qualified_on}, unit.id)
-    services.set_quota(root_admin, units["杭州西湖数字科技有限公司"].id,
+    appointments.set_quota(root_admin, units["杭州西湖数字科技有限公司"].id,
                        {"mode": "count", "senior": 0, "deputy": 1, "middle": 2, "junior": 3,
                         "note": "西人社〔2025〕8号"})
-    services.set_quota(root_admin, units["杭州市第十四中学"].id,
+    appointments.set_quota(root_admin, units["杭州市第十四中学"].id,
                        {"mode": "ratio", "total": 40, "senior": 2, "deputy": 20, "middle": 40, "junior": 38,
                         "note": "杭教人〔2024〕15号"})
     for unit_name, rows in APPOINTMENTS.items():
@@ -70,7 +70,7 @@ def load_demo_people(root_admin: User, today: date) -> list[tuple[str, str, str]
             person = db.session.scalar(select(PersonRecord).where(PersonRecord.name == name,
                                                                   PersonRecord.unit_id == unit.id))
             start = date(today.year - years, 1, 1) if years else today.replace(day=1)
-            services.save_appointment(root_admin, None, person, {
+            appointments.save_appointment(root_admin, None, person, {
                 "post_title": title, "level": level, "grade": grade, "start_date": start,
                 "over_quota_reason": reason}, unit.id, today=today)
     return [("xhsz / xihu_admin", "", "人员基本信息与聘任（机构管理）：周明远的中级聘任超出岗位结构比例，理由已记录")]

@@ -18,7 +18,7 @@ from zhicheng.admin.listing import row_url
 from zhicheng.extensions import db
 from zhicheng.forms import Form
 from zhicheng.materials.admin_common import RequestFilterOptions
-from zhicheng.people import exports, imports, services
+from zhicheng.people import appointments, exports, imports, services, values
 from zhicheng.people.admin_common import (
     DepartmentFilter,
     ListExport,
@@ -41,7 +41,7 @@ class CurrentFilter(BaseSQLAFilter):
     def apply(self, query, value, alias=None):
         today = date.today()
         if value == "active":
-            return query.filter(services.active_on(today))
+            return query.filter(appointments.active_on(today))
         if value == "ended":
             return query.filter(Appointment.end_date < today)
         if value == "future":
@@ -154,16 +154,16 @@ class AppointmentView(ListExport, RequestFilterOptions, ScopedModelView):
         unit_id = form.unit_id.data if "unit_id" in form else None
         try:
             if person is None:
-                number = services.text(form.id_number.data, "证件号码", 32, required=True, field="id_number")
+                number = values.text(form.id_number.data, "证件号码", 32, required=True, field="id_number")
                 person = db.session.scalar(select(PersonRecord).where(
                     PersonRecord.id_number == number.upper(), scope.person_records(current_user)))
                 if person is None:
-                    raise services.PeopleError("人员基本信息中没有该证件号码的人员（或不在本单位、本部门管辖范围内），"
+                    raise values.PeopleError("人员基本信息中没有该证件号码的人员（或不在本单位、本部门管辖范围内），"
                                                "请先新增人员", field="id_number")
-            saved = services.save_appointment(current_user, appointment, person, form.data, unit_id)
+            saved = appointments.save_appointment(current_user, appointment, person, form.data, unit_id)
         except ValidationError as e:
             db.session.rollback()
-            warning = e.excess.message if isinstance(e, services.QuotaExceeded) else None
+            warning = e.excess.message if isinstance(e, appointments.QuotaExceeded) else None
             if not field_error(form, e):
                 flash(str(e), "error")
             return self._page(form, title, person if "id_number" not in form else None, appointment, warning, 400)
@@ -209,7 +209,7 @@ class AppointmentView(ListExport, RequestFilterOptions, ScopedModelView):
         appointment = self.get_one(request.form.get("id"))
         require_edit()
         person_id = appointment.person_id
-        services.delete_appointment(current_user, appointment)
+        appointments.delete_appointment(current_user, appointment)
         flash("已删除聘任记录", "success")
         return redirect(self._person_page(person_id))
 

@@ -15,8 +15,8 @@ from sqlalchemy.orm import joinedload
 from zhicheng.exporting.services import Column, content_disposition, write_xlsx
 from zhicheng.extensions import db
 from zhicheng.models import Unit
+from zhicheng.people.appointments import active_on
 from zhicheng.people.models import LEVELS, Appointment, PersonRecord
-from zhicheng.people.services import active_on
 from zhicheng.system import audit
 
 PERSON_EXPORT = [

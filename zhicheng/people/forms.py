@@ -1,5 +1,6 @@
-"""The forms of 人员基本信息, 聘任 and 结构比例: they carry the values; zhicheng.people.services checks
-them (the same checks as the imports), and its message is shown next to the field it names."""
+"""The forms of 人员基本信息, 聘任 and 结构比例: they carry the values; zhicheng.people.services and
+appointments check them (the same checks as the imports), and their message is shown next to the
+field it names."""
 from __future__ import annotations
 
 from wtforms import SelectField, StringField, TextAreaField

@@ -18,9 +18,10 @@ from sqlalchemy import text as sql
 from zhicheng import scope
 from zhicheng.extensions import db
 from zhicheng.models import Department, Unit
-from zhicheng.people import services
+from zhicheng.people import appointments
 from zhicheng.people.models import Appointment, PersonRecord, PostQuota
-from zhicheng.people.services import PeopleError, clean_person, text
+from zhicheng.people.services import clean_person
+from zhicheng.people.values import PeopleError, text
 from zhicheng.policy import P, require
 from zhicheng.system import audit
 from zhicheng.validators import ValidationError
@@ -289,7 +290,7 @@ def import_appointments(actor, rows: list[tuple[int, dict]], today: date | None 
                 raise PeopleError(f"姓名与人员基本信息不符（该证件号码登记为“{person.name}”）")
             unit_id = resolve(raw) or person.unit_id
             entry.unit = resolve.names.get(unit_id, "")
-            data = services.clean_appointment(raw)
+            data = appointments.clean_appointment(raw)
             key = (person.id, unit_id, data["start_date"])
             if key in seen:
                 raise PeopleError(f"与第{seen[key]}行是同一聘任（同一人员、单位和起始日期）")
@@ -309,13 +310,13 @@ def import_appointments(actor, rows: list[tuple[int, dict]], today: date | None 
                     continue
                 if not data["reason"]:  # an over-quota 聘任 keeps the reason it was made with
                     raw = {**raw, "over_quota_reason": old.over_quota_reason}
-                services.save_appointment(actor, old, person, raw, unit_id, today=today, audited=False)
+                appointments.save_appointment(actor, old, person, raw, unit_id, today=today, audited=False)
                 mine = next(h for h in intervals if h.id == old.id)
                 mine.end_date, mine.post_title = old.end_date, old.post_title
                 entry.status, entry.reason = "updated", "更新：" + "、".join(changed)
                 continue
             if unit_id in quota_units:
-                services.save_appointment(actor, None, person, raw, unit_id, today=today, audited=False)
+                appointments.save_appointment(actor, None, person, raw, unit_id, today=today, audited=False)
             elif visible is not None and unit_id not in visible:
                 raise PeopleError("请选择本部门管辖的单位", field="unit_id")
             else:
@@ -325,7 +326,7 @@ def import_appointments(actor, rows: list[tuple[int, dict]], today: date | None 
                                 "created_by": actor.username, "created_at": now, "updated_at": now})
             intervals.append(_Held(None, data["start_date"], data["end_date"], data["post_title"]))
             entry.status = "added"
-        except services.QuotaExceeded as e:
+        except appointments.QuotaExceeded as e:
             entry.status = "rejected"
             entry.reason = f"{e.excess.summary}，此行聘任将超出岗位结构比例；确需聘任的，请在“超比例聘任理由”列填写理由"
         except ValidationError as e:

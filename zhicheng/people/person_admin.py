@@ -18,7 +18,7 @@ from zhicheng.admin.listing import row_url
 from zhicheng.extensions import db
 from zhicheng.forms import Form
 from zhicheng.materials.admin_common import RequestFilterOptions
-from zhicheng.people import exports, imports, services
+from zhicheng.people import appointments, exports, imports, services
 from zhicheng.people.admin_common import (
     DepartmentFilter,
     ListExport,
@@ -84,7 +84,7 @@ class PersonRecordView(ListExport, RequestFilterOptions, ScopedModelView):
             if ids:
                 for a in db.session.scalars(select(Appointment).where(
                         Appointment.person_id.in_(ids), scope.appointments(current_user),
-                        services.active_on(date.today())).order_by(Appointment.start_date)):
+                        appointments.active_on(date.today())).order_by(Appointment.start_date)):
                     posts[a.person_id] = f"{a.post_title}（{a.level_label}）"
             # Kept in the request's g, not on the view: one view object serves every thread.
             g.zc_current_posts = posts

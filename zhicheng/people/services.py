@@ -1,4 +1,4 @@
-"""人员基本信息 and 聘任: the checks, saving and deleting (services flush; the request commits).
+"""人员基本信息: the checks, saving and deleting (services flush; the request commits).
 
 Every row is reached through zhicheng.scope (person_records, appointments, people_units): a row
 outside the user's units is not found, whoever asks. The same checks serve the forms and the
@@ -7,115 +7,21 @@ imports, so a row the form refuses is refused by an import with the same words.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from zhicheng import scope, textcheck
+from zhicheng import scope
 from zhicheng.extensions import db
 from zhicheng.models import Material, Unit
-from zhicheng.people.models import (
-    GRADE_LEVELS,
-    LEVELS,
-    QUOTA_MODES,
-    Appointment,
-    PersonRecord,
-    PostQuota,
-    grade_label,
-)
-from zhicheng.persons.models import ID_TYPE_LABELS, IdType
+from zhicheng.people.models import Appointment, PersonRecord
+from zhicheng.people.values import GENDERS, ID_TYPE_WORDS, PeopleError, level_code, parse_date, text
+from zhicheng.persons.models import IdType
 from zhicheng.persons.services import normalise_id_number
 from zhicheng.policy import P, require
 from zhicheng.security import parse_id
 from zhicheng.system import audit
 from zhicheng.validators import ValidationError, birth_date_of, check_phone, gender_of
-
-
-class PeopleError(ValidationError):
-    """A 人员 or 聘任 refused: `field` names the form input the message belongs to."""
-
-
-GENDERS = ("男", "女")
-#: Words people write for a 级别 (资格级别 or 岗位级别) in a spreadsheet.
-LEVEL_WORDS = {**{label: code for code, label in LEVELS.items()}, **{code: code for code in LEVELS},
-               "正高": "senior", "副高": "deputy", "高级": "deputy", "助理级": "junior", "员级": "junior"}
-ID_TYPE_WORDS = {**{label: code for code, label in ID_TYPE_LABELS.items()}, **{str(c): str(c) for c in IdType},
-                 "身份证": IdType.RESIDENT, "港澳台居民居住证": IdType.HMT_PERMIT}
-
-
-# --- reading values ------------------------------------------------------------------------
-
-def text(value, label: str, limit: int, *, required: bool = False, field: str | None = None) -> str:
-    """A cell or form value as stripped text, checked for length and invisible characters."""
-    if value is None:
-        value = ""
-    elif isinstance(value, float) and value.is_integer():
-        value = int(value)  # a number typed into a spreadsheet cell
-    out = str(value).strip()
-    if required and not out:
-        raise PeopleError(f"请填写{label}", field=field)
-    if len(out) > limit:
-        raise PeopleError(f"{label}不能超过{limit}字", field=field)
-    try:
-        return textcheck.check(out, label)
-    except ValidationError as e:
-        raise PeopleError(str(e), field=field) from None
-
-
-def parse_date(value, label: str, *, field: str | None = None) -> date | None:
-    """A date from a form, a date cell or text such as 2015-06-30, 2015/6/30, 2015.06.30 or
-    2015年6月30日 (a month alone, 2015-06, is its first day); None when empty."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    raw = str(value).strip()
-    if not raw:
-        return None
-    cleaned = raw.replace("年", "-").replace("月", "-").replace("日", "").replace("/", "-").replace(".", "-")
-    parts = [p for p in cleaned.split("-") if p != ""]
-    try:
-        if len(parts) == 1 and len(parts[0]) == 8 and parts[0].isdigit():
-            parts = [parts[0][:4], parts[0][4:6], parts[0][6:]]
-        numbers = [int(p) for p in parts]
-        if len(numbers) == 2:
-            numbers.append(1)
-        if len(numbers) != 3:
-            raise ValueError
-        return date(*numbers)
-    except ValueError:
-        raise PeopleError(f"{label}格式不正确（如2015-06-30）", field=field) from None
-
-
-def level_code(value, label: str, *, field: str | None = None, required: bool = False) -> str:
-    word = text(value, label, 10, field=field).replace(" ", "")
-    if not word:
-        if required:
-            raise PeopleError(f"请选择{label}", field=field)
-        return ""
-    code = LEVEL_WORDS.get(word)
-    if code is None:
-        raise PeopleError(f"{label}应为正高级、副高级、中级或初级", field=field)
-    return code
-
-
-def grade_number(value, *, field: str | None = "grade") -> int | None:
-    """岗位等级 from 7, 7.0, 七级, 专业技术七级 or 专业技术七级岗位; None when empty."""
-    word = text(value, "岗位等级", 20, field=field).replace("专业技术", "").replace("岗位", "").replace("级", "")
-    if not word:
-        return None
-    numerals = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
-                "十一": 11, "十二": 12, "十三": 13}
-    number = numerals.get(word) or (int(word) if word.isdigit() else None)
-    if number not in GRADE_LEVELS:
-        raise PeopleError("岗位等级应为专业技术一级至十三级", field=field)
-    return number
-
-
-# --- 人员基本信息 ------------------------------------------------------------------------------
 
 PERSON_FIELDS = ("id_type", "id_number", "name", "gender", "birth_date", "education", "major", "qualification",
                  "qualification_level", "qualified_on", "phone")
@@ -188,7 +94,7 @@ def unit_choices(user) -> list[tuple[int, str]]:
     return [(r.id, f"{r.name}（{r.uscc}）") for r in rows]
 
 
-def _unit_for(actor, unit_id) -> Unit:
+def unit_for(actor, unit_id) -> Unit:
     """The unit a record or 聘任 is saved for: a unit account's own; for staff one they manage."""
     if actor.is_unit:
         unit_id = actor.unit_id
@@ -213,7 +119,7 @@ def refuse_other_unit(actor, existing: PersonRecord) -> None:
 def add_person(actor, raw: Mapping, unit_id=None, source: str = "manual") -> PersonRecord:
     require(actor, P.PEOPLE_EDIT)
     data = clean_person(raw)
-    unit = _unit_for(actor, unit_id)
+    unit = unit_for(actor, unit_id)
     existing = _record_with(data["id_number"])
     if existing is not None:
         refuse_other_unit(actor, existing)
@@ -231,7 +137,7 @@ def update_person(actor, record: PersonRecord, raw: Mapping, unit_id=None) -> Pe
     if visible_person(actor, record.id) is None:
         raise PeopleError("该人员不存在或不在本单位（部门）管辖范围内")
     data = clean_person({**raw, "id_type": record.id_type, "id_number": record.id_number})
-    unit = _unit_for(actor, unit_id if not actor.is_unit else record.unit_id)
+    unit = unit_for(actor, unit_id if not actor.is_unit else record.unit_id)
     moved = unit.id != record.unit_id
     before = record.unit.name
     for key, value in data.items():
@@ -308,202 +214,3 @@ def collect_from_materials(actor) -> tuple[int, int, int]:
     db.session.flush()
     audit.record("person_record.collect", None, f"从申报材料生成人员基本信息：新增{len(added)}人", actor=actor)
     return len(added), len(known), left_out
-
-
-# --- 结构比例 and 聘任 --------------------------------------------------------------------------
-
-def active_on(day: date):
-    """聘任 in force on `day`."""
-    return (Appointment.start_date <= day) & ((Appointment.end_date.is_(None)) | (Appointment.end_date >= day))
-
-
-def quota_of(unit_id: int) -> PostQuota | None:
-    return db.session.scalar(select(PostQuota).where(PostQuota.unit_id == unit_id))
-
-
-@dataclass(frozen=True)
-class QuotaExcess:
-    """A 聘任 that would take its unit over the posts of its 级别."""
-
-    unit_name: str
-    level: str
-    allowed: int
-    holding: int  # the unit's other 聘任 of the 级别 in force
-
-    @property
-    def summary(self) -> str:
-        return f"{self.unit_name}{LEVELS[self.level]}岗位核定{self.allowed}个，已聘任{self.holding}人"
-
-    @property
-    def message(self) -> str:
-        return f"{self.summary}，此次聘任将超出岗位结构比例。确需聘任的，请填写超比例聘任理由"
-
-
-class QuotaExceeded(PeopleError):
-    def __init__(self, excess: QuotaExcess):
-        super().__init__(excess.message, field="over_quota_reason")
-        self.excess = excess
-
-
-def quota_excess(unit: Unit, level: str, start: date, end: date | None, exclude_id: int | None = None,
-                 today: date | None = None) -> QuotaExcess | None:
-    """Whether a 聘任 of `level` at `unit` from `start` to `end` takes the unit over its quota: counted
-    on the day it is in force (today, or its start if later); one that ended before today is history
-    and is not counted against anything."""
-    day = max(start, today or date.today())
-    if end is not None and end < day:
-        return None
-    quota = quota_of(unit.id)
-    if quota is None:
-        return None
-    stmt = select(func.count()).select_from(Appointment).where(
-        Appointment.unit_id == unit.id, Appointment.level == level, active_on(day))
-    if exclude_id is not None:
-        stmt = stmt.where(Appointment.id != exclude_id)
-    holding = db.session.scalar(stmt)
-    allowed = quota.posts(level)
-    return QuotaExcess(unit.name, level, allowed, holding) if holding + 1 > allowed else None
-
-
-def clean_appointment(raw: Mapping) -> dict:
-    out = {"post_title": text(raw.get("post_title"), "聘任职务", 100, required=True, field="post_title"),
-           "level": level_code(raw.get("level"), "岗位级别", field="level", required=True),
-           "grade": grade_number(raw.get("grade")),
-           "start_date": parse_date(raw.get("start_date"), "聘任起始日期", field="start_date"),
-           "end_date": parse_date(raw.get("end_date"), "聘任终止日期", field="end_date"),
-           "reason": text(raw.get("over_quota_reason"), "超比例聘任理由", 500, field="over_quota_reason")}
-    if out["grade"] is not None and GRADE_LEVELS[out["grade"]] != out["level"]:
-        raise PeopleError(f"岗位等级与岗位级别不一致：{grade_label(out['grade'])}属于"
-                          f"{LEVELS[GRADE_LEVELS[out['grade']]]}岗位", field="grade")
-    if out["start_date"] is None:
-        raise PeopleError("请填写聘任起始日期", field="start_date")
-    if out["end_date"] is not None and out["end_date"] < out["start_date"]:
-        raise PeopleError("聘任终止日期不能早于起始日期", field="end_date")
-    return out
-
-
-def _overlapping(person_id: int, unit_id: int, start: date, end: date | None, exclude_id: int | None):
-    far = date.max
-    stmt = select(Appointment).where(
-        Appointment.person_id == person_id, Appointment.unit_id == unit_id,
-        Appointment.start_date <= (end or far),
-        (Appointment.end_date.is_(None)) | (Appointment.end_date >= start))
-    if exclude_id is not None:
-        stmt = stmt.where(Appointment.id != exclude_id)
-    return db.session.scalar(stmt.limit(1))
-
-
-def save_appointment(actor, appointment: Appointment | None, person: PersonRecord, raw: Mapping, unit_id=None,
-                     *, today: date | None = None, audited: bool = True) -> Appointment:
-    """新增 (appointment None) or 修改 a 聘任 of `person`. Refused when it overlaps another 聘任 of his
-    at the same unit; one that takes the unit over its 岗位结构比例 needs 超比例聘任理由 (QuotaExceeded
-    otherwise), which is kept with it. Nothing is written before every check passed."""
-    require(actor, P.PEOPLE_EDIT)
-    if appointment is None:
-        if visible_person(actor, person.id) is None:
-            raise PeopleError("该人员不存在或不在本单位（部门）管辖范围内")
-    # A unit keeps the 聘任 it made of a person who has since moved on: it may still end it.
-    elif appointment.person_id != person.id or db.session.scalar(select(Appointment.id).where(
-            Appointment.id == appointment.id, scope.appointments(actor))) is None:
-        raise PeopleError("该聘任记录不存在或不在本单位（部门）管辖范围内")
-    data = clean_appointment(raw)
-    unit = _unit_for(actor, unit_id if unit_id is not None else (appointment.unit_id if appointment else person.unit_id))
-    exclude = appointment.id if appointment is not None else None
-    other = _overlapping(person.id, unit.id, data["start_date"], data["end_date"], exclude)
-    if other is not None:
-        until = f"至{other.end_date}" if other.end_date else "至今"
-        raise PeopleError(f"与{person.name}在{unit.name}的另一聘任（{other.start_date}{until}，{other.post_title}）"
-                          "时间重叠", field="start_date")
-    excess = quota_excess(unit, data["level"], data["start_date"], data["end_date"], exclude, today)
-    reason = data.pop("reason")
-    if excess is not None and not reason:
-        raise QuotaExceeded(excess)
-    created = appointment is None
-    if created:
-        appointment = Appointment(person_id=person.id, created_by=actor.username)
-        db.session.add(appointment)
-    appointment.unit_id = unit.id
-    for key, value in data.items():
-        setattr(appointment, key, value)
-    appointment.over_quota = excess is not None
-    appointment.over_quota_reason = reason if excess is not None else ""
-    db.session.flush()
-    if audited:
-        verb = "新增" if created else "修改"
-        audit.record(f"appointment.{'create' if created else 'update'}", appointment,
-                     f"{verb}聘任：{person.name}，{unit.name}，{appointment.post_title}（{appointment.level_label}），"
-                     f"{appointment.start_date}起", actor=actor)
-    if excess is not None:
-        audit.record("appointment.over_quota", appointment,
-                     f"超比例聘任：{excess.summary}；理由：{reason}", actor=actor)
-    return appointment
-
-
-def delete_appointment(actor, appointment: Appointment) -> None:
-    require(actor, P.PEOPLE_EDIT)
-    if db.session.scalar(select(Appointment.id).where(Appointment.id == appointment.id,
-                                                      scope.appointments(actor))) is None:
-        raise PeopleError("该聘任记录不存在或不在本单位（部门）管辖范围内")
-    audit.record("appointment.delete", appointment,
-                 f"删除聘任：{appointment.person.name}，{appointment.unit.name}，{appointment.post_title}，"
-                 f"{appointment.start_date}起", actor=actor)
-    db.session.delete(appointment)
-    db.session.flush()
-
-
-def clean_quota(raw: Mapping) -> dict:
-    mode = str(raw.get("mode") or "count")
-    if mode not in QUOTA_MODES:
-        raise PeopleError("请选择核定方式", field="mode")
-    out: dict = {"mode": mode, "note": text(raw.get("note"), "核准文号或说明", 200, field="note")}
-    unit_word = "%" if mode == "ratio" else "个"
-    for level, label in LEVELS.items():
-        value = raw.get(level)
-        value = "" if value is None else str(value).strip()
-        if not value:
-            value = "0"
-        if not value.isdigit() or len(value) > 6:
-            raise PeopleError(f"{label}应为不小于0的整数（{unit_word}）", field=level)
-        out[level] = int(value)
-    if mode == "ratio":
-        total = str(raw.get("total") or "").strip()
-        if not total.isdigit() or int(total) <= 0 or len(total) > 6:
-            raise PeopleError("按比例核定时，请填写专业技术岗位总量（大于0的整数）", field="total")
-        out["total"] = int(total)
-        if any(out[level] > 100 for level in LEVELS):
-            raise PeopleError("各级别比例应在0至100%之间", field=next(lv for lv in LEVELS if out[lv] > 100))
-        if sum(out[level] for level in LEVELS) > 100:
-            raise PeopleError("各级别比例之和不能超过100%", field="junior")
-    else:
-        out["total"] = None
-    return out
-
-
-def set_quota(actor, unit_id, raw: Mapping) -> PostQuota:
-    """设置岗位结构比例 of a unit under the staff member's department (his own subtree)."""
-    require(actor, P.POST_QUOTA)
-    unit = visible_unit(actor, unit_id)
-    if unit is None:
-        raise PeopleError("该单位不存在或不在本部门管辖范围内")
-    data = clean_quota(raw)
-    quota = quota_of(unit.id)
-    if quota is None:
-        quota = PostQuota(unit_id=unit.id)
-        db.session.add(quota)
-    for key, value in data.items():
-        setattr(quota, key, value)
-    quota.updated_by = actor.username
-    db.session.flush()
-    audit.record("post_quota.update", quota, f"设置岗位结构比例：{unit.name}，{quota.describe()}", actor=actor)
-    return quota
-
-
-def clear_quota(actor, unit_id) -> None:
-    require(actor, P.POST_QUOTA)
-    unit = visible_unit(actor, unit_id)
-    quota = quota_of(unit.id) if unit is not None else None
-    if quota is None:
-        raise PeopleError("该单位未设置岗位结构比例")
-    audit.record("post_quota.delete", quota, f"清除岗位结构比例：{unit.name}", actor=actor)
-    db.session.delete(quota)
-    db.session.flush()

@@ -11,8 +11,8 @@ from sqlalchemy import func, select
 from zhicheng import scope
 from zhicheng.extensions import db
 from zhicheng.models import Department, Unit
+from zhicheng.people.appointments import active_on
 from zhicheng.people.models import LEVELS, Appointment, PostQuota
-from zhicheng.people.services import active_on
 
 
 def _zero() -> dict[str, int]:

@@ -13,7 +13,7 @@ from zhicheng.admin.common import _scoped_department
 from zhicheng.extensions import db
 from zhicheng.forms import Form
 from zhicheng.models import Unit
-from zhicheng.people import services
+from zhicheng.people import appointments, services
 from zhicheng.people.admin_common import department_options
 from zhicheng.people.forms import QuotaForm, field_error
 from zhicheng.people.models import LEVELS, QUOTA_MODES
@@ -68,13 +68,13 @@ class StructureView(GuardedView):
         unit = self._unit()
         if not can(current_user, P.POST_QUOTA):
             abort(403)
-        quota = services.quota_of(unit.id)
+        quota = appointments.quota_of(unit.id)
         form = QuotaForm(obj=quota) if request.method == "GET" and quota is not None else QuotaForm()
         if request.method == "GET" and quota is not None and quota.total is None:
             form.total.data = ""
         if form.validate_on_submit():
             try:
-                services.set_quota(current_user, unit.id, form.data)
+                appointments.set_quota(current_user, unit.id, form.data)
             except ValidationError as e:
                 db.session.rollback()
                 if not field_error(form, e):
@@ -96,6 +96,6 @@ class StructureView(GuardedView):
             abort(403)
         if not Form().validate_on_submit():
             abort(400)
-        services.clear_quota(current_user, unit.id)
+        appointments.clear_quota(current_user, unit.id)
         flash(f"已清除{unit.name}的岗位结构比例", "success")
         return redirect(self.get_url(".index"))
