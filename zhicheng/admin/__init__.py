@@ -33,6 +33,7 @@ def init_admin(app) -> Admin:
     from zhicheng.people import admin as people
     from zhicheng.persons import admin as persons
     from zhicheng.persons import apply_admin as persons_apply
+    from zhicheng.persons import unit_admin as persons_unit
     from zhicheng.printing import admin as printing
     from zhicheng.stats import admin as stats
     from zhicheng.system import admin as system
@@ -50,6 +51,7 @@ def init_admin(app) -> Admin:
     checks.register(admin)  # 重复申报 and 可申报资格表 join 材料审核
     persons.register(admin)
     persons_apply.register(admin)
+    persons_unit.register(admin)
     check_frame_features(admin)
     return admin
 

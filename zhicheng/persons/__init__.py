@@ -6,5 +6,6 @@ registration and the login look-up; routes.py the public pages (注册, 获取�
 admin.py the 档案 pages, each seen by its owner only. membership.py is 所属单位 (ask, confirm,
 decline, history); applications.py the 个人申报 (a copy of the 档案, files by category, 提交) and
 the unit's 单位意见 and sign-off steps; notify.py the 申报进度 messages; account.py 删除账号;
-apply_admin.py the pages of both sides. State changes go through zhicheng.review.workflow.
+apply_admin.py the person's 申报 pages, unit_admin.py the unit's. State changes go through
+zhicheng.review.workflow.
 """

@@ -1,6 +1,6 @@
-"""个人端 pages beyond the 档案: 所属单位, 个人申报 (with 申报进度 on each material), 删除账号; and the
-unit's side: 工作人员 (join requests), 职能部门审核设置, 个人申报审核, and the 工作账号's 职能部门审核.
-Every row comes through a zhicheng.scope function; refusals are DomainErrors shown as messages."""
+"""个人端 pages beyond the 档案: 所属单位, 个人申报 (with 申报进度 on each material), 删除账号; and what
+they share with the unit's side (unit_admin.py). Every row comes through a zhicheng.scope function;
+refusals are DomainErrors shown as messages."""
 from __future__ import annotations
 
 from datetime import date
@@ -16,21 +16,17 @@ from zhicheng.admin.base import GuardedView
 from zhicheng.domain import DomainError
 from zhicheng.extensions import db
 from zhicheng.materials.admin_common import review_records_of, send_attachment
-from zhicheng.materials.models import ID_PHOTO_KIND, PERSON_ATTACHMENT_KINDS, UNIT_OPINION_KIND
+from zhicheng.materials.models import ID_PHOTO_KIND, PERSON_ATTACHMENT_KINDS
 from zhicheng.materials.services import ACHIEVEMENTS_MAX
-from zhicheng.models import STATE_LABELS, Attachment, Material, Project, ReviewBoard, SubjectGroup, User
-from zhicheng.models import MaterialState as S
+from zhicheng.models import STATE_LABELS, Attachment, Material, Project, ReviewBoard, SubjectGroup
 from zhicheng.persons import account, applications, membership
 from zhicheng.persons.applications import ApplicationError, CommitmentNeeded
-from zhicheng.persons.models import SIGNOFF_LABELS, Membership, MembershipState, Person, SignoffStep
 from zhicheng.policy import P
-from zhicheng.review import workflow
 
 CAT_APPLY = "个人申报"
-CAT_UNIT = "个人申报管理"
 
 
-def _flash_error(e: DomainError) -> None:
+def flash_error(e: DomainError) -> None:
     flash(str(e), "error")
 
 
@@ -43,7 +39,7 @@ def _date(value):
         raise ApplicationError("日期格式应为 年-月-日，如 2012-07-01") from None
 
 
-class _Pages(GuardedView):
+class ApplyPages(GuardedView):
     """The pages here share the 申报进度 labels and a link to each file through the view's own
     scoped download."""
 
@@ -55,7 +51,7 @@ class _Pages(GuardedView):
 
 # --- the person's pages -----------------------------------------------------------------------
 
-class PersonUnitView(_Pages):
+class PersonUnitView(ApplyPages):
     """所属单位: ask to join a unit (by name or 统一社会信用代码), see the answer and the history."""
 
     permission = P.PERSON
@@ -72,7 +68,7 @@ class PersonUnitView(_Pages):
         try:
             row = membership.request_join(current_user, request.form.get("unit_id"))
         except DomainError as e:
-            _flash_error(e)
+            flash_error(e)
         else:
             flash(f"已向“{row.unit.name}”提交加入申请，请等待单位确认", "success")
         return redirect(url_for(".index"))
@@ -82,13 +78,13 @@ class PersonUnitView(_Pages):
         try:
             membership.withdraw(current_user, request.form.get("id"))
         except DomainError as e:
-            _flash_error(e)
+            flash_error(e)
         else:
             flash("已撤回加入申请", "success")
         return redirect(url_for(".index"))
 
 
-class PersonApplyView(_Pages):
+class PersonApplyView(ApplyPages):
     """个人申报: my applications; 新建申报 (评委会 → 学科组 → 项目 for 评审 projects); each material's
     page: 基本信息, the copy of the 档案, 附件 by category, 打印申报表, 提交, 申报进度."""
 
@@ -150,7 +146,7 @@ class PersonApplyView(_Pages):
         except CommitmentNeeded:
             return redirect(url_for(".commitment", project=project.id, major=major))
         except DomainError as e:
-            _flash_error(e)
+            flash_error(e)
             return redirect(url_for(".new"))
         flash(f"已根据个人档案生成申报材料{material.number}，请核对、上传附件后提交单位", "success")
         return redirect(url_for(".edit", id=material.id))
@@ -178,7 +174,7 @@ class PersonApplyView(_Pages):
                 applications.update_basic(current_user, material, values)
             except DomainError as e:
                 db.session.rollback()
-                _flash_error(e)
+                flash_error(e)
             else:
                 flash("已保存", "success")
             return redirect(url_for(".edit", id=material.id))
@@ -198,7 +194,7 @@ class PersonApplyView(_Pages):
                                         request.files.get("file"))
         except DomainError as e:
             db.session.rollback()
-            _flash_error(e)
+            flash_error(e)
         else:
             flash(f"已上传{att.kind_label}附件：{att.title}", "success")
         return redirect(url_for(".edit", id=material.id) + "#files")
@@ -209,7 +205,7 @@ class PersonApplyView(_Pages):
         try:
             applications.remove_file(current_user, material, request.form.get("attachment"))
         except DomainError as e:
-            _flash_error(e)
+            flash_error(e)
         else:
             flash("附件已删除", "success")
         return redirect(url_for(".edit", id=material.id) + "#files")
@@ -228,7 +224,7 @@ class PersonApplyView(_Pages):
         try:
             applications.submit_to_unit(current_user, material)
         except DomainError as e:
-            _flash_error(e)
+            flash_error(e)
         else:
             flash(f"材料{material.number}已提交至“{material.unit.name}”，请等待单位审核", "success")
         return redirect(url_for(".edit", id=material.id))
@@ -240,7 +236,7 @@ def _person_editable(material: Material) -> bool:
     return bool(facts and facts.person_editable)
 
 
-class PersonAccountView(_Pages):
+class PersonAccountView(ApplyPages):
     """删除账号: only while no material has been submitted; personal data erased, the audit kept."""
 
     permission = P.PERSON
@@ -251,7 +247,7 @@ class PersonAccountView(_Pages):
             try:
                 account.delete_account(current_user, request.form.get("password", ""))
             except DomainError as e:
-                _flash_error(e)
+                flash_error(e)
             else:
                 logout_user()
                 flash("账号已删除，个人信息已清除", "success")
@@ -260,195 +256,9 @@ class PersonAccountView(_Pages):
                            blocked=account.submitted_materials(current_user))
 
 
-# --- the unit's pages -------------------------------------------------------------------------
-
-class UnitPeopleView(_Pages):
-    """工作人员: people who asked to join (确认 / 不同意 with a reason) and those confirmed, by 证件号码."""
-
-    permission = P.UNIT_PEOPLE
-
-    @expose("/")
-    def index(self):
-        rows = list(db.session.scalars(select(Membership).where(scope.memberships(current_user))
-                                       .order_by(Membership.requested_at.desc(), Membership.id.desc())))
-        pending = [r for r in rows if r.state == MembershipState.PENDING]
-        confirmed = [r for r in rows if r.state == MembershipState.CONFIRMED]
-        others = [r for r in rows if r.state not in (MembershipState.PENDING, MembershipState.CONFIRMED)]
-        people = {p.user_id: p for p in db.session.scalars(select(Person).where(scope.persons(current_user)))}
-        return self.render("persons/unit_people.html", pending=pending, confirmed=confirmed, others=others,
-                           people=people)
-
-    @expose("/decide", methods=("POST",))
-    def decide(self):
-        try:
-            if request.form.get("answer") == "confirm":
-                row = membership.confirm(current_user, request.form.get("id"))
-                flash(f"已确认 {row.name} 为本单位工作人员", "success")
-            else:
-                row = membership.decline(current_user, request.form.get("id"), request.form.get("reason", ""))
-                flash(f"已不同意 {row.name} 的加入申请", "success")
-        except DomainError as e:
-            _flash_error(e)
-        return redirect(url_for(".index"))
-
-
-class SignoffStepsView(_Pages):
-    """职能部门审核设置: the sign-offs every 个人申报 needs before 上报, each by a 工作账号."""
-
-    permission = P.UNIT_PEOPLE
-
-    @expose("/", methods=("GET", "POST"))
-    def index(self):
-        if request.method == "POST":
-            try:
-                if request.form.get("toggle"):
-                    applications.set_step_enabled(current_user, request.form.get("toggle"),
-                                                  request.form.get("enabled") == "1")
-                    flash("已保存", "success")
-                else:
-                    step = applications.add_step(current_user, request.form.get("name", ""),
-                                                 request.form.get("office", ""), request.form.get("reviewer_id"))
-                    flash(f"已新增职能部门审核：{step}", "success")
-            except DomainError as e:
-                db.session.rollback()
-                _flash_error(e)
-            return redirect(url_for(".index"))
-        steps = list(db.session.scalars(select(SignoffStep).where(scope.signoff_steps(current_user))
-                                        .order_by(SignoffStep.id)))
-        accounts = list(db.session.scalars(select(User).where(scope.sub_accounts(current_user))
-                                           .order_by(User.username)))
-        return self.render("persons/signoff_steps.html", steps=steps, accounts=accounts)
-
-
-class UnitApplicationsView(_Pages):
-    """个人申报审核: the 个人申报 of the unit's people, 单位意见 (+附件), 退回个人, 上报."""
-
-    permission = P.PERSON_REVIEW
-
-    @expose("/")
-    def index(self):
-        state = request.args.get("state", S.UNIT_REVIEW)
-        stmt = select(Material).where(scope.person_applications(current_user)).options(
-            selectinload(Material.project)).order_by(Material.id.desc())
-        if state != "all":
-            stmt = stmt.where(Material.state == state)
-        return self.render("persons/unit_applications.html", materials=list(db.session.scalars(stmt)),
-                           state=state)
-
-    def _one(self) -> Material:
-        try:
-            return applications.unit_material(current_user, request.values.get("id"))
-        except ApplicationError:
-            abort(404)
-
-    @expose("/view", methods=("GET",))
-    def view(self):
-        m = self._one()
-        return self.render("persons/unit_application.html", m=m, records=review_records_of(m),
-                           signoffs=applications.signoffs_of(m), opinion_kind=UNIT_OPINION_KIND,
-                           labels=SIGNOFF_LABELS, user=current_user)
-
-    @expose("/opinion", methods=("POST",))
-    def opinion(self):
-        m = self._one()
-        try:
-            applications.save_unit_opinion(current_user, m, request.form.get("opinion", ""),
-                                           request.files.get("file"), request.form.get("title", ""))
-        except DomainError as e:
-            db.session.rollback()
-            _flash_error(e)
-        else:
-            flash("单位意见已保存", "success")
-        return redirect(url_for(".view", id=m.id))
-
-    @expose("/return", methods=("POST",))
-    def return_(self):
-        m = self._one()
-        try:
-            workflow.unit_return(current_user, [m.id], request.form.get("reason", ""))
-        except DomainError as e:
-            _flash_error(e)
-        else:
-            flash(f"材料{m.number}已退回个人", "success")
-        return redirect(url_for(".view", id=m.id))
-
-    @expose("/report", methods=("POST",))
-    def report(self):
-        m = self._one()
-        try:
-            workflow.submit_materials(current_user, [m.id], request.form.get("operator_name", ""),
-                                      request.form.get("operator_phone", ""))
-        except DomainError as e:
-            _flash_error(e)
-        else:
-            flash(f"材料{m.number}已上报", "success")
-        return redirect(url_for(".view", id=m.id))
-
-    @expose("/file/<int:attachment_id>")
-    def file(self, attachment_id: int):
-        att = db.session.scalar(select(Attachment).where(
-            Attachment.id == attachment_id,
-            Attachment.material_id.in_(select(Material.id).where(scope.person_applications(current_user)))))
-        if att is None:
-            abort(404)
-        return send_attachment(att)
-
-
-class SignoffView(_Pages):
-    """职能部门审核: a reviewer's queue of 个人申报 and his answer (同意 / 不同意 with an opinion)."""
-
-    permission = P.SIGNOFF
-
-    @expose("/")
-    def index(self):
-        rows = list(db.session.scalars(select(Material).where(scope.signoff_materials(current_user))
-                                       .order_by(Material.id.desc())))
-        waiting = [(m, applications.pending_steps(current_user, m)) for m in rows]
-        return self.render("persons/signoff_list.html", waiting=waiting)
-
-    def _one(self) -> Material:
-        try:
-            return applications.unit_material(current_user, request.values.get("id"), P.SIGNOFF)
-        except ApplicationError:
-            abort(404)
-
-    @expose("/view", methods=("GET", "POST"))
-    def view(self):
-        m = self._one()
-        if request.method == "POST":
-            step = db.session.get(SignoffStep, request.form.get("step", type=int) or 0)
-            try:
-                if step is None:
-                    raise ApplicationError("请选择审核事项")
-                workflow.sign_off(current_user, m, step, request.form.get("result", ""),
-                                  request.form.get("opinion", ""))
-            except DomainError as e:
-                _flash_error(e)
-                return redirect(url_for(".view", id=m.id))
-            flash(f"材料{m.number}的{step.office}{step.name}审核已完成", "success")
-            return redirect(url_for(".index"))
-        return self.render("persons/signoff_view.html", m=m, steps=applications.pending_steps(current_user, m),
-                           records=review_records_of(m), kinds=PERSON_ATTACHMENT_KINDS)
-
-    @expose("/file/<int:attachment_id>")
-    def file(self, attachment_id: int):
-        att = db.session.scalar(select(Attachment).where(
-            Attachment.id == attachment_id,
-            Attachment.material_id.in_(select(Material.id).where(scope.signoff_materials(current_user)))))
-        if att is None:
-            abort(404)
-        return send_attachment(att)
-
-
 def register(admin) -> None:
     admin.add_view(PersonUnitView(name="所属单位", category=CAT_APPLY, endpoint="person_unit", url="/admin/person_unit"))
     admin.add_view(PersonApplyView(name="我的申报", category=CAT_APPLY, endpoint="person_apply",
                                    url="/admin/person_apply"))
     admin.add_view(PersonAccountView(name="删除账号", category=CAT_APPLY, endpoint="person_account",
                                      url="/admin/person_account"))
-    admin.add_view(UnitPeopleView(name="工作人员", category=CAT_UNIT, endpoint="unit_people", url="/admin/unit_people"))
-    admin.add_view(UnitApplicationsView(name="个人申报审核", category=CAT_UNIT, endpoint="unit_applications",
-                                        url="/admin/unit_applications"))
-    admin.add_view(SignoffStepsView(name="职能部门审核设置", category=CAT_UNIT, endpoint="signoff_steps",
-                                    url="/admin/signoff_steps"))
-    admin.add_view(SignoffView(name="职能部门审核", category=CAT_UNIT, endpoint="signoffs", url="/admin/signoffs"))
