@@ -1,15 +1,16 @@
 """Every change of state of a material, and nothing else.
 
 Each function checks who acts and, in zhicheng.materials.states.TRANSITIONS, from which states
-its step may start and where it leads; it writes the 审核记录 row and the audit row in one
-SAVEPOINT (zhicheng.transaction.atomic), so a refusal part-way through a batch (WorkflowError, with
-a message for the user) leaves every material as it was; the request commits.
+its step may start and where it leads; it writes the 审核记录 row (zhicheng.review.records) and
+the audit row in one SAVEPOINT (zhicheng.transaction.atomic), so a refusal part-way through a
+batch (WorkflowError, with a message for the user) leaves every material as it was; the request
+commits.
 State changes are conditional UPDATEs on the row's version, so when two reviewers act on
 one material at once exactly one succeeds and the other is told it was already handled.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from sqlalchemy import delete, select, update
 
@@ -21,6 +22,7 @@ from zhicheng.materials import states
 from zhicheng.models import Department, Material, ReviewRecord, Unit, User
 from zhicheng.models import MaterialState as S
 from zhicheng.policy import P, require
+from zhicheng.review.records import add_record, now, tell_person, with_exception
 from zhicheng.system import audit
 from zhicheng.validators import ValidationError, check_phone
 
@@ -29,10 +31,6 @@ ALREADY_HANDLED = "该材料已被他人处理或状态已改变，请刷新后�
 
 class WorkflowError(DomainError):
     pass
-
-
-def _now() -> datetime:
-    return datetime.now().replace(microsecond=0)
 
 
 def _move(material: Material, **values) -> None:
@@ -47,31 +45,6 @@ def _move(material: Material, **values) -> None:
         raise WorkflowError(f"材料{material.number}：{ALREADY_HANDLED}")
     # The row changed behind the session's back: the object reloads it when next read.
     db.session.expire(material)
-
-
-def _record(material: Material, action: str, actor, state_after: str, department_id=None,
-            to_department_id=None, reason: str = "") -> ReviewRecord:
-    record = ReviewRecord(
-        material_id=material.id, action=action, department_id=department_id,
-        to_department_id=to_department_id, actor_id=actor.id,
-        actor_name=actor.display_name, reason=reason, state_after=state_after, at=_now())
-    db.session.add(record)
-    _tell_person(material, action, reason, department_id, to_department_id)
-    return record
-
-
-def _with_exception(material: Material, text: str) -> str:
-    """The 上报 / 提交 record's text, with the 破格 reason when the applicant marked it."""
-    from zhicheng.checks.eligibility import exception_note
-    note = exception_note(material)
-    return f"{text}；{note}" if note else text
-
-
-def _tell_person(material: Material, action: str, reason: str = "", department_id=None,
-                 to_department_id=None) -> None:
-    """A 个人申报's applicant hears (SMS, mail) when it is returned or passes a stage."""
-    from zhicheng.persons import notify
-    notify.material_moved(material, action, reason, department_id, to_department_id)
 
 
 def _load_visible(user, ids, extra=None) -> list[Material]:
@@ -128,12 +101,12 @@ def submit_materials(user, ids, operator_name: str, operator_phone: str, today: 
             if m.state in (S.DRAFT, S.UNIT_REVIEW) and not m.project.is_open(today):
                 raise WorkflowError(
                     f"项目“{m.project.name}”申报时间为{m.project.start_date}至{m.project.end_date}，当前不在申报时间内，不能上报")
-            now = _now()
+            at = now()
             after = states.target("submit")
-            _move(m, state=after, current_department_id=dept.id, submitted_at=now,
+            _move(m, state=after, current_department_id=dept.id, submitted_at=at,
                   submitter_name=operator_name, submitter_phone=phone)
-            _record(m, "submit", user, after, department_id=None, to_department_id=dept.id,
-                    reason=_with_exception(m, f"操作人：{operator_name}，联系电话：{phone}"))
+            add_record(m, "submit", user, after, department_id=None, to_department_id=dept.id,
+                       reason=with_exception(m, f"操作人：{operator_name}，联系电话：{phone}"))
             audit.record("material.submit", m, f"{m.number} 上报至 {dept.name}", actor=user)
         return materials
 
@@ -184,7 +157,7 @@ def change_department(user, new_department_id: int) -> int:
             after = states.target("change_department", person=m.creator_id in persons)
             _move(m, state=after, current_department_id=None)
             reason = f"单位修改归口部门：{old.name} → {new.name}，材料退回{states.STATES[after].label}"
-            _record(m, "change_department", user, after, department_id=taken_from, reason=reason)
+            add_record(m, "change_department", user, after, department_id=taken_from, reason=reason)
         reason = f"单位修改归口部门：{old.name} → {new.name}"
         unit.department_id = new.id
         audit.record("unit.change_department", unit, f"{reason}；退回材料{len(moved)}份", actor=user)
@@ -204,7 +177,7 @@ def person_submit(user, material: Material) -> None:
         after = states.target("person_submit")
         unit_name = material.unit.name
         _move(material, state=after, current_department_id=None, unit_opinion="", unit_opinion_at=None)
-        _record(material, "person_submit", user, after, reason=_with_exception(material, f"提交至{unit_name}"))
+        add_record(material, "person_submit", user, after, reason=with_exception(material, f"提交至{unit_name}"))
         audit.record("material.person_submit", material, f"{material.number} 提交至 {unit_name}", actor=user)
 
 
@@ -234,7 +207,7 @@ def unit_return(user, ids, reason: str) -> list[Material]:
             _move(m, state=after, current_department_id=None)
             db.session.execute(delete(Signoff).where(Signoff.material_id == m.id).execution_options(
                 synchronize_session=False))
-            _record(m, "unit_return", user, after, reason=reason)
+            add_record(m, "unit_return", user, after, reason=reason)
             audit.record("material.unit_return", m, f"{m.number} 退回个人：{reason}", actor=user)
         return materials
 
@@ -260,9 +233,9 @@ def sign_off(user, material: Material, step, result: str, opinion: str) -> None:
             raise WorkflowError(f"材料{material.number}的{step.office}{step.name}审核已完成")
         _move(material)  # the same state; the version tells a concurrent 退回 or second answer
         db.session.add(Signoff(material_id=material.id, step_id=step.id, result=result, opinion=opinion,
-                               actor_id=user.id, at=_now()))
+                               actor_id=user.id, at=now()))
         text = f"{step.office}·{step.name}：{SIGNOFF_LABELS[result]}" + (f"。{opinion}" if opinion else "")
-        _record(material, "signoff", user, states.target("signoff"), reason=text)
+        add_record(material, "signoff", user, states.target("signoff"), reason=text)
         audit.record("material.signoff", material, f"{material.number} {text}", actor=user)
         db.session.flush()
 
@@ -301,15 +274,15 @@ def pass_materials(user, ids, opinion: str = "") -> list[Material]:
             if m.project.issuer_id == dept.id:
                 if not states.may("approve", m.state):
                     raise WorkflowError(f"材料{m.number}（{m.name}）状态为“{m.state_label}”，{ALREADY_HANDLED}")
-                _move(m, state=states.target("approve"), current_department_id=None, approved_at=_now())
-                _record(m, "approve", user, states.target("approve"), department_id=dept.id, reason=opinion)
+                _move(m, state=states.target("approve"), current_department_id=None, approved_at=now())
+                add_record(m, "approve", user, states.target("approve"), department_id=dept.id, reason=opinion)
                 audit.record("material.approve", m, f"{m.number} 审核通过{said}", actor=user)
             else:
                 if dept.parent_id is None:
                     raise WorkflowError(f"材料{m.number}的项目发布部门不在本部门之上，无法上报")
                 _move(m, state=states.target("pass"), current_department_id=dept.parent_id)
-                _record(m, "pass", user, states.target("pass"), department_id=dept.id,
-                        to_department_id=dept.parent_id, reason=opinion)
+                add_record(m, "pass", user, states.target("pass"), department_id=dept.id,
+                           to_department_id=dept.parent_id, reason=opinion)
                 audit.record("material.pass", m, f"{m.number} 通过，上报至 {dept.parent.name}{said}", actor=user)
         return materials
 
@@ -328,8 +301,8 @@ def return_materials(user, ids, reason: str) -> list[Material]:
         materials = _waiting_here(user, ids, "return")
         for m in materials:
             _move(m, state=states.target("return"), current_department_id=None)
-            record = _record(m, "return", user, states.target("return"), department_id=user.department_id,
-                             reason=reason)
+            record = add_record(m, "return", user, states.target("return"), department_id=user.department_id,
+                                reason=reason)
             take_snapshot(m, record)  # what the reviewer compares the resubmitted material with
             audit.record("material.return", m, f"{m.number} 退回：{reason}", actor=user)
         return materials
@@ -354,10 +327,10 @@ def enter_material(user, material: Material) -> None:
         if material.project.issuer_id not in dept.ancestor_ids():
             raise WorkflowError(f"项目“{material.project.name}”不由本部门或上级部门发布，不能录入")
         after = states.target("enter")
-        _move(material, state=after, current_department_id=dept.id, submitted_at=_now(),
+        _move(material, state=after, current_department_id=dept.id, submitted_at=now(),
               submitter_name=user.display_name, submitter_phone="")
-        _record(material, "enter", user, after, department_id=dept.id, to_department_id=dept.id,
-                reason=f"{dept.name}依据{unit.name}报送的纸质评审简表录入")
+        add_record(material, "enter", user, after, department_id=dept.id, to_department_id=dept.id,
+                   reason=f"{dept.name}依据{unit.name}报送的纸质评审简表录入")
         audit.record("material.enter", material, f"{material.number} {material.name} 由{dept.name}录入", actor=user)
 
 
@@ -390,7 +363,7 @@ def transfer_to_board(user, ids) -> list[Material]:
                 raise WorkflowError(str(e)) from None
             after = states.target("to_board")
             _move(m, state=after, current_department_id=None)
-            _record(m, "to_board", user, after, department_id=user.department_id, reason="转评委会评审")
+            add_record(m, "to_board", user, after, department_id=user.department_id, reason="转评委会评审")
             audit.record("material.to_board", m, f"{m.number} 转评委会", actor=user)
         return materials
 
@@ -406,8 +379,8 @@ def record_board_result(material: Material, passed: bool, counts: str, actor=Non
     db.session.add(ReviewRecord(
         material_id=material.id, action=action, department_id=None, to_department_id=None,
         actor_id=getattr(actor, "id", None), actor_name=getattr(actor, "display_name", "评委会"),
-        reason=counts, state_after=after, at=_now()))
-    _tell_person(material, action, counts)
+        reason=counts, state_after=after, at=now()))
+    tell_person(material, action, counts)
 
 
 # --- 评后管理: 公示, 异议成立, 评定 (zhicheng.certificates runs the batches) -------------------------
@@ -421,7 +394,7 @@ def publicize(user, material: Material, batch_title: str) -> None:
                             f"只有{states.STATE_LABELS[passed]}的结果可以公示")
     after = states.target("publicize")
     _move(material, state=after)
-    _record(material, "publicize", user, after, department_id=user.department_id, reason=f"列入公示：{batch_title}")
+    add_record(material, "publicize", user, after, department_id=user.department_id, reason=f"列入公示：{batch_title}")
 
 
 def revoke_result(user, material: Material, reason: str) -> None:
@@ -431,7 +404,7 @@ def revoke_result(user, material: Material, reason: str) -> None:
         raise WorkflowError(f"材料{material.number}（{material.name}）状态为“{material.state_label}”，{ALREADY_HANDLED}")
     after = states.target("revoke_result")
     _move(material, state=after)
-    _record(material, "revoke_result", user, after, department_id=user.department_id, reason=reason)
+    add_record(material, "revoke_result", user, after, department_id=user.department_id, reason=reason)
     audit.record("material.revoke_result", material, f"{material.number} 异议成立，撤销结果：{reason}", actor=user)
 
 
@@ -442,4 +415,4 @@ def certify(user, material: Material, batch_title: str) -> None:
         raise WorkflowError(f"材料{material.number}（{material.name}）状态为“{material.state_label}”，{ALREADY_HANDLED}")
     after = states.target("certify")
     _move(material, state=after)
-    _record(material, "certify", user, after, department_id=user.department_id, reason=f"公示期满无异议，评定：{batch_title}")
+    add_record(material, "certify", user, after, department_id=user.department_id, reason=f"公示期满无异议，评定：{batch_title}")
