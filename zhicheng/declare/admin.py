@@ -1,6 +1,6 @@
 """高、中级申报管理 (the 主管单位版's menu) for departments: 高中级申报信息管理 (组合排序, 定制打印 /
-导出, 打印评审简表 / 资格审查表, 导出申报数据), 录入高中级申报信息, 导入申报数据, 打印模板设计; and
-打印空白表格 under 系统管理."""
+导出, 打印评审简表 / 资格审查表, 导出申报数据) and 打印空白表格 under 系统管理 here; 录入高中级申报信息
+and 导入申报数据 in entry_admin.py, 打印模板设计 in template_admin.py. register() adds them all."""
 from __future__ import annotations
 
 import json
@@ -19,7 +19,8 @@ from zhicheng import scope
 from zhicheng.admin.base import GuardedView
 from zhicheng.admin.common import CAT_SYSTEM
 from zhicheng.declare import entry, listing, print_templates, transfer
-from zhicheng.declare.fields import FIELDS, LISTABLE, SORTABLE, text_of
+from zhicheng.declare.entry_admin import EntryView, ImportView
+from zhicheng.declare.fields import FIELDS, SORTABLE, text_of
 from zhicheng.declare.jobs import start_list_job
 from zhicheng.declare.pdf import (
     BLANK_FORMS,
@@ -30,11 +31,10 @@ from zhicheng.declare.pdf import (
     render_list_pdf,
     render_qualification_pdf,
 )
+from zhicheng.declare.template_admin import PrintTemplateView
 from zhicheng.exporting.admin import JobPages
 from zhicheng.exporting.services import XLSX, content_disposition, count_materials, write_xlsx
 from zhicheng.extensions import db
-from zhicheng.forms import Form
-from zhicheng.materials.forms import TABS, material_form
 from zhicheng.models import STATE_LABELS, Department, Material, Project
 from zhicheng.policy import P
 from zhicheng.printing.pdf import material_to_print
@@ -255,156 +255,6 @@ class DeclareListView(JobPages, GuardedView):
         audit.record("material.print_qualification", material, f"打印资格审查表 {material.number}")
         return _pdf(pdf, f"zhicheng-qualification-{material.number}.pdf",
                     f"资格审查表-{material.number}-{material.name}.pdf")
-
-
-class EntryView(GuardedView):
-    """录入高中级申报信息: find the unit, choose the project, type in the 评审简表."""
-
-    permission = P.REVIEW
-
-    @expose("/", methods=("GET", "POST"))
-    def index(self):
-        user = current_user
-        unit = project = None
-        if request.args.get("unit"):
-            unit = entry.visible_unit(user, request.args.get("unit"))
-            if unit is None:
-                abort(404)
-        projects = entry.entry_projects(user, unit) if unit is not None else []
-        if unit is not None and request.args.get("project"):
-            project = next((p for p in projects if str(p.id) == request.args.get("project")), None)
-            if project is None:
-                flash("请选择本部门或上级部门发布的、正在申报时间内的高中级申报项目", "error")
-        if unit is None or project is None:
-            term = (request.args.get("q") or "").strip()
-            return self.render("admin/declare/entry.html", term=term, units=entry.find_units(user, term),
-                               unit=unit, projects=projects, matches=entry.UNIT_MATCHES)
-        form = material_form()
-        outcome, result = form.save_posted(
-            lambda f: entry.enter(user, unit.id, project.id, f.to_input(), f.uploads()))
-        if outcome == "saved":
-            flash(f"已录入材料{result.number}（{result.name}），材料已在本部门待审核", "success")
-            return redirect(url_for("declare.index", number=result.number))
-        if outcome == "refused":
-            flash(result, "error")
-        return self._render_form(form, project, unit, None)
-
-    def _render_form(self, form, project, unit, material):
-        error_tabs = form.tabs_with_errors()
-        active = next((key for key, _, _ in TABS if key in error_tabs), "basic")
-        return self.render("admin/declare/entry_form.html", form=form, project=project, unit=unit, material=material,
-                           tabs=TABS, error_tabs=error_tabs, records=[], active_tab=active)
-
-    @expose("/edit/", methods=("GET", "POST"))
-    def edit(self):
-        """修改 a material this department entered, while it is still here as entered."""
-        material = entry.editable_entry(current_user, request.args.get("id"))
-        if material is None:
-            abort(404)
-        form = material_form(material) if request.method == "POST" else material_form(material, load=True)
-        answer = form.save_edit(
-            lambda f: entry.update_entry(current_user, material, f.to_input(), f.uploads(), f.removed_attachments()),
-            material, again=url_for(".edit", id=material.id), refused=url_for("declare.index", number=material.number))
-        return answer or self._render_form(form, material.project, material.unit, material)
-
-
-class ImportView(GuardedView):
-    """导入申报数据: a workbook like 导出申报数据's; a report per row."""
-
-    permission = P.REVIEW
-
-    @expose("/", methods=("GET", "POST"))
-    def index(self):
-        error = None
-        form = Form()
-        if request.method == "POST":
-            if not form.validate_on_submit():
-                abort(400)
-            try:
-                rows = transfer.read_workbook(request.files.get("file"))
-            except ValidationError as e:
-                error = str(e)
-            else:
-                report = transfer.import_data(current_user, rows)
-                return self.render("admin/declare/import_report.html", report=report,
-                                   back=url_for("declare.index"))
-        return self.render("admin/declare/import.html", form=form, error=error, header=transfer.IMPORT_HEADER)
-
-
-class PrintTemplateView(GuardedView):
-    """打印模板设计: the office's named column sets (字段、顺序、标题)."""
-
-    permission = P.STAFF
-
-    @expose("/")
-    def index(self):
-        return self.render("admin/declare/templates.html", templates=print_templates.templates_of(current_user),
-                           form=Form(), fields=FIELDS)
-
-    def _rows(self, template) -> list[dict]:
-        """One line per field a template may show: chosen ones first in their order."""
-        chosen = print_templates.columns_of(template) if template is not None else print_templates.default_columns()
-        lines = [{"key": k, "label": FIELDS[k].label, "use": True, "pos": i, "heading": h}
-                 for i, (k, h) in enumerate(chosen, 1) if k in LISTABLE]
-        taken = {line["key"] for line in lines}
-        lines += [{"key": k, "label": fl.label, "use": False, "pos": "", "heading": fl.label}
-                  for k, fl in LISTABLE.items() if k not in taken]
-        return lines
-
-    def _posted(self) -> tuple[list[dict], list[tuple[str, str]], list[str]]:
-        lines, picked, errors = [], [], []
-        for k, fl in LISTABLE.items():
-            use = request.form.get(f"use_{k}") == "y"
-            pos_text = (request.form.get(f"pos_{k}") or "").strip()
-            heading = (request.form.get(f"head_{k}") or "").strip()
-            lines.append({"key": k, "label": fl.label, "use": use, "pos": pos_text, "heading": heading})
-            if not use:
-                continue
-            pos = parse_id(pos_text) if pos_text else None
-            if pos_text and pos is None:
-                errors.append(f"“{fl.label}”的顺序请填写正整数")
-            picked.append((pos if pos is not None else 10_000, len(picked), k, heading))
-        picked.sort()
-        return lines, [(k, h) for _, _, k, h in picked], errors
-
-    @expose("/edit/", methods=("GET", "POST"))
-    def edit(self):
-        """新增 (no id) or 修改 a template."""
-        template = None
-        if request.args.get("id") is not None:
-            template = print_templates.get_template(current_user, request.args.get("id"))
-            if template is None:
-                abort(404)
-        form = Form()
-        name = template.name if template is not None else ""
-        lines, errors = self._rows(template), []
-        if request.method == "POST":
-            if not form.validate_on_submit():
-                abort(400)
-            name = (request.form.get("name") or "").strip()
-            lines, columns, errors = self._posted()
-            if not errors:
-                try:
-                    saved = print_templates.save_template(current_user, template, name, columns)
-                except print_templates.TemplateError as e:
-                    errors.append(str(e))
-                else:
-                    flash(f"打印模板“{saved.name}”已保存", "success")
-                    return redirect(url_for(".index"))
-        return self.render("admin/declare/template_form.html", editing=template, name=name, lines=lines,
-                           errors=errors, form=form)
-
-    @expose("/delete/", methods=("POST",))
-    def delete(self):
-        if not Form().validate_on_submit():
-            abort(400)
-        template = print_templates.get_template(current_user, request.form.get("id"))
-        if template is None:
-            abort(404)
-        name = template.name
-        print_templates.delete_template(current_user, template)
-        flash(f"打印模板“{name}”已删除", "success")
-        return redirect(url_for(".index"))
 
 
 class BlankFormsView(GuardedView):
