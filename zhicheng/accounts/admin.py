@@ -1,4 +1,5 @@
-"""后台管理 (the unit account: 工作账号管理, 基本信息管理) and 本部门工作人员 (department 管理员).
+"""后台管理 (the unit account: 工作账号管理, 基本信息管理); 本部门工作人员 (department 管理员) is in
+staff_admin.py, what the account lists share in admin_common.py.
 
 Views parse the form, load rows through zhicheng.scope, call zhicheng.accounts.services and render.
 One-time passwords are rendered once in the response to the POST that created them.
@@ -20,32 +21,27 @@ from sqlalchemy import select
 
 from zhicheng import scope
 from zhicheng.accounts import services as accounts
+from zhicheng.accounts.admin_common import OTP_NOTICE, AccountListMixin
 from zhicheng.accounts.forms import (
     BatchForm,
     OwnInfoForm,
-    StaffAddForm,
-    StaffForm,
     SubAccountAddForm,
     SubAccountForm,
     UnitInfoForm,
 )
-from zhicheng.accounts.models import STAFF_ROLES, SUB_PERMISSIONS
+from zhicheng.accounts.models import SUB_PERMISSIONS
+from zhicheng.accounts.staff_admin import StaffView
 from zhicheng.admin.base import GuardedView, ScopedModelView
 from zhicheng.admin.common import (
     CAT_ORG,
     CAT_UNIT,
     NoDetailsPage,
-    _datetime,
-    _department_choices,
     _flags_of,
     _no_store,
-    _scoped_department,
-    _status,
 )
 from zhicheng.exporting.services import Column, content_disposition, write_xlsx
 from zhicheng.extensions import db
 from zhicheng.models import (
-    Department,
     DictItem,
     Unit,
     User,
@@ -53,9 +49,6 @@ from zhicheng.models import (
 from zhicheng.org.profile import UnitInfoError
 from zhicheng.policy import P, can
 from zhicheng.system import audit
-
-OTP_NOTICE = "请将初始密码告知使用人，首次登录须修改密码"
-
 
 BATCH_TOKEN_MAX_AGE = 15 * 60
 
@@ -82,87 +75,6 @@ def _batch_serializer() -> URLSafeTimedSerializer:
 
 def _permissions(view, context, model, name):
     return "、".join(label for key, label in SUB_PERMISSIONS.items() if getattr(model, key)) or "无"
-
-
-def _roles(view, context, model, name):
-    return "、".join(label for key, label in STAFF_ROLES.items() if getattr(model, key)) or "无"
-
-
-class AccountListMixin:
-    """开通 / 禁用 / 密码重置 on the selected accounts of the view's scope, each batch all or
-    nothing (zhicheng.accounts.services refuses the whole batch, naming each account that stops it).
-
-    A view names its accounts (`account_noun`, in the confirmations and the report), says what
-    禁用 means for them (`disable_means`) and, if its rows are not the accounts themselves, maps
-    them in `_accounts_for`.
-    """
-
-    column_formatters = {"enabled": _status, "created_at": _datetime}
-    account_noun = "账号"
-    disable_means = "禁用后该账号不能登录。"
-    otp_notice = OTP_NOTICE
-    otp_name_label = "姓名"
-
-    def init_actions(self) -> None:
-        super().init_actions()
-        noun = self.account_noun
-        confirmations = {"enable": f"确定开通所选{noun}？", "disable": f"确定禁用所选{noun}？{self.disable_means}",
-                         "reset_password": f"确定重置所选{noun}的密码？"}
-        for name, confirmation in confirmations.items():
-            handler, text, _ = self._actions_data[name]
-            self._actions_data[name] = (handler, text, confirmation)
-
-    def _accounts_for(self, ids) -> list[User]:
-        return self.scoped_rows(ids, strict=True)
-
-    def _saved(self, message: str, update):
-        """修改: `update()` saves and the list says `message`; a refusal is flashed over the form
-        (None: the form again, with what was typed)."""
-        try:
-            update()
-        except accounts.AccountError as e:
-            flash(str(e), "error")
-            return None
-        flash(message, "success")
-        return redirect(self.get_url(".index_view"))
-
-    def _created(self, form, title: str, create):
-        """添加: `create()` makes the account and returns it with its one-time password, shown once
-        on the page answered here; a refusal is put next to the username (None: the form again)."""
-        try:
-            user, otp = create()
-        except accounts.AccountError as e:
-            form.username.errors.append(str(e))
-            return None
-        return _no_store(self.render("admin/accounts/otp_result.html", title=title,
-                                     rows=[(user.username, user.real_name, otp)], notice=OTP_NOTICE,
-                                     back=self.get_url(".index_view")))
-
-    def _otp_name(self, user: User) -> str:
-        return user.real_name
-
-    def _set_enabled(self, ids, enabled: bool):
-        targets = self._accounts_for(ids)
-        accounts.set_enabled(current_user, targets, enabled)
-        flash(f"已{'开通' if enabled else '禁用'}{self.account_noun}：{'、'.join(u.username for u in targets)}",
-              "success")
-
-    @action("enable", "开通")
-    def action_enable(self, ids):
-        self._set_enabled(ids, True)
-
-    @action("disable", "禁用")
-    def action_disable(self, ids):
-        self._set_enabled(ids, False)
-
-    @action("reset_password", "密码重置")
-    def action_reset(self, ids):
-        targets = self._accounts_for(ids)
-        otps = accounts.reset_passwords(current_user, targets)
-        rows = [(u.username, self._otp_name(u), otp) for u, otp in zip(targets, otps)]
-        return _no_store(self.render("admin/accounts/otp_result.html", title="密码重置", rows=rows,
-                                     notice=self.otp_notice, name_label=self.otp_name_label,
-                                     back=self.get_url(".index_view")))
 
 
 class SubAccountView(NoDetailsPage, AccountListMixin, ScopedModelView):
@@ -320,83 +232,6 @@ class BasicInfoView(GuardedView):
         return self.render("admin/accounts/form.html", form=form, title="基本信息管理",
                            readonly={"用户名": current_user.username, "所属单位": current_user.unit.name},
                            required=("real_name",))
-
-
-class StaffView(NoDetailsPage, AccountListMixin, ScopedModelView):
-    """本部门工作人员."""
-
-    permission = P.ADMIN
-    row_scope = scope.staff_accounts
-    account_noun = "工作人员的账号"
-    disable_means = "禁用后不能登录。"
-
-    list_template = "admin/accounts/staff_list.html"
-    can_create = False
-    can_edit = True
-    can_delete = False
-    column_list = ("username", "real_name", "department", "roles", "phone", "enabled", "created_at")
-    column_labels = {"username": "用户名", "real_name": "姓名", "department": "所在部门", "roles": "角色",
-                     "phone": "手机", "enabled": "状态", "created_at": "创建时间",
-                     "department.name": "所在部门"}
-    column_searchable_list = ("username", "real_name", "phone")
-    column_filters = (BooleanEqualFilter(User.enabled, "状态（开通）"),)
-    column_formatters = {**AccountListMixin.column_formatters, "roles": _roles}
-    column_default_sort = ("id", False)
-
-
-    def _role_labels(self) -> dict:
-        if current_user.department.is_root:
-            return STAFF_ROLES
-        return {k: v for k, v in STAFF_ROLES.items() if k != "role_dict"}
-
-    def _form(self, cls, obj=None):
-        form = cls(obj=obj)
-        if "role_dict" not in self._role_labels():
-            del form["role_dict"]
-        form.department_id.choices = _department_choices(current_user)
-        return form
-
-    def _department_or_error(self, form) -> Department | None:
-        dept = _scoped_department(current_user, form.department_id.data)
-        if dept is None:
-            form.department_id.errors.append("请选择本部门或下级部门")
-        return dept
-
-    @expose("/add/", methods=("GET", "POST"))
-    def add_view(self):
-        form = self._form(StaffAddForm)
-        if request.method == "GET":
-            form.department_id.data = current_user.department_id
-        if (form.validate_on_submit() and (dept := self._department_or_error(form)) is not None
-                and (done := self._created(form, "添加工作人员", lambda: accounts.create_staff_account(
-                    current_user, form.username.data, dept, _flags_of(form, STAFF_ROLES),
-                    real_name=form.real_name.data, phone=form.phone.data or "", email=form.email.data)))):
-            return done
-        return self.render("admin/accounts/form.html", form=form, title="添加工作人员",
-                           flags=self._role_labels(), flags_label="角色", back=self.get_url(".index_view"))
-
-    @expose("/edit/", methods=("GET", "POST"))
-    def edit_view(self):
-        target = self.get_one(request.args.get("id"))
-        own = target.id == current_user.id
-        form = self._form(StaffForm, obj=target)
-        if own:
-            # Nobody edits their own roles or department: the stored ones are kept whatever is posted.
-            form.department_id.data = target.department_id
-        if form.validate_on_submit() and (dept := self._department_or_error(form)) is not None:
-            roles = _flags_of(form, STAFF_ROLES)
-            if own:
-                roles = {k: getattr(target, k) for k in STAFF_ROLES}
-            elif "role_dict" not in roles:
-                roles["role_dict"] = target.role_dict
-            if done := self._saved(f"工作人员“{target.username}”已保存", lambda: accounts.update_staff_account(
-                    current_user, target, dept, roles, real_name=form.real_name.data, phone=form.phone.data or "",
-                    email=form.email.data)):
-                return done
-        return self.render("admin/accounts/form.html", form=form, title="修改工作人员",
-                           readonly={"用户名": target.username}, flags=self._role_labels(), flags_label="角色",
-                           locked=own, back=self.get_url(".index_view"))
-
 
 
 def register(admin) -> None:

@@ -17,7 +17,6 @@ from wtforms.validators import InputRequired, Length
 
 from zhicheng import scope
 from zhicheng.admin.base import GuardedView, ScopedModelView
-from zhicheng.admin.listing import row_url
 from zhicheng.admin.common import (
     CAT_SYSTEM,
     AuditedModelView,
@@ -27,6 +26,7 @@ from zhicheng.admin.common import (
     _no_store,
     _scoped_department,
 )
+from zhicheng.admin.listing import row_url
 from zhicheng.codes import dictionaries, units, workbook
 from zhicheng.codes.models import (
     DICT_KINDS,

@@ -17,9 +17,8 @@ from markupsafe import Markup
 
 from zhicheng import scope, storage
 from zhicheng.accounts import services as accounts
-from zhicheng.accounts.admin import AccountListMixin
+from zhicheng.accounts.admin_common import AccountListMixin
 from zhicheng.admin.base import GuardedView, ScopedModelView
-from zhicheng.admin.listing import row_url
 from zhicheng.admin.common import (
     CAT_ORG,
     CAT_SYSTEM,
@@ -33,6 +32,7 @@ from zhicheng.admin.common import (
     _scoped_department,
     _uscc_field,
 )
+from zhicheng.admin.listing import row_url
 from zhicheng.exporting.reading import read_xlsx_table
 from zhicheng.extensions import db
 from zhicheng.forms import Form
