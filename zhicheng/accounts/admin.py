@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from zhicheng import scope
 from zhicheng.accounts import services as accounts
-from zhicheng.accounts.admin_common import OTP_NOTICE, AccountListMixin
+from zhicheng.accounts.admin_common import OTP_NOTICE, AccountListMixin, flag_labels
 from zhicheng.accounts.forms import (
     BatchForm,
     OwnInfoForm,
@@ -73,10 +73,6 @@ def _batch_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.secret_key, salt="zhicheng.batch-otp")
 
 
-def _permissions(view, context, model, name):
-    return "、".join(label for key, label in SUB_PERMISSIONS.items() if getattr(model, key)) or "无"
-
-
 class SubAccountView(NoDetailsPage, AccountListMixin, ScopedModelView):
     """工作账号管理."""
 
@@ -95,7 +91,7 @@ class SubAccountView(NoDetailsPage, AccountListMixin, ScopedModelView):
     column_filters = (BooleanEqualFilter(User.enabled, "状态（开通）"),
                       DateTimeBetweenFilter(User.created_at, "创建时间"))
     column_default_sort = ("id", False)
-    column_formatters = {**AccountListMixin.column_formatters, "permissions": _permissions}
+    column_formatters = {**AccountListMixin.column_formatters, "permissions": flag_labels(SUB_PERMISSIONS)}
 
 
     @expose("/add/", methods=("GET", "POST"))

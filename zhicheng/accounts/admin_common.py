@@ -13,6 +13,13 @@ from zhicheng.models import User
 OTP_NOTICE = "请将初始密码告知使用人，首次登录须修改密码"
 
 
+def flag_labels(flags: dict):
+    """A list column's formatter: the labels of the `flags` (操作权限, 角色) an account has, or 无."""
+    def formatter(view, context, model, name):
+        return "、".join(label for key, label in flags.items() if getattr(model, key)) or "无"
+    return formatter
+
+
 class AccountListMixin:
     """开通 / 禁用 / 密码重置 on the selected accounts of the view's scope, each batch all or
     nothing (zhicheng.accounts.services refuses the whole batch, naming each account that stops it).

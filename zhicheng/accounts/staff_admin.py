@@ -9,17 +9,13 @@ from flask_login import current_user
 
 from zhicheng import scope
 from zhicheng.accounts import services as accounts
-from zhicheng.accounts.admin_common import AccountListMixin
+from zhicheng.accounts.admin_common import AccountListMixin, flag_labels
 from zhicheng.accounts.forms import StaffAddForm, StaffForm
 from zhicheng.accounts.models import STAFF_ROLES
 from zhicheng.admin.base import ScopedModelView
 from zhicheng.admin.common import NoDetailsPage, _department_choices, _flags_of, _scoped_department
 from zhicheng.models import Department, User
 from zhicheng.policy import P
-
-
-def _roles(view, context, model, name):
-    return "、".join(label for key, label in STAFF_ROLES.items() if getattr(model, key)) or "无"
 
 
 class StaffView(NoDetailsPage, AccountListMixin, ScopedModelView):
@@ -40,7 +36,7 @@ class StaffView(NoDetailsPage, AccountListMixin, ScopedModelView):
                      "department.name": "所在部门"}
     column_searchable_list = ("username", "real_name", "phone")
     column_filters = (BooleanEqualFilter(User.enabled, "状态（开通）"),)
-    column_formatters = {**AccountListMixin.column_formatters, "roles": _roles}
+    column_formatters = {**AccountListMixin.column_formatters, "roles": flag_labels(STAFF_ROLES)}
     column_default_sort = ("id", False)
 
 

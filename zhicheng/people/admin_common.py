@@ -9,12 +9,14 @@ from sqlalchemy import false, select
 from sqlalchemy.exc import IntegrityError
 
 from zhicheng import scope
+from zhicheng.admin.base import ScopedModelView
 from zhicheng.admin.common import _scoped_department
 from zhicheng.exporting.reading import read_xlsx_records
 from zhicheng.extensions import db
 from zhicheng.forms import Form
-from zhicheng.materials.admin_common import per_request
+from zhicheng.materials.admin_common import RequestFilterOptions, per_request
 from zhicheng.models import Department, Unit
+from zhicheng.people import services
 from zhicheng.policy import P, can
 from zhicheng.security import parse_id
 from zhicheng.validators import ValidationError
@@ -44,31 +46,54 @@ class DepartmentFilter(BaseSQLAFilter):
         return "属于（含下级部门）"
 
 
-def not_staff_filters(groups):
-    """A unit account has no 归口部门 to choose from."""
-    if groups and not current_user.is_staff:
-        groups.pop("归口部门", None)
-    return groups
-
-
 def require_edit() -> None:
     if not can(current_user, P.PEOPLE_EDIT):
         abort(403)
+
+
+def choose_unit(form) -> None:
+    """所在单位 / 聘任单位: a unit account's own (no field); staff choose among the units they manage."""
+    if current_user.is_unit:
+        del form.unit_id
+    else:
+        form.unit_id.choices = [("", "请选择")] + [(str(i), label) for i, label in services.unit_choices(current_user)]
 
 
 def date_value(value) -> str:
     return value.isoformat() if value else ""
 
 
-class ListExport:
-    """The list as its user filtered, searched and sorted it, without paging: what 导出 writes."""
+class PeopleListView(RequestFilterOptions, ScopedModelView):
+    """A list of 人员基本信息 or 聘任: read-only in Flask-Admin's sense (新增 / 修改 / 删除 are its own
+    pages), newest first, without the 归口部门 filter for a unit account; 导出 writes it as filtered."""
+
+    permission = P.PEOPLE
+    can_create = can_edit = can_delete = False
+    column_display_actions = False
+    column_auto_select_related = False
+    column_default_sort = ("id", True)
+
+    def _get_filter_groups(self):
+        groups = super()._get_filter_groups()
+        if groups and not current_user.is_staff:  # a unit account has no 归口部门 to choose from
+            groups.pop("归口部门", None)
+        return groups
 
     def filtered_query(self):
+        """The list as its user filtered, searched and sorted it, without paging: what 导出 writes."""
         args = self._get_list_extra_args()
         column = self._get_column_by_idx(args.sort)
         _count, query = self.get_list(None, column[0] if column else None, args.sort_desc, args.search,
                                       args.filters, execute=False, page_size=0)
         return query
+
+    def posted_row(self):
+        """The row a 删除 POST names (CSRF checked, loaded through the scope), for an editor only."""
+        if not Form().validate_on_submit():
+            abort(400)
+        row = self.get_one(request.form.get("id"))
+        require_edit()
+        return row
 
 
 def import_page(view, title: str, columns, service, help_text: str):

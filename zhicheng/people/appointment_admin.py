@@ -13,21 +13,11 @@ from sqlalchemy import false, select
 from sqlalchemy.orm import joinedload
 
 from zhicheng import scope
-from zhicheng.admin.base import ScopedModelView
 from zhicheng.admin.listing import row_url
 from zhicheng.extensions import db
-from zhicheng.forms import Form
-from zhicheng.materials.admin_common import RequestFilterOptions
 from zhicheng.people import appointments, exports, imports, services, values
-from zhicheng.people.admin_common import (
-    DepartmentFilter,
-    ListExport,
-    date_value,
-    department_options,
-    import_page,
-    not_staff_filters,
-    require_edit,
-)
+from zhicheng.people.admin_common import (DepartmentFilter, PeopleListView, choose_unit, date_value,
+                                          department_options, import_page, require_edit)
 from zhicheng.people.forms import AppointmentForm, field_error
 from zhicheng.people.models import LEVELS, Appointment, PersonRecord
 from zhicheng.policy import P, can
@@ -52,15 +42,11 @@ class CurrentFilter(BaseSQLAFilter):
         return "为"
 
 
-class AppointmentView(ListExport, RequestFilterOptions, ScopedModelView):
+class AppointmentView(PeopleListView):
     """聘任管理: the 聘任 made by the units the user manages (聘任职务, 岗位级别 and 等级, 起止日期);
     新增 / 修改 / 删除 with the 岗位结构比例 check, 导入 and 导出."""
 
-    permission = P.PEOPLE
     row_scope = scope.appointments
-    can_create = can_edit = can_delete = False
-    column_display_actions = False
-    column_auto_select_related = False
     list_template = "admin/people/appointment_list.html"
     page_intro = ("聘任后超出本单位岗位结构比例的，须填写超比例聘任理由，系统予以记录。"
                   "点击姓名查看该人员的职称历程，点击聘任职务修改或删除聘任记录（人员调出后，原单位仍可为其聘任填写终止日期）。")
@@ -71,7 +57,6 @@ class AppointmentView(ListExport, RequestFilterOptions, ScopedModelView):
                      "status": "聘任状态", "over_quota": "超比例聘任"}
     column_sortable_list = ("post_title", "start_date", "end_date", "level")
     column_searchable_list = ("person.name", "person.id_number", "post_title")
-    column_default_sort = ("id", True)
     column_filters = (
         FilterLike("unit.name", "单位名称"),
         DepartmentFilter(Appointment.unit_id, "归口部门", options=department_options),
@@ -91,9 +76,6 @@ class AppointmentView(ListExport, RequestFilterOptions, ScopedModelView):
         "status": lambda v, c, m, n: m.status(date.today()),
         "over_quota": lambda v, c, m, n: f"是：{m.over_quota_reason}" if m.over_quota else "",
     }
-
-    def _get_filter_groups(self):
-        return not_staff_filters(super()._get_filter_groups())
 
     def get_query(self):
         return super().get_query().options(joinedload(Appointment.person), joinedload(Appointment.unit))
@@ -140,10 +122,7 @@ class AppointmentView(ListExport, RequestFilterOptions, ScopedModelView):
                 form.unit_id.data = str(appointment.unit_id)
             elif person is not None:
                 form.unit_id.data = str(person.unit_id)
-        if current_user.is_unit:
-            del form.unit_id
-        else:
-            form.unit_id.choices = [("", "请选择")] + [(str(i), label) for i, label in services.unit_choices(current_user)]
+        choose_unit(form)
         if person is not None:
             del form.id_number
         return form
@@ -204,10 +183,7 @@ class AppointmentView(ListExport, RequestFilterOptions, ScopedModelView):
 
     @expose("/delete/", methods=("POST",))
     def delete_view(self):
-        if not Form().validate_on_submit():
-            abort(400)
-        appointment = self.get_one(request.form.get("id"))
-        require_edit()
+        appointment = self.posted_row()
         person_id = appointment.person_id
         appointments.delete_appointment(current_user, appointment)
         flash("已删除聘任记录", "success")

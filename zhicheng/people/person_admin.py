@@ -13,21 +13,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from zhicheng import scope
-from zhicheng.admin.base import ScopedModelView
 from zhicheng.admin.listing import row_url
 from zhicheng.extensions import db
 from zhicheng.forms import Form
-from zhicheng.materials.admin_common import RequestFilterOptions
 from zhicheng.people import appointments, exports, imports, services
-from zhicheng.people.admin_common import (
-    DepartmentFilter,
-    ListExport,
-    date_value,
-    department_options,
-    import_page,
-    not_staff_filters,
-    require_edit,
-)
+from zhicheng.people.admin_common import (DepartmentFilter, PeopleListView, choose_unit, date_value,
+                                          department_options, import_page, require_edit)
 from zhicheng.people.forms import PersonForm, field_error
 from zhicheng.people.history import person_history
 from zhicheng.people.models import LEVELS, SOURCES, Appointment, PersonRecord
@@ -35,15 +26,11 @@ from zhicheng.policy import P, can
 from zhicheng.validators import ValidationError
 
 
-class PersonRecordView(ListExport, RequestFilterOptions, ScopedModelView):
+class PersonRecordView(PeopleListView):
     """人员基本信息: one row per person (证件号码) of the units the user manages; 姓名 opens his 职称
     history (materials, results, certificates, 聘任, units)."""
 
-    permission = P.PEOPLE
     row_scope = scope.person_records
-    can_create = can_edit = can_delete = False
-    column_display_actions = False
-    column_auto_select_related = False
     list_template = "admin/people/person_list.html"
     page_intro = ("每个证件号码一条人员信息。点击姓名查看其职称历程（申报材料、评审结果、证书、聘任记录）；"
                   "导出的Excel文件可修改后再导入，已有的人员按证件号码更新。")
@@ -54,7 +41,6 @@ class PersonRecordView(ListExport, RequestFilterOptions, ScopedModelView):
                      "current_post": "现聘职务"}
     column_sortable_list = ("name", "id_number", "birth_date", "qualified_on")
     column_searchable_list = ("name", "id_number")
-    column_default_sort = ("id", True)
     column_filters = (
         FilterLike("unit.name", "单位名称"),
         DepartmentFilter(PersonRecord.unit_id, "归口部门", options=department_options),
@@ -69,9 +55,6 @@ class PersonRecordView(ListExport, RequestFilterOptions, ScopedModelView):
         "qualification_level": lambda v, c, m, n: m.level_label,
         "current_post": lambda v, c, m, n: v.current_post(m),
     }
-
-    def _get_filter_groups(self):
-        return not_staff_filters(super()._get_filter_groups())
 
     def get_query(self):
         return super().get_query().options(joinedload(PersonRecord.unit))
@@ -121,10 +104,7 @@ class PersonRecordView(ListExport, RequestFilterOptions, ScopedModelView):
             form.birth_date.data = date_value(record.birth_date)
             form.qualified_on.data = date_value(record.qualified_on)
             form.unit_id.data = str(record.unit_id)
-        if current_user.is_unit:
-            del form.unit_id
-        else:
-            form.unit_id.choices = [("", "请选择")] + [(str(i), label) for i, label in services.unit_choices(current_user)]
+        choose_unit(form)
         if record is not None:
             del form.id_type
             del form.id_number
@@ -166,10 +146,7 @@ class PersonRecordView(ListExport, RequestFilterOptions, ScopedModelView):
 
     @expose("/delete/", methods=("POST",))
     def delete_view(self):
-        if not Form().validate_on_submit():
-            abort(400)
-        record = self.get_one(request.form.get("id"))
-        require_edit()
+        record = self.posted_row()
         name = record.name
         services.delete_person(current_user, record)
         flash(f"已删除人员“{name}”", "success")

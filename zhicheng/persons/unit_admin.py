@@ -26,6 +26,15 @@ from zhicheng.review import workflow
 CAT_UNIT = "个人申报管理"
 
 
+def _send_file_of(attachment_id: int, materials):
+    """A file of one of `materials` (a scope condition on Material), else 404."""
+    att = db.session.scalar(select(Attachment).where(
+        Attachment.id == attachment_id, Attachment.material_id.in_(select(Material.id).where(materials))))
+    if att is None:
+        abort(404)
+    return send_attachment(att)
+
+
 class UnitPeopleView(ApplyPages):
     """工作人员: people who asked to join (确认 / 不同意 with a reason) and those confirmed, by 证件号码."""
 
@@ -150,12 +159,7 @@ class UnitApplicationsView(ApplyPages):
 
     @expose("/file/<int:attachment_id>")
     def file(self, attachment_id: int):
-        att = db.session.scalar(select(Attachment).where(
-            Attachment.id == attachment_id,
-            Attachment.material_id.in_(select(Material.id).where(scope.person_applications(current_user)))))
-        if att is None:
-            abort(404)
-        return send_attachment(att)
+        return _send_file_of(attachment_id, scope.person_applications(current_user))
 
 
 class SignoffView(ApplyPages):
@@ -196,12 +200,7 @@ class SignoffView(ApplyPages):
 
     @expose("/file/<int:attachment_id>")
     def file(self, attachment_id: int):
-        att = db.session.scalar(select(Attachment).where(
-            Attachment.id == attachment_id,
-            Attachment.material_id.in_(select(Material.id).where(scope.signoff_materials(current_user)))))
-        if att is None:
-            abort(404)
-        return send_attachment(att)
+        return _send_file_of(attachment_id, scope.signoff_materials(current_user))
 
 
 def register(admin) -> None:
