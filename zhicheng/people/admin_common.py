@@ -1,5 +1,5 @@
-"""What the 人员基本信息, 聘任管理 and 结构比例管理 pages share: the 归口部门 filter and its options,
-the edit check, 导入 and 导出 of a filtered list."""
+"""What the 人员基本信息, 聘任管理 and 结构比例管理 pages share: the lists' base view (PeopleListView),
+the 归口部门 filter and its options, the unit choice, the edit check and the 导入 page."""
 from __future__ import annotations
 
 from flask import abort, flash, redirect, request
