@@ -172,14 +172,16 @@ def close_meeting(actor, meeting: Meeting) -> list[MeetingResult]:
             .where(MeetingMaterial.meeting_id == meeting.id)).all())
         passed = sum(1 for t in counts.values() if t.passed)
         # One row per material, as its 审核记录 would be: the material's history shows the result.
+        results = []
         for mm_id, t in counts.items():
             m = materials[mm_id]
             counted = f"出席{t.present}人，同意{t.approve}，不同意{t.reject}，弃权{t.abstain}"
             audit.record("meeting.result", m,
                          f"{meeting.name}：材料{m.number}{'评审通过' if t.passed else '评审未通过'}（{counted}）", actor=actor)
-            # 接收评审情况: the result in the material's 审核记录, where the 职改部门, the unit and the
-            # applicant read it (上报材料跟踪).
-            workflow.record_board_result(m, t.passed, f"{meeting.board.name}{meeting.name}：{counted}", actor)
+            results.append((m, t.passed, f"{meeting.board.name}{meeting.name}：{counted}"))
+        # 接收评审情况: the results in the materials' 审核记录, where the 职改部门, the unit and the
+        # applicant read them (上报材料跟踪).
+        workflow.record_board_results(results, actor)
         audit.record("meeting.close", meeting, f"评审会议 {meeting.name} 结束：评审材料{len(counts)}份，"
                      f"通过{passed}份", actor=actor)
     return list(db.session.scalars(

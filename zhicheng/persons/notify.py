@@ -25,11 +25,18 @@ MESSAGES = {
 
 
 def material_moved(material, action: str, reason: str = "", department_id=None, to_department_id=None) -> None:
-    template = MESSAGES.get(action)
-    if template is None:
+    materials_moved([(material, action, reason)], department_id, to_department_id)
+
+
+def materials_moved(moves, department_id=None, to_department_id=None) -> None:
+    """material_moved for several materials at once ((material, action, reason) each, as a closed
+    meeting's results): their applicants read in one statement."""
+    moves = [(m, action, reason) for m, action, reason in moves if action in MESSAGES]
+    if not moves:
         return
-    person = db.session.scalar(select(Person).where(Person.user_id == material.creator_id))
-    if person is None:  # a unit's own material, or an erased account
+    creators = {m.creator_id for m, _, _ in moves}
+    persons = {p.user_id: p for p in db.session.scalars(select(Person).where(Person.user_id.in_(creators)))}
+    if not persons:  # units' own materials, or erased accounts
         return
     from zhicheng.models import Department
 
@@ -37,9 +44,13 @@ def material_moved(material, action: str, reason: str = "", department_id=None, 
         dept = db.session.get(Department, dept_id) if dept_id else None
         return dept.name if dept else default
 
-    text = "【职称申报】" + template.format(
-        number=material.number or "", project=material.project.name, reason=reason or "无",
-        department=name(department_id, "审核部门"), to=name(to_department_id, "上级部门"))
-    sms.send(person.phone, text)
-    if person.email:
-        jobs.enqueue("zhicheng.mail.send_mail", person.email, "职称申报评审系统 · 申报进度", text)
+    for material, action, reason in moves:
+        person = persons.get(material.creator_id)
+        if person is None:
+            continue
+        text = "【职称申报】" + MESSAGES[action].format(
+            number=material.number or "", project=material.project.name, reason=reason or "无",
+            department=name(department_id, "审核部门"), to=name(to_department_id, "上级部门"))
+        sms.send(person.phone, text)
+        if person.email:
+            jobs.enqueue("zhicheng.mail.send_mail", person.email, "职称申报评审系统 · 申报进度", text)

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, tuple_, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from zhicheng import scope, transaction
 from zhicheng.accounts.models import KIND_PERSON
@@ -22,7 +23,7 @@ from zhicheng.materials import states
 from zhicheng.models import Department, Material, ReviewRecord, Unit, User
 from zhicheng.models import MaterialState as S
 from zhicheng.policy import P, require
-from zhicheng.review.records import add_record, now, tell_person, with_exception
+from zhicheng.review.records import add_record, now, with_exception
 from zhicheng.system import audit
 from zhicheng.validators import ValidationError, check_phone
 
@@ -45,6 +46,26 @@ def _move(material: Material, **values) -> None:
         raise WorkflowError(f"材料{material.number}：{ALREADY_HANDLED}")
     # The row changed behind the session's back: the object reloads it when next read.
     db.session.expire(material)
+
+
+def _move_all(materials: list[Material], **values) -> None:
+    """_move for several materials in one statement: all of them unchanged since they were read,
+    or none is moved."""
+    if not materials:
+        return
+    pairs = [(m.id, m.version) for m in materials]
+    result = db.session.execute(
+        update(Material)
+        .where(tuple_(Material.id, Material.version).in_(pairs))
+        .values(version=Material.version + 1, **values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != len(pairs):
+        raise WorkflowError(f"材料{materials[0].number}等{len(pairs)}份：{ALREADY_HANDLED}")
+    for m, (_, version) in zip(materials, pairs):  # the values the rows now have, without reading them again
+        for key, value in values.items():
+            set_committed_value(m, key, value)
+        set_committed_value(m, "version", version + 1)
 
 
 def _load_visible(user, ids, extra=None) -> list[Material]:
@@ -369,18 +390,31 @@ def transfer_to_board(user, ids) -> list[Material]:
 
 
 def record_board_result(material: Material, passed: bool, counts: str, actor=None) -> None:
-    """接收评审情况: a closed meeting's result for one material, in its 审核记录 (with the counts)
-    where the 职改部门, the unit and the applicant read it."""
-    action = "board_pass" if passed else "board_fail"
-    if not states.may(action, material.state):
-        raise WorkflowError(f"材料{material.number}状态为“{material.state_label}”，不能记录评审结果")
-    after = states.target(action)
-    _move(material, state=after)
-    db.session.add(ReviewRecord(
-        material_id=material.id, action=action, department_id=None, to_department_id=None,
-        actor_id=getattr(actor, "id", None), actor_name=getattr(actor, "display_name", "评委会"),
-        reason=counts, state_after=after, at=now()))
-    tell_person(material, action, counts)
+    """接收评审情况: a closed meeting's result for one material (record_board_results)."""
+    record_board_results([(material, passed, counts)], actor)
+
+
+def record_board_results(results, actor=None) -> None:
+    """接收评审情况: a closed meeting's results ((material, passed, counts) each), each in its
+    material's 审核记录 (with the counts) where the 职改部门, the unit and the applicant read it. All
+    or none: a material not 评审中, or changed since it was read, refuses the whole meeting's."""
+    moves = []
+    for material, passed, counts in results:
+        action = "board_pass" if passed else "board_fail"
+        if not states.may(action, material.state):
+            raise WorkflowError(f"材料{material.number}状态为“{material.state_label}”，不能记录评审结果")
+        moves.append((material, action, counts))
+    for action in ("board_pass", "board_fail"):
+        _move_all([m for m, a, _ in moves if a == action], state=states.target(action))
+    at = now()
+    actor_id, actor_name = getattr(actor, "id", None), getattr(actor, "display_name", "评委会")
+    if moves:
+        db.session.execute(insert(ReviewRecord), [
+            dict(material_id=m.id, action=action, department_id=None, to_department_id=None, actor_id=actor_id,
+                 actor_name=actor_name, reason=counts, state_after=states.target(action), at=at)
+            for m, action, counts in moves])
+    from zhicheng.persons import notify
+    notify.materials_moved(moves)
 
 
 # --- 评后管理: 公示, 异议成立, 评定 (zhicheng.certificates runs the batches) -------------------------
