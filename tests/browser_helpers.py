@@ -1,4 +1,30 @@
 """What the browser tests share."""
+from __future__ import annotations
+
+from playwright.sync_api import expect
+
+from . import factories
+
+
+def log_in(page, username: str, password: str = factories.PASSWORD, *, landing: str | None = "**/admin/**",
+           open_form: bool = True) -> None:
+    """Sign in through the login form (opened first unless the page shows it already), then wait
+    for the page it lands on (`landing`, a URL pattern; None: wherever it goes)."""
+    if open_form:
+        page.goto("/login")
+    page.wait_for_load_state("load")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    if landing:
+        page.wait_for_url(landing)
+    page.wait_for_load_state("load")
+
+
+def log_out(page) -> None:
+    page.wait_for_load_state("load")
+    page.get_by_role("button", name="退出").click()
+    expect(page.get_by_role("heading", name="用户登录")).to_be_visible()
 
 
 def open_menu(page, category: str, item: str) -> None:

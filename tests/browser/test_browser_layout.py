@@ -2,21 +2,12 @@
 and on one line, the icon and the bundled font load, list actions are buttons."""
 import pytest
 
-from .. import factories
+from ..browser_helpers import log_in
 from ..boards.world import populate_boards
 
 pytestmark = pytest.mark.browser
 
 ROLES = ["rootadmin", "xihuadmin", "xihureview", "unita", "unita001", "gerena", "experta"]
-
-
-def log_in(page, username: str) -> None:
-    page.goto("/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(factories.PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/admin/**")
-    page.wait_for_load_state("load")
 
 
 def boxes(page, names):

@@ -7,8 +7,7 @@ import zlib
 import pytest
 from stdnum.cn import uscc
 
-from .. import factories
-from ..browser_helpers import open_menu
+from ..browser_helpers import log_in, log_out, open_menu
 
 pytestmark = pytest.mark.browser
 
@@ -23,17 +22,6 @@ def tiny_png() -> bytes:
     header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
     pixels = zlib.compress(b"\x00\xff\xff\xff")
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-
-
-def log_in(page, username: str, password: str = factories.PASSWORD) -> None:
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-
-
-def log_out(page) -> None:
-    page.get_by_role("button", name="退出").click()
-    expect(page.get_by_role("heading", name="用户登录")).to_be_visible()
 
 
 def test_unit_registers_and_sets_up_a_sub_account(org, page, tmp_path):
@@ -59,7 +47,7 @@ def test_unit_registers_and_sets_up_a_sub_account(org, page, tmp_path):
     expect(page.get_by_role("alert")).to_have_text("注册成功，请登录")
 
     # The new unit logs in and adds a sub-account with 填写材料 and 修改密码.
-    log_in(page, "newunit", "Register123")
+    log_in(page, "newunit", "Register123", landing=None, open_form=False)
     expect(page.get_by_text("单位用户：")).to_be_visible()
     expect(page.get_by_text("（杭州新注册科技有限公司）")).to_be_visible()
     open_menu(page, "后台管理", "工作账号管理")
@@ -84,7 +72,7 @@ def test_unit_registers_and_sets_up_a_sub_account(org, page, tmp_path):
     log_out(page)
 
     # The sub-account logs in with the one-time password and must change it first.
-    log_in(page, "newunit001", one_time)
+    log_in(page, "newunit001", one_time, landing=None, open_form=False)
     page.wait_for_url("**/password")
     expect(page.get_by_text("首次登录或密码已被重置，请设置新密码后继续使用。")).to_be_visible()
     expect(page.get_by_label("原密码")).to_have_count(0)
@@ -106,8 +94,8 @@ def test_unit_registers_and_sets_up_a_sub_account(org, page, tmp_path):
 
     # The new password works; the one-time password no longer does.
     log_out(page)
-    log_in(page, "newunit001", one_time)
+    log_in(page, "newunit001", one_time, landing=None, open_form=False)
     expect(page.get_by_role("alert")).to_have_text("用户名或密码错误")
-    log_in(page, "newunit001", "Changed456")
+    log_in(page, "newunit001", "Changed456", landing=None, open_form=False)
     page.wait_for_url("**/admin/")
     expect(page.locator("#unit-counts")).to_contain_text(org.projects["xihu_junior"].name)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from .. import factories
-from ..browser_helpers import open_menu
+from ..browser_helpers import log_in, log_out, open_menu
 
 pytestmark = pytest.mark.browser
 
@@ -32,21 +32,6 @@ def _png(color) -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (86, 54), color).save(out, "PNG")
     return out.getvalue()
-
-
-def log_in(page, username: str, password: str) -> None:
-    page.goto("/login")
-    page.wait_for_load_state("load")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_load_state("load")
-
-
-def log_out(page) -> None:
-    page.wait_for_load_state("load")
-    page.get_by_role("button", name="退出").click()
-    expect(page.get_by_role("heading", name="用户登录")).to_be_visible()
 
 
 def test_a_person_registers_joins_applies_and_the_unit_confirms_and_reports(app, org, page, tmp_path):
@@ -73,7 +58,7 @@ def test_a_person_registers_joins_applies_and_the_unit_confirms_and_reports(app,
     expect(page.get_by_role("alert")).to_contain_text("注册成功")
 
     # 所属单位: find unit A by name and ask to join.
-    log_in(page, phone, PASSWORD)
+    log_in(page, phone, PASSWORD, landing=None)
     open_menu(page, "个人申报", "所属单位")
     page.get_by_label("单位名称或统一社会信用代码").fill("甲单位")
     page.get_by_role("button", name="查询").click()
@@ -83,14 +68,14 @@ def test_a_person_registers_joins_applies_and_the_unit_confirms_and_reports(app,
     log_out(page)
 
     # The unit confirms him: he is in its 工作人员, by 证件号码.
-    log_in(page, "unita", factories.PASSWORD)
+    log_in(page, "unita", factories.PASSWORD, landing=None)
     open_menu(page, "个人申报管理", "工作人员")
     page.locator("#pending-people").get_by_role("button", name="确认").click()
     expect(page.locator("#confirmed-people")).to_contain_text(id_number)
     log_out(page)
 
     # His 档案: one 工作业绩 row, and both sides of his 身份证 on 基础信息.
-    log_in(page, phone, PASSWORD)
+    log_in(page, phone, PASSWORD, landing=None)
     open_menu(page, "个人档案", "工作业绩")
     page.get_by_role("link", name="新建").click()
     page.wait_for_load_state("load")
@@ -133,7 +118,7 @@ def test_a_person_registers_joins_applies_and_the_unit_confirms_and_reports(app,
     log_out(page)
 
     # The unit makes its electronic seal from a scan (单位证照与签章), then writes its 单位意见 and 上报.
-    log_in(page, "unita", factories.PASSWORD)
+    log_in(page, "unita", factories.PASSWORD, landing=None)
     from ..org.seal_scans import scan_bytes
     page.goto("/admin/unit_files/")
     page.wait_for_load_state("load")

@@ -7,6 +7,7 @@ from zhicheng.extensions import db
 from zhicheng.models import Material
 
 from .. import factories
+from ..browser_helpers import log_in
 from ..codes import world
 
 pytestmark = pytest.mark.browser
@@ -16,14 +17,6 @@ expect = pytest.importorskip("playwright.sync_api").expect
 
 def _visible(page, select_id: str) -> list[str]:
     return page.eval_on_selector_all(f"#{select_id} option", "os => os.filter(o => !o.hidden).map(o => o.value)")
-
-
-def _log_in(page, username: str) -> None:
-    page.goto("/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(factories.PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/admin/")
 
 
 def _engineer_then_teacher(page, prefix=""):
@@ -42,7 +35,7 @@ def _engineer_then_teacher(page, prefix=""):
 
 def test_the_options_follow_the_chosen_series(org, page):
     world.dictionaries()
-    _log_in(page, "unita")
+    log_in(page, "unita", landing="**/admin/")
     page.goto(f"/admin/materials/fill/?project={org.projects['xihu_junior'].id}")
     page.wait_for_load_state("load")
     page.select_option("#series", "工程")
@@ -55,7 +48,7 @@ def test_the_persons_application_offers_the_options_of_the_chosen_series(org, pa
     world.dictionaries()
     factories.join(org["person_a"], org["unit_a"])
     m = factories.person_material(org["person_a"], org.projects["middle"])  # 系列 工程 (the project's)
-    _log_in(page, "gerena")
+    log_in(page, "gerena", landing="**/admin/")
     page.goto(f"/admin/person_apply/edit?id={m.id}")
     page.wait_for_load_state("load")
     _engineer_then_teacher(page, "f-")

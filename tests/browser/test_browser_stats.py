@@ -5,7 +5,7 @@ from openpyxl import load_workbook
 
 from ..browser_helpers import open_menu
 from ..stats import world
-from .test_browser_layout import log_in
+from ..browser_helpers import log_in
 
 pytestmark = pytest.mark.browser
 

@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from .. import factories
+from ..browser_helpers import log_in, log_out
 from ..browser_helpers import open_actions, open_menu
 
 pytestmark = pytest.mark.browser
@@ -36,22 +37,9 @@ def squeeze(text: str) -> str:
 
 # --- what a user does, step by step --------------------------------------------------------
 
-def log_in(page, username: str, password: str = factories.PASSWORD) -> None:
-    page.goto("/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url("**/admin/")
-
-
-def log_out(page) -> None:
-    page.get_by_role("button", name="退出").click()
-    expect(page.get_by_role("heading", name="用户登录")).to_be_visible()
-
-
 def switch_user(page, username: str) -> None:
     log_out(page)
-    log_in(page, username)
+    log_in(page, username, landing="**/admin/")
 
 
 def go_home(page) -> None:
@@ -164,7 +152,7 @@ def review(page, name: str, action: str, reason: str | None = None) -> None:
 @pytest.fixture
 def unit_page(org, page):
     page.on("dialog", lambda dialog: dialog.accept())  # the 通过 confirmation
-    log_in(page, "unita")
+    log_in(page, "unita", landing="**/admin/")
     return page
 
 
