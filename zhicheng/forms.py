@@ -23,14 +23,6 @@ from zhicheng import textcheck
 _NOT_TEXT = (CSRFTokenField, FieldList, FormField, FileField, MultipleFileField)
 
 
-def int_or_none(value):
-    """A SelectField's coerce for an id whose first choice is empty: None for anything not a number."""
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
 def captcha_field() -> StringField:
     """图形验证码 of a public form (checked by zhicheng.accounts.auth.captcha_code)."""
     return StringField("图形验证码", validators=[Length(max=10)], render_kw={"autocomplete": "off"})

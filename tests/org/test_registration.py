@@ -217,3 +217,12 @@ def test_registry_name_fills_itself_while_typing(org, page):
     page.get_by_role("button", name="提交").click()
     page.wait_for_url("**/login")
     assert page.get_by_text("注册成功，请登录").is_visible()
+
+
+@pytest.mark.parametrize("bad", ["99999999999999999999", "-2", "٣", "2.0", " "])
+def test_a_department_that_is_not_an_id_is_asked_for_again(app, org, register, bad):
+    """归口部门 of a tampered form: the page again with its message, nothing registered (never a 500)."""
+    r = register(department_id=bad)
+    assert r.status_code == 200
+    assert "请选择归口部门" in r.get_data(as_text=True)
+    assert db.session.scalar(select(Unit).where(Unit.uscc == NEW_CODE)) is None

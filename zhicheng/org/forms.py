@@ -6,8 +6,9 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import Length
 
-from zhicheng.forms import Form, captcha_field, int_or_none, sms_code_field
+from zhicheng.forms import Form, captcha_field, sms_code_field
 from zhicheng.org import codes
+from zhicheng.security import parse_id
 
 
 class LicenseForm(Form):
@@ -41,7 +42,7 @@ class ResubmitForm(Form):
 
 
 class UnitForgotForm(Form):
-    department_id = SelectField("归口部门", coerce=int_or_none, validate_choice=False)
+    department_id = SelectField("归口部门", coerce=parse_id, validate_choice=False)
     uscc = StringField("统一社会信用代码", render_kw={"maxlength": 18, "autocomplete": "off"})
     id_card = StringField("工作人员证件号码", render_kw={"maxlength": 18, "autocomplete": "off"})
     captcha = captcha_field()

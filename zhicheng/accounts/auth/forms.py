@@ -2,8 +2,9 @@ from flask_wtf.file import FileField
 from wtforms import PasswordField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from zhicheng.forms import Form, int_or_none
+from zhicheng.forms import Form
 from zhicheng.org import codes
+from zhicheng.security import parse_id
 
 
 class LoginForm(Form):
@@ -24,7 +25,7 @@ class RegisterForm(Form):
     uscc = StringField("机构代码", render_kw={"maxlength": 18, "autocomplete": "off"})
     legal_rep = StringField("法定代表人", render_kw={"maxlength": 50})
     name = StringField("单位全称", render_kw={"maxlength": 200})
-    department_id = SelectField("归口部门", coerce=int_or_none, validate_choice=False)
+    department_id = SelectField("归口部门", coerce=parse_id, validate_choice=False)
     username = StringField("用户账号", render_kw={"maxlength": 64, "autocomplete": "username"})
     password = PasswordField("登录密码", render_kw={"autocomplete": "new-password"})
     confirm = PasswordField("确认密码", render_kw={"autocomplete": "new-password"})
