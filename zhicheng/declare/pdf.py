@@ -9,12 +9,13 @@ from types import SimpleNamespace
 from flask import current_app, render_template
 
 from zhicheng.boards.results import results_for
+from zhicheng.checks.eligibility import full_years
 from zhicheng.config import DEFAULT_MAX_ROWS_PER_TABLE
 from zhicheng.declare.fields import FIELDS, text_of
 from zhicheng.materials.services import BASIC_FIELDS
 from zhicheng.models import Material, Project
-from zhicheng.printing.fonts import FONT_FAMILY, FONT_NAME
-from zhicheng.printing.pdf import _cn_date, _period, _wrap, html_to_pdf, opinions, render_material_pdf, unit_opinion
+from zhicheng.printing.fonts import FONT_FAMILY
+from zhicheng.printing.pdf import cn_date, ems, html_to_pdf, opinions, period, render_material_pdf, unit_opinion, wrap
 
 #: A printed list of up to this many rows is made in the request; a longer one by a background job
 #: (xhtml2pdf took 30 ms a row at city scale on a busy two-core machine: 1,000 rows 30 s).
@@ -54,12 +55,7 @@ _LIST_FONT = 9.0
 def _list_wrap(text: str, pct: float) -> str:
     """ "w" when `text` may not fit on one line of a cell `pct` % of the landscape frame wide."""
     room = (pct / 100 * _LIST_FRAME - 8.0) / _LIST_FONT
-    return "w" if text and _ems(text) > room * 0.95 else ""
-
-
-def _ems(text: str) -> float:
-    from reportlab.pdfbase.pdfmetrics import stringWidth
-    return stringWidth(text, FONT_NAME, 1.0)
+    return "w" if text and ems(text) > room * 0.95 else ""
 
 
 #: A column of the printed list is given room for its longest text up to this many ems (longer
@@ -91,7 +87,7 @@ def render_list_pdf(title: str, department: str, description: str, order: str,
     each column as wide as its longest text needs (within bounds), the page shared out in proportion."""
     fields = [FIELDS[k] for k, _ in columns]
     body = [[text_of(f, v) for f, v in zip(fields, row)] for row in rows]
-    need = [max([_ems(heading)] + [min(_ems(row[i]), _COLUMN_MAX_EMS) for row in body]) + _CELL_PADDING_EMS
+    need = [max([ems(heading)] + [min(ems(row[i]), _COLUMN_MAX_EMS) for row in body]) + _CELL_PADDING_EMS
             for i, (_, heading) in enumerate(columns)]
     pcts = _shares(need, 96.0)  # the 序号 column takes the rest
     headings = [(heading, pct) for (_, heading), pct in zip(columns, pcts)]
@@ -140,7 +136,7 @@ def _common(material: Material) -> dict:
     supervisor, approver = opinions(material)
     return {"m": material, "project_label": _project_label(material), "unit_name": _unit_name(material),
             "unit_opinion": unit_opinion(material), "supervisor": supervisor, "approver": approver,
-            "font_family": FONT_FAMILY, "cn_date": _cn_date, "period": _period, "wrap": _wrap}
+            "font_family": FONT_FAMILY, "cn_date": cn_date, "period": period, "wrap": wrap}
 
 
 def basic_pairs(material: Material, columns: list[tuple[str, str]] | None) -> list[tuple[str, str]]:
@@ -168,12 +164,11 @@ def render_brief_pdf(material: Material, user=None, columns: list[tuple[str, str
 
 
 def _years(material: Material) -> str:
-    start = material.work_start_date
-    if start is None:
+    """参加工作年限 on the 资格审查表: full years from the start of work to the 上报 (or today)."""
+    if material.work_start_date is None:
         return ""
-    end = (material.submitted_at.date() if material.submitted_at else date.today())
-    years = end.year - start.year - ((end.month, end.day) < (start.month, start.day))
-    return f"{max(years, 0)}年"
+    end = material.submitted_at.date() if material.submitted_at else date.today()
+    return f"{full_years(material.work_start_date, end)}年"
 
 
 def render_qualification_pdf(material: Material) -> bytes:

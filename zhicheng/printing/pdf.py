@@ -140,7 +140,7 @@ def opinions(material: Material) -> tuple[Opinion | None, Opinion | None]:
 
 # --- render ------------------------------------------------------------------------------
 
-def _cn_date(value: datetime | date | None, month_only: bool = False) -> str:
+def cn_date(value: datetime | date | None, month_only: bool = False) -> str:
     value = _day(value)
     if value is None:
         return ""
@@ -149,8 +149,8 @@ def _cn_date(value: datetime | date | None, month_only: bool = False) -> str:
     return f"{value.year}年{value.month:02d}月{value.day:02d}日"
 
 
-def _period(start, end) -> str:
-    start_s, end_s = _cn_date(start, True), _cn_date(end, True)
+def period(start, end) -> str:
+    start_s, end_s = cn_date(start, True), cn_date(end, True)
     if not start_s and not end_s:
         return ""
     return f"{start_s}—{end_s or '至今'}"
@@ -162,19 +162,19 @@ _FONT_SIZE = 10.5
 _CELL_PADDING = 8.0
 
 
-def _ems(text: str) -> float:
+def ems(text: str) -> float:
     """How wide `text` sets in the form's font, in ems."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     return stringWidth(text, FONT_NAME, 1.0)
 
 
-def _wrap(text, pct: float) -> str:
+def wrap(text, pct: float) -> str:
     """ "w" (break between any two characters) when `text` may not fit on one
     line of a cell `pct` % of the frame wide; "" when it surely fits."""
     text = "" if text is None else str(text)
     room = (pct / 100 * _FRAME_WIDTH - _CELL_PADDING) / _FONT_SIZE
-    return "w" if _ems(text) > room * 0.95 else ""
+    return "w" if ems(text) > room * 0.95 else ""
 
 
 def _paragraphs(text: str | None) -> list[str]:
@@ -234,9 +234,9 @@ def render_material_html(material: Material, watermark_path: Path | None = None)
         approver=approver,
         watermark_url=watermark_path.as_uri() if watermark_path else None,
         font_family=FONT_FAMILY,
-        cn_date=_cn_date,
-        period=_period,
-        wrap=_wrap,
+        cn_date=cn_date,
+        period=period,
+        wrap=wrap,
         project_label=project_label,
     )
 
