@@ -3,25 +3,9 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, false, select, true, tuple_
 
+from zhicheng.boards import models as bm
 from zhicheng.boards.states import MeetingState, MemberRole
-from zhicheng.models import (
-    BallotReceipt,
-    ConflictDeclaration,
-    DrawRecord,
-    Expert,
-    GroupOpinion,
-    Material,
-    MaterialState,
-    Meeting,
-    MeetingMaterial,
-    MeetingMember,
-    MeetingResult,
-    MemberOpinion,
-    Project,
-    ReviewBoard,
-    SubjectGroup,
-    UnitCode,
-)
+from zhicheng.models import Material, MaterialState, Project, UnitCode
 from zhicheng.policy import P, can
 from zhicheng.scope.core import materials, subtree_ids
 
@@ -32,7 +16,7 @@ def boards(user) -> ColumnElement[bool]:
         return false()
     if user.department.is_root:
         return true()
-    return ReviewBoard.department_id.in_(subtree_ids(user.department))
+    return bm.ReviewBoard.department_id.in_(subtree_ids(user.department))
 
 
 def board_directory(user) -> ColumnElement[bool]:
@@ -67,7 +51,7 @@ def group_directory(user) -> ColumnElement[bool]:
 
 def managed_meetings(user) -> ColumnElement[bool]:
     """评审会议 a 管理员 runs: those of the 评委会 formed in his subtree."""
-    return Meeting.board_id.in_(select(ReviewBoard.id).where(managed_boards(user)))
+    return bm.Meeting.board_id.in_(select(bm.ReviewBoard.id).where(managed_boards(user)))
 
 
 def managed_boards(user) -> ColumnElement[bool]:
@@ -78,16 +62,16 @@ def managed_boards(user) -> ColumnElement[bool]:
 
 
 def subject_groups(user) -> ColumnElement[bool]:
-    return SubjectGroup.board_id.in_(select(ReviewBoard.id).where(boards(user)))
+    return bm.SubjectGroup.board_id.in_(select(bm.ReviewBoard.id).where(boards(user)))
 
 
-def _own_open_members(user, column=MeetingMember.id):
+def _own_open_members(user, column=bm.MeetingMember.id):
     """Select of the expert's memberships in meetings that are not closed: after closing he sees
     nothing of them."""
     return (select(column)
-            .join(Expert, Expert.id == MeetingMember.expert_id)
-            .join(Meeting, Meeting.id == MeetingMember.meeting_id)
-            .where(Expert.user_id == user.id, Meeting.state != MeetingState.CLOSED))
+            .join(bm.Expert, bm.Expert.id == bm.MeetingMember.expert_id)
+            .join(bm.Meeting, bm.Meeting.id == bm.MeetingMember.meeting_id)
+            .where(bm.Expert.user_id == user.id, bm.Meeting.state != MeetingState.CLOSED))
 
 
 def experts(user) -> ColumnElement[bool]:
@@ -95,12 +79,12 @@ def experts(user) -> ColumnElement[bool]:
     if not user.is_authenticated:
         return false()
     if user.is_expert:
-        return Expert.user_id == user.id
+        return bm.Expert.user_id == user.id
     if not can(user, P.BOARD_MANAGE):
         return false()
     if user.department.is_root:
         return true()
-    return Expert.department_id.in_(subtree_ids(user.department))
+    return bm.Expert.department_id.in_(subtree_ids(user.department))
 
 
 def meetings(user) -> ColumnElement[bool]:
@@ -108,8 +92,8 @@ def meetings(user) -> ColumnElement[bool]:
     if not user.is_authenticated:
         return false()
     if user.is_expert:
-        return Meeting.id.in_(_own_open_members(user, MeetingMember.meeting_id))
-    return Meeting.board_id.in_(select(ReviewBoard.id).where(boards(user)))
+        return bm.Meeting.id.in_(_own_open_members(user, bm.MeetingMember.meeting_id))
+    return bm.Meeting.board_id.in_(select(bm.ReviewBoard.id).where(boards(user)))
 
 
 def meeting_members(user) -> ColumnElement[bool]:
@@ -117,8 +101,8 @@ def meeting_members(user) -> ColumnElement[bool]:
     if not user.is_authenticated:
         return false()
     if user.is_expert:
-        return MeetingMember.id.in_(_own_open_members(user))
-    return MeetingMember.meeting_id.in_(select(Meeting.id).where(meetings(user)))
+        return bm.MeetingMember.id.in_(_own_open_members(user))
+    return bm.MeetingMember.meeting_id.in_(select(bm.Meeting.id).where(meetings(user)))
 
 
 def meeting_materials(user) -> ColumnElement[bool]:
@@ -128,24 +112,24 @@ def meeting_materials(user) -> ColumnElement[bool]:
     if not user.is_authenticated:
         return false()
     if not user.is_expert:
-        return MeetingMaterial.meeting_id.in_(select(Meeting.id).where(meetings(user)))
+        return bm.MeetingMaterial.meeting_id.in_(select(bm.Meeting.id).where(meetings(user)))
 
     def own(*columns, voting_only=False):
-        stmt = (select(*columns).join(Expert, Expert.id == MeetingMember.expert_id)
-                .join(Meeting, Meeting.id == MeetingMember.meeting_id).where(Expert.user_id == user.id))
-        return stmt.where(Meeting.state == MeetingState.VOTING if voting_only else Meeting.state != MeetingState.CLOSED)
+        stmt = (select(*columns).join(bm.Expert, bm.Expert.id == bm.MeetingMember.expert_id)
+                .join(bm.Meeting, bm.Meeting.id == bm.MeetingMember.meeting_id).where(bm.Expert.user_id == user.id))
+        return stmt.where(bm.Meeting.state == MeetingState.VOTING if voting_only else bm.Meeting.state != MeetingState.CLOSED)
 
     # Plain IN / NOT IN on indexed columns (no EXISTS joined to the materials): the planner
     # narrows to the expert's few meetings first, on PostgreSQL as on SQLite.
     own_unit_materials = select(Material.id).where(
-        Material.unit_id.in_(select(Expert.unit_id).where(Expert.user_id == user.id, Expert.unit_id.isnot(None))))
-    declared = select(ConflictDeclaration.meeting_material_id).where(
-        ConflictDeclaration.member_id.in_(own(MeetingMember.id)))
-    return ((tuple_(MeetingMaterial.meeting_id, MeetingMaterial.group_id).in_(
-                own(MeetingMember.meeting_id, MeetingMember.group_id))
-             | MeetingMaterial.meeting_id.in_(own(MeetingMember.meeting_id, voting_only=True)))
-            & MeetingMaterial.material_id.not_in(own_unit_materials)
-            & MeetingMaterial.id.not_in(declared))
+        Material.unit_id.in_(select(bm.Expert.unit_id).where(bm.Expert.user_id == user.id, bm.Expert.unit_id.isnot(None))))
+    declared = select(bm.ConflictDeclaration.meeting_material_id).where(
+        bm.ConflictDeclaration.member_id.in_(own(bm.MeetingMember.id)))
+    return ((tuple_(bm.MeetingMaterial.meeting_id, bm.MeetingMaterial.group_id).in_(
+                own(bm.MeetingMember.meeting_id, bm.MeetingMember.group_id))
+             | bm.MeetingMaterial.meeting_id.in_(own(bm.MeetingMember.meeting_id, voting_only=True)))
+            & bm.MeetingMaterial.material_id.not_in(own_unit_materials)
+            & bm.MeetingMaterial.id.not_in(declared))
 
 
 def group_opinions(user) -> ColumnElement[bool]:
@@ -153,7 +137,7 @@ def group_opinions(user) -> ColumnElement[bool]:
     before, the whole 评委会 while it votes); never units or applicants."""
     if not user.is_authenticated or not (user.is_staff or user.is_expert):
         return false()
-    return GroupOpinion.meeting_material_id.in_(select(MeetingMaterial.id).where(meeting_materials(user)))
+    return bm.GroupOpinion.meeting_material_id.in_(select(bm.MeetingMaterial.id).where(meeting_materials(user)))
 
 
 def member_opinions(user) -> ColumnElement[bool]:
@@ -161,30 +145,30 @@ def member_opinions(user) -> ColumnElement[bool]:
     group on the materials before him (while the meeting is open)."""
     if not user.is_authenticated or not (user.is_staff or user.is_expert):
         return false()
-    visible = MemberOpinion.meeting_material_id.in_(select(MeetingMaterial.id).where(meeting_materials(user)))
+    visible = bm.MemberOpinion.meeting_material_id.in_(select(bm.MeetingMaterial.id).where(meeting_materials(user)))
     if user.is_staff:
         return visible
-    led = (select(MeetingMember.meeting_id, MeetingMember.group_id)
-           .join(Expert, Expert.id == MeetingMember.expert_id)
-           .where(Expert.user_id == user.id, MeetingMember.role == MemberRole.LEADER))
-    led_materials = select(MeetingMaterial.id).where(
-        tuple_(MeetingMaterial.meeting_id, MeetingMaterial.group_id).in_(led))
-    return visible & (MemberOpinion.member_id.in_(_own_open_members(user))
-                      | MemberOpinion.meeting_material_id.in_(led_materials))
+    led = (select(bm.MeetingMember.meeting_id, bm.MeetingMember.group_id)
+           .join(bm.Expert, bm.Expert.id == bm.MeetingMember.expert_id)
+           .where(bm.Expert.user_id == user.id, bm.MeetingMember.role == MemberRole.LEADER))
+    led_materials = select(bm.MeetingMaterial.id).where(
+        tuple_(bm.MeetingMaterial.meeting_id, bm.MeetingMaterial.group_id).in_(led))
+    return visible & (bm.MemberOpinion.member_id.in_(_own_open_members(user))
+                      | bm.MemberOpinion.meeting_material_id.in_(led_materials))
 
 
 def draw_records(user) -> ColumnElement[bool]:
     """The draw is audited by staff who see the meeting; experts never see it."""
     if not user.is_authenticated or user.is_expert:
         return false()
-    return DrawRecord.meeting_id.in_(select(Meeting.id).where(meetings(user)))
+    return bm.DrawRecord.meeting_id.in_(select(bm.Meeting.id).where(meetings(user)))
 
 
 def ballot_receipts(user) -> ColumnElement[bool]:
     """Who has voted (never how: ballots are only ever counted): staff who see the meeting."""
     if not user.is_authenticated or user.is_expert:
         return false()
-    return BallotReceipt.meeting_material_id.in_(select(MeetingMaterial.id).where(meeting_materials(user)))
+    return bm.BallotReceipt.meeting_material_id.in_(select(bm.MeetingMaterial.id).where(meeting_materials(user)))
 
 
 def meeting_results(user) -> ColumnElement[bool]:
@@ -192,9 +176,9 @@ def meeting_results(user) -> ColumnElement[bool]:
     sees it (接收评审情况: the 职改部门, the unit, its 工作账号); an expert sees nothing of them."""
     if not user.is_authenticated or user.is_expert:
         return false()
-    return (MeetingResult.meeting_material_id.in_(select(MeetingMaterial.id).where(meeting_materials(user)))
-            | MeetingResult.meeting_material_id.in_(select(MeetingMaterial.id).where(
-                MeetingMaterial.material_id.in_(select(Material.id).where(materials(user))))))
+    return (bm.MeetingResult.meeting_material_id.in_(select(bm.MeetingMaterial.id).where(meeting_materials(user)))
+            | bm.MeetingResult.meeting_material_id.in_(select(bm.MeetingMaterial.id).where(
+                bm.MeetingMaterial.material_id.in_(select(Material.id).where(materials(user))))))
 
 
 def board_transfer(user) -> ColumnElement[bool]:
