@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from zhicheng.certificates.models import Certificate
 from zhicheng.extensions import db
+from zhicheng.models import AuditLog
 
 from .. import factories
 
@@ -44,6 +45,15 @@ def test_import_adds_then_leaves_alone_and_reports_each_row(org, auth, csrf, cli
     page = client.post("/verify", data={"no": "ZJ2010G00123", "name": "周历史", "code": CARD1[-6:],
                                         "csrf_token": csrf(client, "/verify")}).get_data(as_text=True)
     assert 'id="verify-result"' in page and "高级工程师" in page and "浙江省人力资源和社会保障厅" in page
+
+
+def test_each_import_leaves_its_counts_in_the_audit_log(org, auth, csrf):
+    c = auth.client("rootadmin")
+    _import(c, csrf, [*ROWS, ("坏行", "123", "工程师", "X1", "2012-06-30", "杭州市人事局")])
+    _import(c, csrf, ROWS[:1])
+    assert list(db.session.scalars(select(AuditLog.detail).where(AuditLog.action == "certificate.import")
+                                   .order_by(AuditLog.id))) == [
+        "导入历史证书：新增2条，已存在0条，未导入1条", "导入历史证书：新增0条，已存在1条，未导入0条"]
 
 
 def test_a_colliding_number_is_refused_and_nothing_of_it_changes(org, auth, csrf):

@@ -146,8 +146,8 @@ def test_import_adds_updates_skips_and_a_second_import_changes_nothing(org, auth
     assert (one.name, one.uscc, one.nature, one.industry, one.region, one.department_id) == (
         "西湖原系统单位一", ok_uscc, "非公企业", "I", "330106", org.xihu.id)
     assert db.session.scalar(select(UnitCode).where(UnitCode.code == "JY1001")).department_id == org.edu.id
-    assert "新增3条，更新2条，跳过7条" in db.session.scalar(
-        select(AuditLog.detail).where(AuditLog.action == "unit_dict.import"))
+    assert db.session.scalar(select(AuditLog.detail).where(AuditLog.action == "unit_dict.import")) == (
+        "接收原系统数据（单位）：新增3条，更新2条，跳过7条")
     # The same file again: every row 跳过, nothing changed.
     before = _snapshot()
     body = _text(_import(c, csrf, rows))

@@ -149,6 +149,28 @@ def test_the_department_corrects_its_entry_until_a_reviewer_acts_on_it(org, auth
     assert db.session.get(Material, m.id).current_title == "工程师"
 
 
+def test_a_correction_refused_by_the_workflow_is_flashed_on_the_list(org, auth, csrf, monkeypatch):
+    """保存 of 修改 that the workflow refuses: its message on 高中级申报信息管理 at the material's
+    编号; a saved one: "材料…已保存" and the form again."""
+    from zhicheng.declare import entry
+    c = auth.client("xihureview")
+    _enter(c, csrf, org.unit_a, org.projects["middle"])
+    m = db.session.query(Material).filter_by(name="冯录入").one()
+    url = f"{URL}edit/?id={m.id}"
+    r = c.post(url, data={**_form(current_title="工程师"), "csrf_token": csrf(c, url)})
+    assert r.status_code == 302 and r.headers["Location"].endswith(url)
+    assert f"材料{m.number}已保存" in c.get(r.headers["Location"]).get_data(as_text=True)
+
+    def refuse(*args, **kwargs):
+        raise workflow.WorkflowError(f"材料{m.number}不是本部门录入、仍在本部门待审核的材料，不能修改")
+    monkeypatch.setattr(entry, "update_entry", refuse)
+    r = c.post(url, data={**_form(current_title="高级工程师"), "csrf_token": csrf(c, url)})
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/admin/declare/?number={m.number}")
+    assert "不能修改" in c.get(r.headers["Location"]).get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Material, m.id).current_title == "工程师"
+
+
 def test_a_correction_racing_a_review_step_is_refused(org, auth, csrf):
     """The form was opened while the material was still as entered; a colleague 退回 it before 保存:
     the 保存 is refused with a clear message and changes nothing."""

@@ -130,6 +130,18 @@ def test_bad_rows_are_refused_with_reasons_and_leave_nothing(org, auth, csrf):
     assert db.session.query(Material).filter_by(name="好行").count() == 1
 
 
+def test_each_import_leaves_its_counts_in_the_audit_log(org, auth, csrf):
+    c = auth.client("xihureview")
+    _import(c, csrf, factories.xlsx([IMPORT_HEADER, _row(org, "蒋导入", 61), _row(org, "", 62)]))
+    page = _import(c, csrf, factories.xlsx([IMPORT_HEADER, _row(org, "蒋导入", 61), _row(org, "沈导入", 63)]))
+    assert _statuses(page) == {2: "unchanged", 3: "added"}
+    entered = db.session.query(Material).filter_by(name="蒋导入").one().number
+    _import(c, csrf, factories.xlsx([IMPORT_HEADER, _row(org, "蒋导入", 61, 编号=entered, 现任职务="工程师")]))
+    assert [a.detail for a in db.session.query(AuditLog).filter_by(action="material.import").order_by(AuditLog.id)] == [
+        "导入申报数据：新增1条，修改0条，未改变0条，未导入1条", "导入申报数据：新增1条，修改0条，未改变1条，未导入0条",
+        "导入申报数据：新增0条，修改1条，未改变0条，未导入0条"]
+
+
 def test_a_workbook_that_is_not_one_is_refused(org, auth, csrf):
     c = auth.client("xihureview")
     r = c.post(URL, data={"file": (BytesIO(b"name,id\n"), "a.xlsx"), "csrf_token": csrf(c, URL)},

@@ -315,6 +315,47 @@ def test_submit_refusal_is_flashed(org, auth, csrf):
     assert fresh(m).state == S.DRAFT
 
 
+def test_submit_with_nothing_or_bad_ids_asks_again_or_is_not_found(org, auth, csrf):
+    """上报 with no ticked material (or only another unit's): "请先勾选要上报的材料" on the list;
+    its confirmation page without ids, with a non-number or with one id outside the unit: 404,
+    nothing submitted."""
+    mine = factories.material(org.projects["xihu_junior"], org["unit_a"], name="甲", seq=1)
+    other = factories.material(org.projects["middle"], org["unit_b"], name="乙的材料", seq=2)
+    c = auth.client("unita")
+    for ids in ([], [other.id]):
+        r = post_action(c, "/admin/submit/", "submit", ids, csrf)
+        assert r.status_code == 302 and "/confirm/" not in r.headers["Location"], ids
+        assert "请先勾选要上报的材料" in c.get(r.headers["Location"]).get_data(as_text=True)
+    token = csrf(c, "/admin/submit/")
+    for query in ("", "?id=", "?id=abc", f"?id={mine.id}&id=x1", f"?id={mine.id}&id={other.id}"):
+        url = "/admin/submit/confirm/" + query
+        assert c.get(url).status_code == 404, url
+        r = c.post(url, data={"operator_name": "王经办", "operator_phone": "13812345678", "csrf_token": token})
+        assert r.status_code == 404, url
+    assert fresh(mine).state == fresh(other).state == S.DRAFT
+
+
+def test_modify_refused_by_the_workflow_is_flashed_on_the_details(org, auth, csrf, monkeypatch):
+    """保存 of 修改 that the workflow refuses (the material changed meanwhile): its message on the
+    material's details page; a saved one: "材料…已保存" and the form again."""
+    from zhicheng.materials import admin_unit
+    m = factories.material(org.projects["xihu_junior"], org["unit_a"], name="张三", seq=1)
+    c = auth.client("unita")
+    url = f"/admin/materials/modify/?id={m.id}"
+    data = form_data(name="张三改", id_card=m.id_card, birth_date=m.birth_date.isoformat())
+    r = post_form(c, url, data, csrf)
+    assert r.status_code == 302 and r.headers["Location"].endswith(url)
+    assert f"材料{m.number}已保存" in c.get(r.headers["Location"]).get_data(as_text=True)
+
+    def refuse(*args, **kwargs):
+        raise workflow.WorkflowError(f"材料{m.number}：{workflow.ALREADY_HANDLED}")
+    monkeypatch.setattr(admin_unit, "update_material", refuse)
+    r = post_form(c, url, dict(data, name="张三再改"), csrf)
+    assert r.status_code == 302 and r.headers["Location"].endswith(f"/admin/materials/details/?id={m.id}")
+    assert workflow.ALREADY_HANDLED in c.get(r.headers["Location"]).get_data(as_text=True)
+    assert fresh(m).name == "张三改"
+
+
 def test_submit_needs_perm_submit(org, auth, csrf):
     m = factories.material(org.projects["xihu_junior"], org["sub_a_perm_fill"])
     c = auth.client(org["sub_a_perm_fill"].username)

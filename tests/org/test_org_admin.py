@@ -283,7 +283,7 @@ def test_registry_import_with_report(org, auth, csrf):
     assert stored[good1].name == "杭州第一有限公司" and stored[good2].name == "杭州第二有限公司"
     assert stored[existing].legal_rep == "赵名录新"
     assert bad_check not in stored
-    assert audit_actions("registry.import")
+    assert [a.detail for a in audit_actions("registry.import")] == ["导入单位名录：新增2条，更新1条，拒绝4条"]
 
 
 def test_registry_import_rejects_a_non_excel_file(org, auth, csrf):

@@ -396,6 +396,30 @@ def test_unit_password_recovery_by_a_staff_members_phone(app, org, client, csrf)
     assert actions("password.reset_by_unit_sms")
 
 
+def test_the_unit_code_needs_the_image_captcha_when_enabled(app, org, client, csrf):
+    from zhicheng.accounts.auth import captcha_code
+    app.config["CAPTCHA_ENABLED"] = True
+    staff = org["sub_a_full"]
+    staff.id_card, staff.phone = STAFF_ID, "13655556666"
+    db.session.commit()
+    ident = {"department_id": str(org.xihu.id), "uscc": org.unit_a.uscc}
+    assert "图形验证码" in client.get("/unit/forgot").get_data(as_text=True)
+
+    def new_captcha() -> str:
+        client.get("/captcha.png")
+        with client.session_transaction() as s:
+            return captcha_code.answer_of(s.get("captcha_id"))
+    new_captcha()
+    r = _forgot(client, csrf, "/unit/forgot/code", captcha="", **ident)
+    assert r.status_code == 400 and "请输入验证码" in r.get_data(as_text=True) and not outbox(app)
+    answer = new_captcha()
+    r = _forgot(client, csrf, "/unit/forgot/code", captcha="ABCD" if answer != "ABCD" else "ABCE", **ident)
+    assert r.status_code == 400 and "验证码不正确" in r.get_data(as_text=True) and not outbox(app)
+    r = _forgot(client, csrf, "/unit/forgot/code", captcha=new_captcha().lower(), **ident)
+    assert r.status_code == 200 and len(outbox(app)) == 1
+    assert last_code(app, "13655556666")
+
+
 def test_a_person_the_unit_confirmed_as_its_staff_can_recover_its_password(app, org, client, csrf):
     """所属单位: a 个人用户 the unit confirmed is one of its 工作人员 (no 工作账号 needed): the code goes to
     his registered 手机号. Asking to join is not enough, nor is having left the unit."""

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from zhicheng.extensions import db
-from zhicheng.models import ExamScore, Material, ReviewRecord
+from zhicheng.models import AuditLog, ExamScore, Material, ReviewRecord
 from zhicheng.review import workflow
 from zhicheng.review.consistency import check_consistency
 from zhicheng.review.workflow import WorkflowError
@@ -57,6 +57,18 @@ def test_exam_scores_are_imported_row_by_row(org, auth, csrf, setup):
     assert "本部门没有需要考试的评审类项目" in r.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.scalar(select(ExamScore.passed).where(ExamScore.id_card == failed.id_card)) is False
+
+
+def test_each_score_import_leaves_its_counts_in_the_audit_log(org, auth, csrf, setup):
+    project, passed, failed = setup
+    c = auth.client("xihupublish")
+    _import(c, csrf, project, [(passed.id_card, "考试合格的", 72, "合格"), ("110101199003071234", "号码错", 80, "合格")])
+    _import(c, csrf, project, [(passed.id_card, "考试合格的", 75, "合格"), (failed.id_card, "考试不合格的", 41, "不合格"),
+                               (failed.id_card, "重复的", 90, "合格")])
+    lines = db.session.execute(select(AuditLog.detail, AuditLog.target_id).where(AuditLog.action == "exam.import")
+                               .order_by(AuditLog.id)).all()
+    assert [tuple(x) for x in lines] == [("导入考试成绩：新增1条，更新0条，拒绝1条", project.id),
+                                         ("导入考试成绩：新增1条，更新1条，拒绝1条", project.id)]
 
 
 def test_transfer_needs_the_exam_and_is_all_or_nothing(org, auth, csrf, setup):

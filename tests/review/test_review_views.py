@@ -73,6 +73,25 @@ def test_return_asks_for_a_reason(org, auth, csrf):
     assert (rec.reason, rec.department_id) == ("评审表未盖章", org.xihu.id)
 
 
+def test_return_with_nothing_or_bad_ids_asks_again_or_is_not_found(org, auth, csrf):
+    """退回 with no ticked material (or only another department's): "请先勾选要退回的材料" on the
+    queue; its page without ids, with a non-number or with one id outside the department: 404,
+    nothing returned."""
+    m = submitted(org)
+    other = submitted(org, "middle", creator="unit_b", seq=2)
+    c = auth.client("xihureturn")
+    for ids in ([], [other.id]):
+        r = post_action(c, "/admin/review/", "return", ids, csrf)
+        assert r.status_code == 302 and "/return/" not in r.headers["Location"], ids
+        assert "请先勾选要退回的材料" in c.get(r.headers["Location"]).get_data(as_text=True)
+    token = csrf(c, "/admin/review/")
+    for query in ("", "?id=", "?id=abc", f"?id={m.id}&id=x1", f"?id={m.id}&id={other.id}"):
+        url = "/admin/review/return/" + query
+        assert c.get(url).status_code == 404, url
+        assert c.post(url, data={"reason": "评审表未盖章", "csrf_token": token}).status_code == 404, url
+    assert fresh(m).state == fresh(other).state == S.IN_REVIEW
+
+
 def test_actions_without_the_role_are_forbidden(org, auth, csrf):
     m = submitted(org)
     returner = auth.client("xihureturn")

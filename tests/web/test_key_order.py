@@ -14,7 +14,8 @@ from .test_list_parity import _populate_all
 from .test_plain_rows import _page
 
 LISTS = ["/admin/dept_materials/", "/admin/review/", "/admin/materials/", "/admin/tracking/"]
-QUERIES = ["", "?page=1&page_size=2", "?page=2&page_size=2", "?page_size=100"]
+QUERIES = ["", "?page=1&page_size=2", "?page=2&page_size=2", "?page_size=100", "?search=甲&page_size=2",
+           "?flt0_0=PROJECT&page_size=2", "?state=draft&page_size=2"]
 
 
 @pytest.fixture
@@ -44,7 +45,7 @@ def test_rows_read_in_key_order_are_those_of_the_index(app, org, auth, monkeypat
     sqlite = db.engine.dialect.name == "sqlite"
     hinted = 0
     for url in LISTS:
-        for query in QUERIES:
+        for query in (q.replace("PROJECT", str(org.projects["middle"].id)) for q in QUERIES):
             with monkeypatch.context() as m:  # every list counts as large: the walk is chosen
                 m.setattr(key_order, "MIN_MATCHES", 1)
                 m.setattr(key_order, "WALK_SHARE", 1e9)
