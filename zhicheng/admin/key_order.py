@@ -54,11 +54,11 @@ def table_rows(connection, table: str) -> int | None:
     cached = _rows.get(table)
     if cached is not None and now - cached[0] < STAT_SECONDS:
         return cached[1]
-    try:
-        stat = connection.execute(text("SELECT stat FROM sqlite_stat1 WHERE tbl = :t LIMIT 1"), {"t": table}).scalar()
+    try:  # each index's row leads with the rows it holds: the largest is the table's (a partial index holds fewer)
+        stats = connection.execute(text("SELECT stat FROM sqlite_stat1 WHERE tbl = :t"), {"t": table}).scalars().all()
     except Exception:  # noqa: BLE001  (no sqlite_stat1 before the first ANALYZE)
-        stat = None
-    rows = int(stat.split()[0]) if stat else None
+        stats = []
+    rows = max((int(stat.split()[0]) for stat in stats if stat and stat.split()[0].isdigit()), default=None)
     _rows[table] = (now, rows)
     return rows
 

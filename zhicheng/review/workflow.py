@@ -61,7 +61,8 @@ def _move_all(materials: list[Material], **values) -> None:
         .execution_options(synchronize_session=False)
     )
     if result.rowcount != len(pairs):
-        raise WorkflowError(f"材料{materials[0].number}等{len(pairs)}份：{ALREADY_HANDLED}")
+        which = materials[0].number if len(pairs) == 1 else f"{materials[0].number}等{len(pairs)}份"
+        raise WorkflowError(f"材料{which}：{ALREADY_HANDLED}")
     for m, (_, version) in zip(materials, pairs):  # the values the rows now have, without reading them again
         for key, value in values.items():
             set_committed_value(m, key, value)
