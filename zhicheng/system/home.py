@@ -48,18 +48,37 @@ def link_for(key: str, **params) -> str | None:
     return f"{base}{'&' if '?' in base else '?'}{urlencode(params)}"
 
 
+def _cell_heads(states) -> list[tuple[str, str]]:
+    """Per state: the cell's markup up to its count, and after it (with the link to the state's
+    list but the project's id, where the user may open it); worked out once per request."""
+    cache = g.setdefault("zc_count_cells", {})
+    key = tuple(states)
+    if key not in cache:
+        heads = []
+        for s in states:
+            td = f'<td class="zc-count" data-state="{escape(s)}">'
+            base = link_for(f"state:{s}")
+            if base is None:
+                heads.append((td, None, "</td>"))
+            else:
+                sep = "&" if "?" in base else "?"
+                heads.append((td + f'<a href="{escape(f"{base}{sep}project=")}', '">', "</a></td>"))
+        cache[key] = heads
+    return cache[key]
+
+
 def count_cells(project_id: int, counts: dict, states) -> Markup:
     """A unit's home page: one project's count in each state, a link to the list at that state
     where the user may open it (link_for with `project=`), as one string: the table's ~200 cells
-    drawn through Jinja were most of the page's CPU."""
+    drawn through Jinja were most of the page's CPU. The markup around the counts is the same for
+    every project of the page: only the project's id and the count are filled in per cell."""
+    pid = escape(urlencode({"project": project_id})[len("project="):])
     out = []
-    for s in states:
-        base = link_for(f"state:{s}")
-        cell = str(counts[s])
-        if base is not None:
-            link = f"{base}{'&' if '?' in base else '?'}{urlencode({'project': project_id})}"
-            cell = f'<a href="{escape(link)}">{cell}</a>'
-        out.append(f'<td class="zc-count" data-state="{escape(s)}">{cell}</td>')
+    for (head, link_end, tail), s in zip(_cell_heads(states), states):
+        if link_end is None:
+            out.append(f"{head}{counts[s]}{tail}")
+        else:
+            out.append(f"{head}{pid}{link_end}{counts[s]}{tail}")
     return Markup("\n    ".join(out))
 
 
