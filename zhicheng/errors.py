@@ -2,7 +2,7 @@
 wording reaches a user."""
 from __future__ import annotations
 
-from flask import current_app, render_template, request
+from flask import current_app, flash, render_template, request
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from sqlalchemy.exc import DataError
@@ -28,6 +28,14 @@ MESSAGES = {
     503: "系统暂时不可用，请稍后再试",
 }
 OUT_OF_RANGE = "请求中的数字超出允许的范围，或含有不能保存的字符，请检查后重试"
+
+
+def refused(error: Exception) -> None:
+    """A service's refusal (DomainError) answered by the page: nothing of the request's work is
+    kept (a service may have flushed before it refused), and the user reads its message. The view
+    base answers the refusals no page catches the same way."""
+    db.session.rollback()
+    flash(str(error), "error")
 
 
 def _bare_page(code: int, message: str):

@@ -17,7 +17,7 @@ from zhicheng.admin.converters import ModelConverter
 from zhicheng.admin.listing import list_url
 from zhicheng.admin.plainrows import execute_plain, read_plain_rows
 from zhicheng.domain import DomainError
-from zhicheng.errors import OUT_OF_RANGE
+from zhicheng.errors import OUT_OF_RANGE, refused
 from zhicheng.extensions import db
 from zhicheng.forms import AdminForm
 from zhicheng.policy import Permission, can
@@ -90,8 +90,7 @@ class GuardMixin:
         try:
             return super()._run_view(fn, *args, **kwargs)
         except DomainError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
+            refused(exc)
             target = get_redirect_target() or self.get_url(f".{self._default_view}")
             if request.method == "GET" and target in (request.full_path, request.path):
                 target = url_for("admin.index")
@@ -269,8 +268,7 @@ class ScopedModelView(GuardMixin, ModelView):
     def handle_view_exception(self, exc):
         # Refusals from the service layer are shown to the user, never swallowed.
         if isinstance(exc, DomainError):
-            db.session.rollback()
-            flash(str(exc), "error")
+            refused(exc)
             return True
         if super().handle_view_exception(exc):  # WTForms' own validation errors
             return True

@@ -29,6 +29,7 @@ from zhicheng.boards.forms import (
     split_majors,
 )
 from zhicheng.codes.dictionaries import board_code_choices
+from zhicheng.errors import refused
 from zhicheng.extensions import db
 from zhicheng.models import Expert, ReviewBoard, SubjectGroup
 from zhicheng.policy import P
@@ -51,9 +52,8 @@ class _DictionaryPages(EditPermission):
         try:
             save()
         except BoardError as e:
-            db.session.rollback()
+            refused(e)
             form.form_errors.append(str(e))
-            flash(str(e), "error")
             return None
         flash(message, "success")
         return redirect(self.get_url(".index_view"))

@@ -21,6 +21,7 @@ from zhicheng.admin.listing import row_url
 from zhicheng.boards import deliberation, voting
 from zhicheng.boards.common import BoardError
 from zhicheng.boards.states import CHOICE_LABELS, GRADE_LABELS, MeetingState, MemberRole
+from zhicheng.errors import refused
 from zhicheng.extensions import db
 from zhicheng.materials.admin_common import send_attachment
 from zhicheng.models import (
@@ -144,8 +145,7 @@ class ExpertMaterialView(ScopedModelView):
         try:
             fn()
         except BoardError as e:
-            db.session.rollback()
-            flash(str(e), "error")
+            refused(e)
         else:
             flash(message, "success")
             if then is not None:

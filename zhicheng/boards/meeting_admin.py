@@ -24,6 +24,7 @@ from zhicheng.boards.common import BoardError
 from zhicheng.boards.draw import DrawRequest, draw_matches, draw_members
 from zhicheng.boards.forms import DrawSeedForm, MeetingForm
 from zhicheng.boards.states import MeetingState
+from zhicheng.errors import refused
 from zhicheng.extensions import db
 from zhicheng.models import (
     BallotReceipt,
@@ -77,8 +78,7 @@ class MeetingView(ScopedModelView):
         try:
             result = fn()
         except BoardError as e:
-            db.session.rollback()
-            flash(str(e), "error")
+            refused(e)
         else:
             flash(message(result) if callable(message) else message, "success")
         return self._back(meeting)
@@ -102,8 +102,7 @@ class MeetingView(ScopedModelView):
                     meeting = services.create_meeting(current_user, board, form.name.data, form.review_start.data,
                                                       form.review_end.data, form.meeting_date.data)
                 except BoardError as e:
-                    db.session.rollback()
-                    flash(str(e), "error")
+                    refused(e)
                 else:
                     flash(f"已新建评审会议“{meeting.name}”", "success")
                     return self._back(meeting)

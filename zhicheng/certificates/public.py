@@ -14,6 +14,7 @@ from zhicheng.certificates.forms import ObjectionForm, VerifyForm
 from zhicheng.certificates.issuing import verify as find_certificate
 from zhicheng.certificates.models import PublicityBatch
 from zhicheng.domain import DomainError
+from zhicheng.errors import refused
 from zhicheng.extensions import db, limiter
 
 bp = Blueprint("public_cert", __name__)
@@ -83,8 +84,7 @@ def objection(id: int):
                 publicity.file_objection(batch.id, form.entry.data, form.filer_name.data, form.contact.data,
                                          form.content.data, request.remote_addr or "")
             except DomainError as e:
-                db.session.rollback()
-                flash(str(e), "error")
+                refused(e)
                 status = 400
             else:
                 flash("异议已提交，职改部门将进行核实处理", "success")

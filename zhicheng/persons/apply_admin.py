@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from zhicheng import scope
 from zhicheng.admin.base import GuardedView
 from zhicheng.domain import DomainError
+from zhicheng.errors import refused
 from zhicheng.extensions import db
 from zhicheng.materials.admin_common import review_records_of, send_attachment
 from zhicheng.materials.models import ID_PHOTO_KIND, PERSON_ATTACHMENT_KINDS
@@ -24,10 +25,6 @@ from zhicheng.persons.applications import ApplicationError, CommitmentNeeded
 from zhicheng.policy import P
 
 CAT_APPLY = "个人申报"
-
-
-def flash_error(e: DomainError) -> None:
-    flash(str(e), "error")
 
 
 def _date(value):
@@ -68,7 +65,7 @@ class PersonUnitView(ApplyPages):
         try:
             row = membership.request_join(current_user, request.form.get("unit_id"))
         except DomainError as e:
-            flash_error(e)
+            refused(e)
         else:
             flash(f"已向“{row.unit.name}”提交加入申请，请等待单位确认", "success")
         return redirect(url_for(".index"))
@@ -78,7 +75,7 @@ class PersonUnitView(ApplyPages):
         try:
             membership.withdraw(current_user, request.form.get("id"))
         except DomainError as e:
-            flash_error(e)
+            refused(e)
         else:
             flash("已撤回加入申请", "success")
         return redirect(url_for(".index"))
@@ -146,7 +143,7 @@ class PersonApplyView(ApplyPages):
         except CommitmentNeeded:
             return redirect(url_for(".commitment", project=project.id, major=major))
         except DomainError as e:
-            flash_error(e)
+            refused(e)
             return redirect(url_for(".new"))
         flash(f"已根据个人档案生成申报材料{material.number}，请核对、上传附件后提交单位", "success")
         return redirect(url_for(".edit", id=material.id))
@@ -173,8 +170,7 @@ class PersonApplyView(ApplyPages):
                     raise ApplicationError(f"专业技术工作业绩不超过{ACHIEVEMENTS_MAX}字")
                 applications.update_basic(current_user, material, values)
             except DomainError as e:
-                db.session.rollback()
-                flash_error(e)
+                refused(e)
             else:
                 flash("已保存", "success")
             return redirect(url_for(".edit", id=material.id))
@@ -193,8 +189,7 @@ class PersonApplyView(ApplyPages):
                                         request.form.get("title", ""), request.form.get("description", ""),
                                         request.files.get("file"))
         except DomainError as e:
-            db.session.rollback()
-            flash_error(e)
+            refused(e)
         else:
             flash(f"已上传{att.kind_label}附件：{att.title}", "success")
         return redirect(url_for(".edit", id=material.id) + "#files")
@@ -205,7 +200,7 @@ class PersonApplyView(ApplyPages):
         try:
             applications.remove_file(current_user, material, request.form.get("attachment"))
         except DomainError as e:
-            flash_error(e)
+            refused(e)
         else:
             flash("附件已删除", "success")
         return redirect(url_for(".edit", id=material.id) + "#files")
@@ -224,7 +219,7 @@ class PersonApplyView(ApplyPages):
         try:
             applications.submit_to_unit(current_user, material)
         except DomainError as e:
-            flash_error(e)
+            refused(e)
         else:
             flash(f"材料{material.number}已提交至“{material.unit.name}”，请等待单位审核", "success")
         return redirect(url_for(".edit", id=material.id))
@@ -247,7 +242,7 @@ class PersonAccountView(ApplyPages):
             try:
                 account.delete_account(current_user, request.form.get("password", ""))
             except DomainError as e:
-                flash_error(e)
+                refused(e)
             else:
                 logout_user()
                 flash("账号已删除，个人信息已清除", "success")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import selectinload
 
 from zhicheng import scope
 from zhicheng.domain import DomainError
+from zhicheng.errors import refused
 from zhicheng.extensions import db
 from zhicheng.materials.admin_common import review_records_of, send_attachment
 from zhicheng.materials.models import PERSON_ATTACHMENT_KINDS, UNIT_OPINION_KIND
@@ -18,7 +19,7 @@ from zhicheng.models import Attachment, Material, User
 from zhicheng.models import MaterialState as S
 from zhicheng.persons import applications, membership
 from zhicheng.persons.applications import ApplicationError
-from zhicheng.persons.apply_admin import ApplyPages, flash_error
+from zhicheng.persons.apply_admin import ApplyPages
 from zhicheng.persons.models import SIGNOFF_LABELS, Membership, MembershipState, Person, SignoffStep
 from zhicheng.policy import P
 from zhicheng.review import workflow
@@ -61,7 +62,7 @@ class UnitPeopleView(ApplyPages):
                 row = membership.decline(current_user, request.form.get("id"), request.form.get("reason", ""))
                 flash(f"已不同意 {row.name} 的加入申请", "success")
         except DomainError as e:
-            flash_error(e)
+            refused(e)
         return redirect(url_for(".index"))
 
 
@@ -83,8 +84,7 @@ class SignoffStepsView(ApplyPages):
                                                  request.form.get("office", ""), request.form.get("reviewer_id"))
                     flash(f"已新增职能部门审核：{step}", "success")
             except DomainError as e:
-                db.session.rollback()
-                flash_error(e)
+                refused(e)
             return redirect(url_for(".index"))
         steps = list(db.session.scalars(select(SignoffStep).where(scope.signoff_steps(current_user))
                                         .order_by(SignoffStep.id)))
@@ -128,8 +128,7 @@ class UnitApplicationsView(ApplyPages):
             applications.save_unit_opinion(current_user, m, request.form.get("opinion", ""),
                                            request.files.get("file"), request.form.get("title", ""))
         except DomainError as e:
-            db.session.rollback()
-            flash_error(e)
+            refused(e)
         else:
             flash("单位意见已保存", "success")
         return redirect(url_for(".view", id=m.id))
@@ -140,7 +139,7 @@ class UnitApplicationsView(ApplyPages):
         try:
             workflow.unit_return(current_user, [m.id], request.form.get("reason", ""))
         except DomainError as e:
-            flash_error(e)
+            refused(e)
         else:
             flash(f"材料{m.number}已退回个人", "success")
         return redirect(url_for(".view", id=m.id))
@@ -152,7 +151,7 @@ class UnitApplicationsView(ApplyPages):
             workflow.submit_materials(current_user, [m.id], request.form.get("operator_name", ""),
                                       request.form.get("operator_phone", ""))
         except DomainError as e:
-            flash_error(e)
+            refused(e)
         else:
             flash(f"材料{m.number}已上报", "success")
         return redirect(url_for(".view", id=m.id))
@@ -191,7 +190,7 @@ class SignoffView(ApplyPages):
                 workflow.sign_off(current_user, m, step, request.form.get("result", ""),
                                   request.form.get("opinion", ""))
             except DomainError as e:
-                flash_error(e)
+                refused(e)
                 return redirect(url_for(".view", id=m.id))
             flash(f"材料{m.number}的{step.office}{step.name}审核已完成", "success")
             return redirect(url_for(".index"))
