@@ -56,6 +56,21 @@ def post_action(client, list_url, action, ids, csrf):
                              "csrf_token": csrf(client, list_url)})
 
 
+def assert_confirmation_refuses_bad_ids(client, csrf, list_url, action, confirm_url, message, mine, other, form):
+    """A list action with a confirmation page (上报, 退回): with no ticked row, or only rows outside
+    the user's reach, the list asks again (`message`); the confirmation page without ids, with a
+    non-number or with one id outside the reach answers 404 to GET and POST (`form`)."""
+    for ids in ([], [other.id]):
+        r = post_action(client, list_url, action, ids, csrf)
+        assert r.status_code == 302 and confirm_url not in r.headers["Location"], ids
+        assert message in client.get(r.headers["Location"]).get_data(as_text=True)
+    token = csrf(client, list_url)
+    for query in ("", "?id=", "?id=abc", f"?id={mine.id}&id=x1", f"?id={mine.id}&id={other.id}"):
+        url = confirm_url + query
+        assert client.get(url).status_code == 404, url
+        assert client.post(url, data={**form, "csrf_token": token}).status_code == 404, url
+
+
 def uploads(app) -> list[str]:
     path = app.config["UPLOAD_DIR"]
     return os.listdir(path) if os.path.isdir(path) else []
@@ -321,17 +336,9 @@ def test_submit_with_nothing_or_bad_ids_asks_again_or_is_not_found(org, auth, cs
     nothing submitted."""
     mine = factories.material(org.projects["xihu_junior"], org["unit_a"], name="甲", seq=1)
     other = factories.material(org.projects["middle"], org["unit_b"], name="乙的材料", seq=2)
-    c = auth.client("unita")
-    for ids in ([], [other.id]):
-        r = post_action(c, "/admin/submit/", "submit", ids, csrf)
-        assert r.status_code == 302 and "/confirm/" not in r.headers["Location"], ids
-        assert "请先勾选要上报的材料" in c.get(r.headers["Location"]).get_data(as_text=True)
-    token = csrf(c, "/admin/submit/")
-    for query in ("", "?id=", "?id=abc", f"?id={mine.id}&id=x1", f"?id={mine.id}&id={other.id}"):
-        url = "/admin/submit/confirm/" + query
-        assert c.get(url).status_code == 404, url
-        r = c.post(url, data={"operator_name": "王经办", "operator_phone": "13812345678", "csrf_token": token})
-        assert r.status_code == 404, url
+    assert_confirmation_refuses_bad_ids(auth.client("unita"), csrf, "/admin/submit/", "submit", "/admin/submit/confirm/",
+                                        "请先勾选要上报的材料", mine, other,
+                                        {"operator_name": "王经办", "operator_phone": "13812345678"})
     assert fresh(mine).state == fresh(other).state == S.DRAFT
 
 

@@ -11,7 +11,7 @@ from zhicheng.models import ReviewRecord
 from zhicheng.review import workflow
 
 from .. import factories
-from ..materials.test_materials_views import fresh, post_action, submitted
+from ..materials.test_materials_views import assert_confirmation_refuses_bad_ids, fresh, post_action, submitted
 
 
 def test_queue_lists_only_what_waits_at_the_department(org, auth):
@@ -79,16 +79,8 @@ def test_return_with_nothing_or_bad_ids_asks_again_or_is_not_found(org, auth, cs
     nothing returned."""
     m = submitted(org)
     other = submitted(org, "middle", creator="unit_b", seq=2)
-    c = auth.client("xihureturn")
-    for ids in ([], [other.id]):
-        r = post_action(c, "/admin/review/", "return", ids, csrf)
-        assert r.status_code == 302 and "/return/" not in r.headers["Location"], ids
-        assert "请先勾选要退回的材料" in c.get(r.headers["Location"]).get_data(as_text=True)
-    token = csrf(c, "/admin/review/")
-    for query in ("", "?id=", "?id=abc", f"?id={m.id}&id=x1", f"?id={m.id}&id={other.id}"):
-        url = "/admin/review/return/" + query
-        assert c.get(url).status_code == 404, url
-        assert c.post(url, data={"reason": "评审表未盖章", "csrf_token": token}).status_code == 404, url
+    assert_confirmation_refuses_bad_ids(auth.client("xihureturn"), csrf, "/admin/review/", "return", "/admin/review/return/",
+                                        "请先勾选要退回的材料", m, other, {"reason": "评审表未盖章"})
     assert fresh(m).state == fresh(other).state == S.IN_REVIEW
 
 
