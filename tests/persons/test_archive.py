@@ -208,3 +208,35 @@ def test_the_list_shows_the_labels_of_the_choices(org, auth):
     c = auth.client(org["person_b"].username)
     assert "县（区）级" in c.get("/admin/person_open_lesson/").get_data(as_text=True)
     assert "班主任工作" in c.get("/admin/person_teaching/").get_data(as_text=True)
+
+
+def test_education_is_chosen_from_the_dictionary_and_a_stored_value_is_kept(org, auth, csrf):
+    """学历 of the 档案 as 字典管理 names it (the material form, the 资格条件 and 统计分析 read the same
+    names): another name is refused; a row saved before under another name keeps it when edited."""
+    from zhicheng.models import DictItem
+    db.session.add_all([DictItem(kind="education", code=str(i), name=name, sort=i)
+                        for i, name in enumerate(("大专", "本科", "硕士研究生"))])
+    db.session.commit()
+    owner = org["person_a"]
+    c = auth.client(owner.username)
+    url = "/admin/person_education"
+    form = c.get(f"{url}/new/").get_data(as_text=True)
+    assert '<option value="本科">' in form and "大学本科" not in form
+    data = dict(SECTIONS["person_education"][1])
+    r = c.post(f"{url}/new/", data={**data, "csrf_token": csrf(c, f"{url}/new/")})
+    assert r.status_code == 200 and _count(pm.PersonEducation, owner) == 0  # 大学本科 is not in the 字典
+    assert "不是有效的选择" in r.get_data(as_text=True)
+    r = c.post(f"{url}/new/", data={**data, "education": "本科", "csrf_token": csrf(c, f"{url}/new/")})
+    assert r.status_code == 302
+    row = db.session.scalar(select(pm.PersonEducation).where(pm.PersonEducation.user_id == owner.id))
+    assert row.education == "本科"
+    row.education = "大学本科"  # saved before the 字典 had its 学历
+    db.session.commit()
+    edit = c.get(f"{url}/edit/?id={row.id}").get_data(as_text=True)
+    assert '<option selected value="大学本科">' in edit or 'value="大学本科" selected' in edit
+    r = c.post(f"{url}/edit/?id={row.id}", data={**data, "school": "浙江工业大学",
+                                                 "csrf_token": csrf(c, f"{url}/edit/?id={row.id}")})
+    assert r.status_code == 302
+    db.session.expire_all()
+    assert (db.session.get(pm.PersonEducation, row.id).school, db.session.get(pm.PersonEducation, row.id).education) \
+        == ("浙江工业大学", "大学本科")

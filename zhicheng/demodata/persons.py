@@ -44,7 +44,7 @@ def load_demo_persons(password: str, today: date | None = None) -> list[tuple[st
     wu = _person("geren002", "吴晓燕", "330106199109204527", "13700000002", password, date(1991, 9, 20), "女")
     db.session.add_all([
         PersonEducation(user_id=zhou.id, start_date=date(2006, 9, 1), end_date=date(2010, 7, 1), school="浙江工业大学",
-                        major="计算机科学与技术", education="大学本科", degree="工学学士"),
+                        major="计算机科学与技术", education="本科", degree="工学学士"),
         PersonWork(user_id=zhou.id, start_date=date(2010, 7, 15), employer="杭州西湖数字科技有限公司",
                    position="软件工程师"),
         PersonTraining(user_id=zhou.id, start_date=date(2024, 5, 6), end_date=date(2024, 5, 8),

@@ -19,6 +19,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Reg
 from zhicheng import scope, storage, transaction
 from zhicheng.admin.base import GuardedView, ScopedModelView
 from zhicheng.admin.common import NoDetailsPage
+from zhicheng.codes import dictionaries
 from zhicheng.extensions import db
 from zhicheng.persons import models as pm
 from zhicheng.persons.forms import BasicInfoForm
@@ -224,7 +225,23 @@ class EducationView(ArchiveView):
                  "school": _required("毕业院校", 100), "major": _optional("所学专业", 100),
                  "education": _required("学历", 20), "degree": _optional("学位", 20)}
     column_labels = {k: v["label"] for k, v in form_args.items()}
+    #: 学历 as the 字典 names them (字典管理 · 学历, the names the material form, the 资格条件 and
+    #: 统计分析 use); this list only while the 字典 has no 学历 in use.
     form_choices = {"education": [(x, x) for x in ("博士研究生", "硕士研究生", "大学本科", "大学专科", "中专", "高中", "其他")]}
+
+    def create_form(self, obj=None):
+        return self._dictionary_choices(super().create_form(obj), None)
+
+    def edit_form(self, obj=None):
+        return self._dictionary_choices(super().edit_form(obj), getattr(obj, "education", None))
+
+    @staticmethod
+    def _dictionary_choices(form, current):
+        """学历 offered (and accepted) from the 字典's entries in use, and a row's stored value kept."""
+        options = dictionaries.field_options("education", current)
+        if options:
+            form.education.choices = [(name, name) for name, _ in options]
+        return form
 
 
 class WorkView(ArchiveView):
