@@ -418,3 +418,26 @@ def test_the_project_window_is_checked_when_starting(org):
     with pytest.raises(applications.ApplicationError, match="当前不在申报时间内"):
         applications.start(org["person_a"], org.projects["closed"].id)
     assert date.today() <= org.projects["middle"].end_date
+
+
+def test_the_basic_fields_keep_the_materials_rules_whoever_saves_them(org, auth, csrf):
+    """个人申报's 基本信息 keeps the rules of every material (materials.services.checked_basic), in the
+    service itself: 业绩 within its limit, 破格 with its reason; the page shows the refusal and
+    nothing is saved."""
+    from zhicheng.materials.services import ACHIEVEMENTS_MAX
+    from zhicheng.persons.applications import ApplicationError
+    factories.join(org["person_a"], org["unit_a"])
+    m = factories.person_material(org["person_a"], org.projects["middle"])
+    before = m.achievements
+    with pytest.raises(ApplicationError, match=f"专业技术工作业绩不超过{ACHIEVEMENTS_MAX}字"):
+        applications.update_basic(org["person_a"], m, {"achievements": "字" * (ACHIEVEMENTS_MAX + 1)})
+    db.session.rollback()
+    with pytest.raises(ApplicationError, match="破格"):
+        applications.update_basic(org["person_a"], fresh(m), {"exceptional": True, "exception_reason": ""})
+    db.session.rollback()
+    c = auth.client("gerena")
+    url = f"/admin/person_apply/edit?id={m.id}"
+    r = c.post(url, data={"achievements": "字" * (ACHIEVEMENTS_MAX + 1), "csrf_token": csrf(c, url)},
+               follow_redirects=True)
+    assert f"专业技术工作业绩不超过{ACHIEVEMENTS_MAX}字" in r.get_data(as_text=True)
+    assert fresh(m).achievements == before and not fresh(m).exceptional

@@ -120,15 +120,27 @@ def check_size(data: MaterialInput) -> None:
     for label, rows in (("学历学位", data.educations), ("工作经历", data.work_histories)):
         if len(rows) > cap:
             raise WorkflowError(f"{label}最多填写{cap}行")
-    if len(data.basic.get("achievements") or "") > ACHIEVEMENTS_MAX:
+    checked = checked_basic(data.basic)
+    if "exception_reason" in checked:
+        data.basic["exception_reason"] = checked["exception_reason"]
+
+
+def checked_basic(basic: dict, exceptional_now: bool = False) -> dict:
+    """The rules of a material's basic fields every way of saving them keeps (the unit's form,
+    the department's 录入, the person's 个人申报): 业绩 within ACHIEVEMENTS_MAX characters, 破格
+    with its reason (`exceptional_now`: the material's flag when only the reason is posted). The
+    values, with the 破格 flag and its cleaned reason when either was posted."""
+    if len(basic.get("achievements") or "") > ACHIEVEMENTS_MAX:
         raise WorkflowError(f"专业技术工作业绩不超过{ACHIEVEMENTS_MAX}字")
-    if "exceptional" in data.basic or "exception_reason" in data.basic:  # 破格 needs its reason
+    if "exceptional" in basic or "exception_reason" in basic:  # 破格 needs its reason
         from zhicheng.checks.eligibility import EligibilityError, check_exception
+        exceptional = bool(basic.get("exceptional", exceptional_now))
         try:
-            data.basic["exception_reason"] = check_exception(bool(data.basic.get("exceptional")),
-                                                             data.basic.get("exception_reason") or "")
+            reason = check_exception(exceptional, basic.get("exception_reason") or "")
         except EligibilityError as e:
             raise WorkflowError(str(e)) from None
+        basic = {**basic, "exceptional": exceptional, "exception_reason": reason}
+    return basic
 
 
 def _uploading(uploads: list[Upload]) -> list[Upload]:

@@ -22,7 +22,7 @@ from zhicheng import scope, storage, transaction
 from zhicheng.domain import DomainError
 from zhicheng.extensions import db
 from zhicheng.materials.models import PERSON_ATTACHMENT_KINDS, UNIT_OPINION_KIND
-from zhicheng.materials.services import assign_number
+from zhicheng.materials.services import assign_number, checked_basic
 from zhicheng.materials.states import STATES
 from zhicheng.models import Attachment, Education, Material, Project, WorkHistory
 from zhicheng.models import MaterialState as S
@@ -35,6 +35,7 @@ from zhicheng.persons.models import (
     SignoffStep,
 )
 from zhicheng.policy import P, require
+from zhicheng.review.workflow import WorkflowError
 from zhicheng.system import audit
 
 #: Each file of a 个人申报: PDF, JPG or PNG (checked by content), at most this size.
@@ -170,14 +171,10 @@ def update_basic(user, material: Material, values: dict) -> None:
     require(user, P.PERSON, error=ApplicationError)
     _editable(material)
     _check_series(material, values)
-    if "exceptional" in values or "exception_reason" in values:  # 破格 needs its reason
-        from zhicheng.checks.eligibility import EligibilityError, check_exception
-        exceptional = bool(values.get("exceptional", material.exceptional))
-        try:
-            values = {**values, "exceptional": exceptional,
-                      "exception_reason": check_exception(exceptional, values.get("exception_reason", ""))}
-        except EligibilityError as e:
-            raise ApplicationError(str(e)) from None
+    try:
+        values = checked_basic(values, material.exceptional)
+    except WorkflowError as e:
+        raise ApplicationError(str(e)) from None
     for name in EDITABLE_FIELDS:
         if name in values:
             value = values[name]

@@ -166,8 +166,6 @@ class PersonApplyView(ApplyPages):
                         values[name] = _date(values[name])
                 if "exception_reason" in values:  # the 破格 checkbox is posted only when ticked
                     values["exceptional"] = bool(request.form.get("exceptional"))
-                if len(values.get("achievements") or "") > ACHIEVEMENTS_MAX:
-                    raise ApplicationError(f"专业技术工作业绩不超过{ACHIEVEMENTS_MAX}字")
                 applications.update_basic(current_user, material, values)
             except DomainError as e:
                 refused(e)
