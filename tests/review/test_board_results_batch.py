@@ -29,11 +29,14 @@ def _records(m) -> list[ReviewRecord]:
 
 
 def _statements(fn) -> list[str]:
-    """What fn ran, each statement as its verb and table ("UPDATE material", "INSERT review_record")."""
+    """What fn ran, each statement as its verb and table ("UPDATE material", "INSERT review_record");
+    the SAVEPOINT around them left out."""
     seen: list[str] = []
 
     def note(conn, cursor, statement, parameters, context, executemany):
         words = statement.split()
+        if words[0].upper() in ("SAVEPOINT", "RELEASE", "BEGIN", "ROLLBACK"):
+            return
         seen.append(f"{words[0].upper()} {words[2] if words[1].upper() in ('INTO', 'FROM') else words[1]}")
 
     event.listen(db.engine, "before_cursor_execute", note)
@@ -105,3 +108,18 @@ def test_a_material_not_before_a_board_refuses_them_all(app, org):
     db.session.rollback()
     db.session.expire_all()
     assert {db.session.get(Material, m.id).state for m in (first, second)} == {"in_board"}
+
+
+def test_a_refused_result_undoes_the_others_by_itself(app, org):
+    """The passed ones are written first; when a failed one was changed meanwhile, their UPDATE is
+    undone by record_board_results itself, not only by a caller's rollback."""
+    ms = _in_board([factories.material(org.projects["middle"], org["unit_a"], name=f"丁{i}", seq=100 + i)
+                    for i in range(3)])
+    for m in ms:
+        m.version
+    db.session.execute(update(Material).where(Material.id == ms[1].id).values(version=Material.version + 1)
+                       .execution_options(synchronize_session=False))
+    with pytest.raises(WorkflowError, match=f"材料{ms[1].number}：该材料已被他人处理"):
+        workflow.record_board_results([(ms[0], True, "同意20票"), (ms[1], False, "同意3票"), (ms[2], True, "同意20票")])
+    states = db.session.scalars(select(Material.state).where(Material.id.in_([m.id for m in ms]))).all()
+    assert set(states) == {"in_board"}  # read in the same transaction, before any rollback

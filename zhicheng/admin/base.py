@@ -58,7 +58,7 @@ def confirm_posted(form, act, done, to: str, refusals: type[Exception] = DomainE
     try:
         result = act()
     except refusals as e:
-        flash(str(e), "error")
+        refused(e)
         return None
     flash(done(result), "success")
     return redirect(to)

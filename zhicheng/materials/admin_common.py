@@ -269,13 +269,7 @@ class MaterialListView(RequestFilterOptions, ScopedModelView):
 
     def confirmation_rows(self) -> list:
         """The materials of that page's ?id=…, every one in scope; else 404."""
-        ids = []
-        for raw in request.values.getlist("id"):
-            try:
-                ids.append(int(raw))
-            except ValueError:
-                abort(404)
-        rows = self.scoped_rows(ids, strict=True)
+        rows = self.scoped_rows(request.values.getlist("id"), strict=True)
         if not rows:
             abort(404)
         return rows

@@ -11,7 +11,7 @@ from pypdf import PdfWriter
 
 from zhicheng import jobs, storage, transaction
 from zhicheng.exporting.models import ExportJob
-from zhicheng.exporting.services import check_job_cap, job_failed
+from zhicheng.exporting.services import check_job_cap, job_done, job_failed
 from zhicheng.extensions import db
 from zhicheng.models import Material, User
 from zhicheng.policy import P, require
@@ -90,6 +90,6 @@ def run_merged_pdf(job_id: int, permission, key: str, render) -> None:
         with open(spool, "wb") as out:
             writer.write(out)
         storage.put_export(stored, spool, "application/pdf")
-        job.status, job.stored_name, job.finished_at = "done", stored, datetime.now()
+        job_done(job_id, stored, done)
     except Exception:  # noqa: BLE001 (logged and shown on the job page by job_failed, never lost)
         job_failed(job_id, spool, stored, "print")

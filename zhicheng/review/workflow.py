@@ -405,15 +405,16 @@ def record_board_results(results, actor=None) -> None:
         if not states.may(action, material.state):
             raise WorkflowError(f"材料{material.number}状态为“{material.state_label}”，不能记录评审结果")
         moves.append((material, action, counts))
-    for action in ("board_pass", "board_fail"):
-        _move_all([m for m, a, _ in moves if a == action], state=states.target(action))
-    at = now()
-    actor_id, actor_name = getattr(actor, "id", None), getattr(actor, "display_name", "评委会")
-    if moves:
-        db.session.execute(insert(ReviewRecord), [
-            dict(material_id=m.id, action=action, department_id=None, to_department_id=None, actor_id=actor_id,
-                 actor_name=actor_name, reason=counts, state_after=states.target(action), at=at)
-            for m, action, counts in moves])
+    with transaction.atomic():  # the passed ones' UPDATE undone when the failed ones' is refused
+        for action in ("board_pass", "board_fail"):
+            _move_all([m for m, a, _ in moves if a == action], state=states.target(action))
+        at = now()
+        actor_id, actor_name = getattr(actor, "id", None), getattr(actor, "display_name", "评委会")
+        if moves:
+            db.session.execute(insert(ReviewRecord), [
+                dict(material_id=m.id, action=action, department_id=None, to_department_id=None, actor_id=actor_id,
+                     actor_name=actor_name, reason=counts, state_after=states.target(action), at=at)
+                for m, action, counts in moves])
     from zhicheng.persons import notify
     notify.materials_moved(moves)
 
