@@ -82,14 +82,19 @@ def test_the_statements_do_not_grow_with_the_materials(app, org, n):
     assert len(done) <= 4, done  # the two updates, the records, the applicants (none here)
 
 
-def test_a_material_changed_meanwhile_leaves_every_result_unrecorded(app, org):
-    ms = _in_board([factories.material(org.projects["middle"], org["unit_a"], name=f"乙{i}", seq=80 + i)
+def _three_the_second_changed(org, name: str, seq: int) -> list[Material]:
+    """Three materials 评审中, read; then another request moves the second one behind the session."""
+    ms = _in_board([factories.material(org.projects["middle"], org["unit_a"], name=f"{name}{i}", seq=seq + i)
                     for i in range(3)])
     for m in ms:
         m.version
-    # Another request moved the second one since these were read.
     db.session.execute(update(Material).where(Material.id == ms[1].id).values(version=Material.version + 1)
                        .execution_options(synchronize_session=False))
+    return ms
+
+
+def test_a_material_changed_meanwhile_leaves_every_result_unrecorded(app, org):
+    ms = _three_the_second_changed(org, "乙", 80)
     with pytest.raises(WorkflowError, match="已被他人处理或状态已改变"):
         workflow.record_board_results([(m, True, "同意20票") for m in ms])
     db.session.rollback()
@@ -113,12 +118,7 @@ def test_a_material_not_before_a_board_refuses_them_all(app, org):
 def test_a_refused_result_undoes_the_others_by_itself(app, org):
     """The passed ones are written first; when a failed one was changed meanwhile, their UPDATE is
     undone by record_board_results itself, not only by a caller's rollback."""
-    ms = _in_board([factories.material(org.projects["middle"], org["unit_a"], name=f"丁{i}", seq=100 + i)
-                    for i in range(3)])
-    for m in ms:
-        m.version
-    db.session.execute(update(Material).where(Material.id == ms[1].id).values(version=Material.version + 1)
-                       .execution_options(synchronize_session=False))
+    ms = _three_the_second_changed(org, "丁", 100)
     with pytest.raises(WorkflowError, match=f"材料{ms[1].number}：该材料已被他人处理"):
         workflow.record_board_results([(ms[0], True, "同意20票"), (ms[1], False, "同意3票"), (ms[2], True, "同意20票")])
     states = db.session.scalars(select(Material.state).where(Material.id.in_([m.id for m in ms]))).all()
