@@ -48,3 +48,11 @@ def open_actions(page, expected: str) -> None:
     before the page's scripts have bound modelActions would do nothing."""
     page.wait_for_load_state("load")
     page.get_by_role("button", name=expected, exact=True).first.wait_for(state="visible")
+
+
+def image_width(page, locator) -> int:
+    """The natural width of an <img> once the browser is done loading it (0: it could not be
+    loaded); asked before that, a slow machine reads 0 for an image still on its way."""
+    handle = locator.element_handle()
+    page.wait_for_function("(img) => img.complete", arg=handle)
+    return page.evaluate("(img) => img.naturalWidth", handle)

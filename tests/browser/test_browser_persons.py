@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from .. import factories
-from ..browser_helpers import log_in, log_out, open_menu
+from ..browser_helpers import image_width, log_in, log_out, open_menu
 
 pytestmark = pytest.mark.browser
 
@@ -94,7 +94,7 @@ def test_a_person_registers_joins_applies_and_the_unit_confirms_and_reports(app,
     expect(page.get_by_text("基础信息已保存")).to_be_visible()
     front = page.locator("#id-photo-front")
     expect(front).to_be_visible()
-    assert page.evaluate("(img) => img.naturalWidth", front.element_handle()) > 0  # served to himself
+    assert image_width(page, front) > 0  # served to himself
 
     # He applies: the material comes from his 档案 (工作业绩, 身份证照片); a file; 打印申报表; 提交单位.
     open_menu(page, "个人申报", "我的申报")
@@ -128,7 +128,7 @@ def test_a_person_registers_joins_applies_and_the_unit_confirms_and_reports(app,
     expect(page.get_by_text("电子签章已生成")).to_be_visible()
     seal = page.locator("#seal-preview")
     expect(seal).to_be_visible()
-    assert page.evaluate("(img) => img.naturalWidth", seal.element_handle()) > 0  # the PNG is served
+    assert image_width(page, seal) > 0  # the PNG is served
     open_menu(page, "个人申报管理", "个人申报审核")
     page.locator("#person-applications").get_by_role("link", name="审核").click()
     page.wait_for_load_state("load")
