@@ -43,8 +43,20 @@ def switch_user(page, username: str) -> None:
 
 
 def go_home(page) -> None:
-    page.get_by_role("navigation").get_by_role("link", name="首页", exact=True).click()
-    expect(page.locator("#unit-counts")).to_be_visible()
+    """Click 首页 in the menu bar and wait for the counts. On a busy machine a click that lands
+    while the page before is still loading can be lost (the page stays where it was): click
+    again, as a person would."""
+    link = page.get_by_role("navigation").get_by_role("link", name="首页", exact=True)
+    counts = page.locator("#unit-counts")
+    for _ in range(4):
+        page.wait_for_load_state("load")
+        link.click()
+        try:
+            counts.wait_for(state="visible", timeout=5000)
+            return
+        except Exception:
+            continue
+    expect(counts).to_be_visible()
 
 
 def expect_counts(page, project, **counts) -> None:
