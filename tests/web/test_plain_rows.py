@@ -133,7 +133,8 @@ BUDGETS = [
     ("xihuadmin", "/admin/dept_materials/", 3, 6),
     ("rootadmin", "/admin/dept_materials/", 3, 6),
     ("rootadmin", "/admin/board_transfer/", 5, 7),
-    ("experta", "/admin/expert_materials/", 3, 3),  # joined on SQLite too (ExpertMaterialView.plain_joined)
+    # joined on SQLite too (ExpertMaterialView.plain_joined); his open seats first (scope.meeting_materials)
+    ("experta", "/admin/expert_materials/", 4, 4),
 ]
 
 

@@ -28,7 +28,10 @@ class Material(db.Model):
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     creator_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
-    state: Mapped[str] = mapped_column(String(12), default=MaterialState.DRAFT, index=True)
+    # `values`: every value the CHECK constraint allows (zhicheng.admin.complement_count counts a
+    # list of most states by the few others).
+    state: Mapped[str] = mapped_column(String(12), default=MaterialState.DRAFT, index=True,
+                                       info={"values": tuple(s.value for s in MaterialState)})
     current_department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
     version: Mapped[int] = mapped_column(default=1)
 

@@ -1,10 +1,12 @@
 """Who may see which rows of 评审: 评委会, experts, meetings, their materials, opinions, ballots and results."""
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, false, select, true, tuple_
+from flask import has_request_context, request
+from sqlalchemy import ColumnElement, and_, false, or_, select, true, tuple_
 
 from zhicheng.boards import models as bm
 from zhicheng.boards.states import MeetingState, MemberRole
+from zhicheng.extensions import db
 from zhicheng.models import Material, MaterialState, Project, UnitCode
 from zhicheng.policy import P, can
 from zhicheng.scope.core import materials, subtree_ids
@@ -114,22 +116,47 @@ def meeting_materials(user) -> ColumnElement[bool]:
     if not user.is_expert:
         return bm.MeetingMaterial.meeting_id.in_(select(bm.Meeting.id).where(meetings(user)))
 
-    def own(*columns, voting_only=False):
-        stmt = (select(*columns).join(bm.Expert, bm.Expert.id == bm.MeetingMember.expert_id)
-                .join(bm.Meeting, bm.Meeting.id == bm.MeetingMember.meeting_id).where(bm.Expert.user_id == user.id))
-        return stmt.where(bm.Meeting.state == MeetingState.VOTING if voting_only else bm.Meeting.state != MeetingState.CLOSED)
-
-    # Plain IN / NOT IN on indexed columns (no EXISTS joined to the materials): the planner
-    # narrows to the expert's few meetings first, on PostgreSQL as on SQLite.
-    own_unit_materials = select(Material.id).where(
-        Material.unit_id.in_(select(bm.Expert.unit_id).where(bm.Expert.user_id == user.id, bm.Expert.unit_id.isnot(None))))
+    seats = _open_seats(user)
+    if not seats:
+        return false()
+    # His seats are read first (one short statement, once per request) and enter the statement as
+    # values: each of his (meeting, 学科组) and the meetings that vote are then indexed lookups of
+    # meeting_material, on SQLite as on PostgreSQL, instead of a scan testing every row against
+    # subqueries of his memberships (SQLite, a 学科组 of 2,000: the count 1.8 → 0.5 ms).
+    terms = [and_(bm.MeetingMaterial.meeting_id == meeting_id, bm.MeetingMaterial.group_id == group_id)
+             for meeting_id, group_id in sorted({(s.meeting_id, s.group_id) for s in seats if s.group_id is not None})]
+    voting = sorted({s.meeting_id for s in seats if s.state == MeetingState.VOTING})
+    if voting:
+        terms.append(bm.MeetingMaterial.meeting_id.in_(voting))
+    if not terms:
+        return false()
+    before_him = or_(*terms)
     declared = select(bm.ConflictDeclaration.meeting_material_id).where(
-        bm.ConflictDeclaration.member_id.in_(own(bm.MeetingMember.id)))
-    return ((tuple_(bm.MeetingMaterial.meeting_id, bm.MeetingMaterial.group_id).in_(
-                own(bm.MeetingMember.meeting_id, bm.MeetingMember.group_id))
-             | bm.MeetingMaterial.meeting_id.in_(own(bm.MeetingMember.meeting_id, voting_only=True)))
-            & bm.MeetingMaterial.material_id.not_in(own_unit_materials)
-            & bm.MeetingMaterial.id.not_in(declared))
+        bm.ConflictDeclaration.member_id.in_(sorted(s.member_id for s in seats)))
+    condition = before_him & bm.MeetingMaterial.id.not_in(declared)
+    unit_id = seats[0].unit_id
+    if unit_id is not None:
+        condition = condition & bm.MeetingMaterial.material_id.not_in(
+            select(Material.id).where(Material.unit_id == unit_id))
+    return condition
+
+
+def _open_seats(user) -> list:
+    """The expert's seats in meetings that are not closed: (member_id, meeting_id, group_id, the
+    meeting's state, his unit_id), read once per request (an expert's own requests never change
+    them: the staff open, start voting and close meetings); outside a request, read each time."""
+    cached = getattr(request, "_zc_open_seats", None) if has_request_context() else None
+    if cached is not None and cached[0] == user.id:
+        return cached[1]
+    seats = db.session.execute(
+        select(bm.MeetingMember.id.label("member_id"), bm.MeetingMember.meeting_id, bm.MeetingMember.group_id,
+               bm.Meeting.state, bm.Expert.unit_id)
+        .join(bm.Expert, bm.Expert.id == bm.MeetingMember.expert_id)
+        .join(bm.Meeting, bm.Meeting.id == bm.MeetingMember.meeting_id)
+        .where(bm.Expert.user_id == user.id, bm.Meeting.state != MeetingState.CLOSED)).all()
+    if has_request_context():
+        request._zc_open_seats = (user.id, seats)
+    return seats
 
 
 def group_opinions(user) -> ColumnElement[bool]:
