@@ -148,7 +148,8 @@ def _open_seats(user) -> list:
     cached = getattr(request, "_zc_open_seats", None) if has_request_context() else None
     if cached is not None and cached[0] == user.id:
         return cached[1]
-    seats = db.session.execute(
+    db.session.flush()  # on the session's connection (plain rows, no ORM result), as the session would see it
+    seats = db.session.connection().execute(
         select(bm.MeetingMember.id.label("member_id"), bm.MeetingMember.meeting_id, bm.MeetingMember.group_id,
                bm.Meeting.state, bm.Expert.unit_id)
         .join(bm.Expert, bm.Expert.id == bm.MeetingMember.expert_id)
