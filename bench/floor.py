@@ -150,9 +150,9 @@ def get(b: Browser, path: str, ok=(200,)):
     return call
 
 
-def pages_of(target: Target, unit_name: str, reviewer_name: str) -> list[tuple[str, list]]:
-    """(label, the same call n times is built later) for each page; a page the code does not have
-    (404) is left out."""
+def pages_of(target: Target, unit_name: str, reviewer_name: str) -> list[tuple[str, object]]:
+    """(label, a call that requests the page once) for each page, warmed; a page the code does not
+    have (404) is left out."""
     unit, reviewer, anonymous = target.browser(unit_name), target.browser(reviewer_name), target.browser()
     _, listing = unit.request("GET", "/admin/materials/")
     detail = DETAILS.findall(listing)[0]
@@ -218,7 +218,8 @@ def main() -> int:
         pages = {t.port: dict(pages_of(t, units[0], reviewers[0])) for t in targets}
         labels = list(dict.fromkeys(label for p in pages.values() for label in p))
         for label in labels:
-            alternate(label, lambda t, k: [pages[t.port][label]] * (args.n // rounds) if label in pages[t.port] else [])
+            alternate(label, lambda t, k, label=label: [pages[t.port][label]] * (args.n // rounds)
+                      if label in pages[t.port] else [])
 
         # Logins (the form first, outside the batch), then 退出 of the same sessions.
         per = max(1, args.logins // rounds)

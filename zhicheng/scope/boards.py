@@ -67,10 +67,11 @@ def subject_groups(user) -> ColumnElement[bool]:
     return bm.SubjectGroup.board_id.in_(select(bm.ReviewBoard.id).where(boards(user)))
 
 
-def _own_open_members(user, column=bm.MeetingMember.id):
-    """Select of the expert's memberships in meetings that are not closed: after closing he sees
-    nothing of them."""
-    return (select(column)
+def _own_open_members(user, *columns):
+    """Select of the expert's memberships in meetings that are not closed (their ids, or
+    `columns` of a membership, its meeting and his expert row): after closing he sees nothing of
+    them."""
+    return (select(*(columns or (bm.MeetingMember.id,)))
             .join(bm.Expert, bm.Expert.id == bm.MeetingMember.expert_id)
             .join(bm.Meeting, bm.Meeting.id == bm.MeetingMember.meeting_id)
             .where(bm.Expert.user_id == user.id, bm.Meeting.state != MeetingState.CLOSED))
@@ -134,7 +135,7 @@ def meeting_materials(user) -> ColumnElement[bool]:
     declared = select(bm.ConflictDeclaration.meeting_material_id).where(
         bm.ConflictDeclaration.member_id.in_(sorted(s.member_id for s in seats)))
     condition = before_him & bm.MeetingMaterial.id.not_in(declared)
-    unit_id = seats[0].unit_id
+    unit_id = seats[0].unit_id  # one expert row per account (expert.user_id is unique): one unit
     if unit_id is not None:
         condition = condition & bm.MeetingMaterial.material_id.not_in(
             select(Material.id).where(Material.unit_id == unit_id))
@@ -149,12 +150,9 @@ def _open_seats(user) -> list:
     if cached is not None and cached[0] == user.id:
         return cached[1]
     db.session.flush()  # on the session's connection (plain rows, no ORM result), as the session would see it
-    seats = db.session.connection().execute(
-        select(bm.MeetingMember.id.label("member_id"), bm.MeetingMember.meeting_id, bm.MeetingMember.group_id,
-               bm.Meeting.state, bm.Expert.unit_id)
-        .join(bm.Expert, bm.Expert.id == bm.MeetingMember.expert_id)
-        .join(bm.Meeting, bm.Meeting.id == bm.MeetingMember.meeting_id)
-        .where(bm.Expert.user_id == user.id, bm.Meeting.state != MeetingState.CLOSED)).all()
+    seats = db.session.connection().execute(_own_open_members(
+        user, bm.MeetingMember.id.label("member_id"), bm.MeetingMember.meeting_id, bm.MeetingMember.group_id,
+        bm.Meeting.state, bm.Expert.unit_id)).all()
     if has_request_context():
         request._zc_open_seats = (user.id, seats)
     return seats
